@@ -1,0 +1,79 @@
+import { isLanguage, type Language } from '../questionnaire/languages.js';
+
+/*
+ * Button data: `<version><action>:<response id>:<question id>[:<option index>]`,
+ * e.g. `1a:42:cadre_image:3`. Compact enough for Telegram's 64 bytes with the
+ * longest ids the questionnaire allows; the version lets old buttons be told
+ * apart if the format ever changes. Everything is checked again on press.
+ */
+
+const VERSION = '1';
+
+export type ButtonAction =
+  | { type: 'choose'; responseId: number; questionId: string; optionIndex: number }
+  | { type: 'toggle'; responseId: number; questionId: string; optionIndex: number }
+  | { type: 'done'; responseId: number; questionId: string }
+  | { type: 'skip'; responseId: number; questionId: string }
+  | { type: 'back'; responseId: number; questionId: string | null }
+  | { type: 'submit'; responseId: number }
+  | { type: 'language'; language: Language };
+
+const CODES = {
+  choose: 'a',
+  toggle: 't',
+  done: 'd',
+  skip: 's',
+  back: 'b',
+  submit: 'S',
+  language: 'L',
+} as const satisfies Record<ButtonAction['type'], string>;
+
+export function encodeButton(action: ButtonAction): string {
+  const head = `${VERSION}${CODES[action.type]}`;
+  switch (action.type) {
+    case 'language':
+      return `${head}:${action.language}`;
+    case 'submit':
+      return `${head}:${action.responseId}`;
+    case 'choose':
+    case 'toggle':
+      return `${head}:${action.responseId}:${action.questionId}:${action.optionIndex}`;
+    case 'done':
+    case 'skip':
+    case 'back':
+      return `${head}:${action.responseId}:${action.questionId ?? ''}`;
+  }
+}
+
+const PRESS = /^1([atdsb]):(\d{1,12}):([a-z][a-z0-9_]{0,31})?(?::(\d{1,2}))?$/;
+
+/** The action behind button data, or null for anything this bot did not make. */
+export function decodeButton(data: string): ButtonAction | null {
+  if (data.startsWith('1L:')) {
+    const language = data.slice(3);
+    return isLanguage(language) ? { type: 'language', language } : null;
+  }
+  const submit = /^1S:(\d{1,12})$/.exec(data);
+  if (submit) return { type: 'submit', responseId: Number(submit[1]) };
+
+  const match = PRESS.exec(data);
+  if (!match) return null;
+  const [, code, id, questionId, index] = match;
+  const responseId = Number(id);
+  const hasIndex = index !== undefined;
+  switch (code) {
+    case 'a':
+    case 't':
+      if (!questionId || !hasIndex) return null;
+      return { type: code === 'a' ? 'choose' : 'toggle', responseId, questionId, optionIndex: Number(index) };
+    case 'd':
+    case 's':
+      if (!questionId || hasIndex) return null;
+      return { type: code === 'd' ? 'done' : 'skip', responseId, questionId };
+    case 'b':
+      if (hasIndex) return null;
+      return { type: 'back', responseId, questionId: questionId ?? null };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,27 @@
+import type { Context } from 'grammy';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import type { Language } from '../questionnaire/languages.js';
+import type { ValidationResult } from '../questionnaire/validate.js';
+
+export interface BotDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  clock: () => Date;
+  /** Secret behind respondent keys (privacy/pseudonym.ts). */
+  pseudonymSecret: string;
+  /** Reads the questionnaire file afresh, as a round opens. */
+  loadQuestionnaire: () => ValidationResult;
+}
+
+export interface BotContextFlavor {
+  deps: BotDeps;
+  /** Logger bound to this update. */
+  log: Logger;
+  /** The language to answer this update in. */
+  language: Language;
+}
+
+export type BotContext = Context & BotContextFlavor;

@@ -1,0 +1,70 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { Bot, GrammyError, HttpError } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import { findContact, setContactOptedOut } from '../db/contacts.js';
+import type { BotContext, BotDeps } from './context.js';
+import { adminFeature } from './features/admin.js';
+import { residentFeature } from './features/resident.js';
+import { unhandledFeature } from './features/unhandled.js';
+import { languageFromTelegram } from './language.js';
+import { TEXTS } from './texts.js';
+
+export interface CreateBotOptions extends BotDeps {
+  /** Known bot identity; tests pass one so no getMe is sent. */
+  botInfo?: UserFromGetMe;
+}
+
+/** The updates manyi acts on; anything else Telegram is not asked to send. */
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+
+/** Builds the bot from its dependencies. Nothing is started: main.ts does that. */
+export function createBot(options: CreateBotOptions): Bot<BotContext> {
+  const { botInfo, ...deps } = options;
+  const { config, logger } = deps;
+  const bot = new Bot<BotContext>(config.botToken, {
+    ...(botInfo ? { botInfo } : {}),
+    client: config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {},
+  });
+  // 429s are waited out and retried; errors that persist reach the handler.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+
+  bot.use(async (ctx, next) => {
+    ctx.deps = deps;
+    ctx.log = logger.child({ updateId: ctx.update.update_id });
+    const stored = ctx.chat?.type === 'private' ? findContact(deps.db, ctx.chat.id)?.language : undefined;
+    ctx.language =
+      stored === 'zh-Hant' || stored === 'zh-Hans' || stored === 'en'
+        ? stored
+        : languageFromTelegram(ctx.from?.language_code, config.defaultLanguage);
+    await next();
+  });
+
+  // A resident who blocks the bot is kept off announcements until they come back.
+  bot.on('my_chat_member', (ctx) => {
+    if (ctx.chat.type !== 'private') return;
+    const status = ctx.myChatMember.new_chat_member.status;
+    setContactOptedOut(deps.db, ctx.chat.id, status === 'kicked');
+  });
+
+  bot.use(adminFeature);
+  bot.use(residentFeature);
+  bot.use(unhandledFeature);
+
+  bot.catch(async (error) => {
+    const ctx = error.ctx;
+    const cause = error.error;
+    const details =
+      cause instanceof GrammyError
+        ? { kind: 'telegram', method: cause.method, code: cause.error_code, description: cause.description }
+        : cause instanceof HttpError
+          ? { kind: 'network', message: cause.message }
+          : { kind: 'internal', err: cause };
+    ctx.log.error(details, 'update failed');
+    // A blocked chat cannot be told anything; others hear a short, kind sentence.
+    if (cause instanceof GrammyError && cause.error_code === 403) return;
+    if (ctx.chat?.type === 'private') {
+      await ctx.reply(TEXTS[ctx.language].somethingWentWrong).catch(() => undefined);
+    }
+  });
+  return bot;
+}

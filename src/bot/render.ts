@@ -1,0 +1,162 @@
+import { InlineKeyboard } from 'grammy';
+import type { ResponseState } from '../db/responses.js';
+import {
+  applicableQuestions,
+  isFirstQuestion,
+  optionsOf,
+  progressOf,
+  type Answer,
+} from '../questionnaire/engine.js';
+import type { Language } from '../questionnaire/languages.js';
+import type { Question, Questionnaire } from '../questionnaire/schema.js';
+import { currentSelection } from '../survey/actions.js';
+import { encodeButton } from './callback-data.js';
+import { escapeHtml, TEXTS } from './texts.js';
+
+/*
+ * Messages built from the questionnaire and a response: plain functions, so
+ * what a resident sees can be tested without Telegram.
+ */
+
+export const MESSAGE_LIMIT = 4096;
+
+export interface Rendered {
+  html: string;
+  keyboard?: InlineKeyboard;
+}
+
+/** Rough on-screen width: CJK characters take about two Latin ones. */
+function width(label: string): number {
+  let total = 0;
+  for (const char of label) total += /[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]/.test(char) ? 2 : 1;
+  return total;
+}
+
+/** Lays buttons out in rows that fit a phone screen: up to three, narrower ones side by side. */
+function rows<T>(items: readonly T[], labelOf: (item: T) => string): T[][] {
+  const result: T[][] = [];
+  let row: T[] = [];
+  let used = 0;
+  for (const item of items) {
+    const w = width(labelOf(item)) + 3;
+    if (row.length > 0 && (row.length === 3 || used + w > 30)) {
+      result.push(row);
+      row = [];
+      used = 0;
+    }
+    row.push(item);
+    used += w;
+  }
+  if (row.length > 0) result.push(row);
+  return result;
+}
+
+function shorten(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+export function answerLabel(question: Question, answer: Answer, language: Language): string {
+  const t = TEXTS[language];
+  const labelOf = (value: string) =>
+    optionsOf(question).find((option) => option.value === value)?.label[language] ?? value;
+  switch (answer.kind) {
+    case 'skipped':
+      return t.skipped;
+    case 'option':
+      return labelOf(answer.value);
+    case 'options':
+      return answer.values.map(labelOf).join(language === 'en' ? ', ' : '、');
+    case 'text':
+      return answer.text;
+  }
+}
+
+function heading(questionnaire: Questionnaire, state: ResponseState, question: Question, language: Language) {
+  const { position, total } = progressOf(questionnaire, state.answers, question.id);
+  const optional = question.optional ? TEXTS[language].optionalMark : '';
+  return `<b>${position} / ${total}</b>${optional}\n<b>${escapeHtml(question.text[language])}</b>`;
+}
+
+/** The question at the resident's cursor, with its live buttons. `hint` explains a refused input first. */
+export function renderQuestion(
+  questionnaire: Questionnaire,
+  state: ResponseState,
+  question: Question,
+  language: Language,
+  hint?: string,
+): Rendered {
+  const t = TEXTS[language];
+  const parts = [heading(questionnaire, state, question, language)];
+  if (question.note) parts.push(`<i>${escapeHtml(question.note[language])}</i>`);
+  if (question.type === 'multi') parts.push(t.multiHint);
+  if (question.type === 'text') parts.push(t.textHint({ max: question.max_length }));
+  if (hint) parts.unshift(`⚠️ ${hint}`);
+
+  const keyboard = new InlineKeyboard();
+  const responseId = state.id;
+  const questionId = question.id;
+  const options = optionsOf(question).map((option, optionIndex) => ({ option, optionIndex }));
+  const selected = question.type === 'multi' ? currentSelection(state, questionId) : [];
+  const current = state.answers.get(questionId);
+
+  for (const row of rows(options, ({ option }) => option.label[language])) {
+    for (const { option, optionIndex } of row) {
+      const label = option.label[language];
+      if (question.type === 'multi') {
+        const mark = selected.includes(option.value) ? '✅ ' : '';
+        keyboard.text(mark + label, encodeButton({ type: 'toggle', responseId, questionId, optionIndex }));
+      } else {
+        // Coming back to an answered question shows what was chosen.
+        const mark = current?.kind === 'option' && current.value === option.value ? '✓ ' : '';
+        keyboard.text(mark + label, encodeButton({ type: 'choose', responseId, questionId, optionIndex }));
+      }
+    }
+    keyboard.row();
+  }
+  if (question.type === 'multi') keyboard.text(t.done, encodeButton({ type: 'done', responseId, questionId })).row();
+  if (!isFirstQuestion(questionnaire, state.answers, questionId)) {
+    keyboard.text(t.back, encodeButton({ type: 'back', responseId, questionId }));
+  }
+  if (question.optional) keyboard.text(t.skip, encodeButton({ type: 'skip', responseId, questionId }));
+  return { html: parts.join('\n\n'), keyboard };
+}
+
+/** A question once answered: what was recorded, no buttons left to mislead. */
+export function renderRecorded(
+  questionnaire: Questionnaire,
+  state: ResponseState,
+  question: Question,
+  answer: Answer,
+  language: Language,
+): Rendered {
+  const t = TEXTS[language];
+  const label = answer.kind === 'skipped' ? t.skipped : t.recorded({ answer: shorten(answerLabel(question, answer, language), 1500) });
+  return { html: `${heading(questionnaire, state, question, language)}\n\n${escapeHtml(label)}` };
+}
+
+/** Every answer for a last look, with Submit; answers are shortened until the message fits. */
+export function renderSummary(questionnaire: Questionnaire, state: ResponseState, language: Language): Rendered {
+  const t = TEXTS[language];
+  const questions = applicableQuestions(questionnaire, state.answers);
+  let html = '';
+  for (const answerLimit of [1000, 300, 80, 20]) {
+    const lines = questions.map((question, index) => {
+      const answer = state.answers.get(question.id);
+      const label = answer ? answerLabel(question, answer, language) : t.noneSelected;
+      return `<b>${index + 1}.</b> ${escapeHtml(shorten(question.text[language], 60))}\n→ ${escapeHtml(shorten(label, answerLimit))}`;
+    });
+    html = `<b>${t.summaryTitle}</b>\n\n${lines.join('\n\n')}\n\n${t.summaryHint}`;
+    if (html.length <= MESSAGE_LIMIT) break;
+  }
+  const keyboard = new InlineKeyboard()
+    .text(t.back, encodeButton({ type: 'back', responseId: state.id, questionId: null }))
+    .text(t.submit, encodeButton({ type: 'submit', responseId: state.id }));
+  return { html, keyboard };
+}
+
+/** About how long the questionnaire takes, rounded up to whole minutes. */
+export function estimatedMinutes(questionnaire: Questionnaire): number {
+  const seconds = questionnaire.questions.reduce((sum, q) => sum + (q.type === 'text' ? 45 : 12), 0);
+  return Math.max(1, Math.ceil(seconds / 60));
+}

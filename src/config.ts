@@ -1,0 +1,133 @@
+import { fileURLToPath } from 'node:url';
+import cron from 'node-cron';
+import { z } from 'zod';
+import { isLanguage, LANGUAGES, type Language } from './questionnaire/languages.js';
+
+export const DEFAULT_QUESTIONNAIRE_PATH = fileURLToPath(
+  new URL('./questionnaire/default-questionnaire.yaml', import.meta.url),
+);
+
+export interface Config {
+  botToken: string;
+  adminChatIds: readonly number[];
+  databasePath: string;
+  questionnairePath: string;
+  digestCron: string;
+  digestTimezone: string;
+  defaultLanguage: Language;
+  telegramApiRoot: string | undefined;
+  logLevel: LogLevel;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Thrown when the environment cannot run the bot; the message names the variable and what it expects. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const optional = (value: string | undefined) =>
+  value === undefined || value.trim() === '' ? undefined : value.trim();
+
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const isHttpUrl = (value: string) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+
+const chatId = /^-?\d{1,16}$/;
+
+/*
+ * One entry per variable: its schema says what a good value looks like, in
+ * words that end up in the start-up error.
+ */
+const fields = {
+  BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[\w-]{20,}$/, 'should look like 123456789:AA… as @BotFather gives it'),
+  ADMIN_CHAT_IDS: z
+    .string()
+    .default('')
+    .refine(
+      (value) => value.split(',').every((part) => part.trim() === '' || chatId.test(part.trim())),
+      'should be comma-separated numeric chat ids, like 123456789,-1001234567890',
+    )
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== '')
+        .map(Number),
+    ),
+  DATABASE_PATH: z.string().default('data/manyi.sqlite'),
+  QUESTIONNAIRE_PATH: z.string().default(DEFAULT_QUESTIONNAIRE_PATH),
+  DIGEST_CRON: z
+    .string()
+    .default('0 9 * * 1')
+    .refine(
+      (value) => cron.validate(value),
+      'should be a cron expression of 5 fields (or 6 with seconds), like "0 9 * * 1"',
+    ),
+  DIGEST_TIMEZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine(isTimeZone, 'should be an IANA time zone, like Asia/Shanghai'),
+  DEFAULT_LANGUAGE: z
+    .string()
+    .default('zh-Hant')
+    .refine(isLanguage, `should be one of ${LANGUAGES.join(', ')}`)
+    .transform((value) => value as Language),
+  TELEGRAM_API_ROOT: z
+    .string()
+    .refine(isHttpUrl, 'should be an http(s) URL, like http://127.0.0.1:8081')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, `should be one of ${LOG_LEVELS.join(', ')}`).default('info'),
+};
+
+/**
+ * Reads the configuration from the environment once. Throws a ConfigError that
+ * names the first wrong variable; the token's value never appears in it.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  if (optional(env['BOT_TOKEN']) === undefined) {
+    throw new ConfigError(
+      'BOT_TOKEN is not set: create a bot with @BotFather in Telegram, then set BOT_TOKEN to the token it gives you (in the environment or in a .env file).',
+    );
+  }
+  const values: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(fields)) {
+    const parsed = schema.safeParse(optional(env[name]));
+    if (!parsed.success) {
+      const reason = parsed.error.issues[0]?.message ?? 'is not valid';
+      const shown = name === 'BOT_TOKEN' ? '' : ` (got ${JSON.stringify(env[name])})`;
+      throw new ConfigError(`${name} ${reason}${shown}.`);
+    }
+    values[name] = parsed.data;
+  }
+  const v = values as { [K in keyof typeof fields]: z.output<(typeof fields)[K]> };
+  return {
+    botToken: v.BOT_TOKEN,
+    adminChatIds: v.ADMIN_CHAT_IDS,
+    databasePath: v.DATABASE_PATH,
+    questionnairePath: v.QUESTIONNAIRE_PATH,
+    digestCron: v.DIGEST_CRON,
+    digestTimezone: v.DIGEST_TIMEZONE,
+    defaultLanguage: v.DEFAULT_LANGUAGE,
+    telegramApiRoot: v.TELEGRAM_API_ROOT,
+    logLevel: v.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,81 @@
+import { count, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { Questionnaire } from '../questionnaire/schema.js';
+import { inTransaction, type Db } from './client.js';
+import { responses, rounds } from './schema.js';
+
+export type RoundRow = typeof rounds.$inferSelect;
+
+export interface Round {
+  id: number;
+  title: string;
+  questionnaire: Questionnaire;
+  openedAt: Date;
+  closesAt: Date | null;
+  closedAt: Date | null;
+}
+
+function toRound(row: RoundRow): Round {
+  // The copy was validated when the round opened, so it is trusted here.
+  return { ...row, questionnaire: JSON.parse(row.questionnaire) as Questionnaire };
+}
+
+export function findOpenRound(db: Db): Round | null {
+  const row = db.select().from(rounds).where(isNull(rounds.closedAt)).get();
+  return row ? toRound(row) : null;
+}
+
+export function findRound(db: Db, id: number): Round | null {
+  const row = db.select().from(rounds).where(eq(rounds.id, id)).get();
+  return row ? toRound(row) : null;
+}
+
+export function listRounds(db: Db): Round[] {
+  return db.select().from(rounds).orderBy(desc(rounds.id)).all().map(toRound);
+}
+
+export type OpenRoundResult = { ok: true; round: Round } | { ok: false; alreadyOpen: Round };
+
+/** Opens a round with its own copy of the questionnaire, unless one is open already. */
+export function openRound(
+  db: Db,
+  input: { title: string; questionnaire: Questionnaire; now: Date; closesAt?: Date | null },
+): OpenRoundResult {
+  return inTransaction(db, (): OpenRoundResult => {
+    const open = findOpenRound(db);
+    if (open) return { ok: false, alreadyOpen: open };
+    const row = db
+      .insert(rounds)
+      .values({
+        title: input.title,
+        questionnaire: JSON.stringify(input.questionnaire),
+        openedAt: input.now,
+        closesAt: input.closesAt ?? null,
+      })
+      .returning()
+      .get();
+    return { ok: true, round: toRound(row) };
+  });
+}
+
+/** Closes the open round; null when none was open. */
+export function closeOpenRound(db: Db, now: Date): Round | null {
+  const row = db
+    .update(rounds)
+    .set({ closedAt: now })
+    .where(isNull(rounds.closedAt))
+    .returning()
+    .get();
+  return row ? toRound(row) : null;
+}
+
+export function responseCounts(db: Db, roundId: number): { started: number; completed: number } {
+  const row = db
+    .select({
+      started: count(),
+      completed: sql<number>`coalesce(sum(${responses.status} = 'completed'), 0)`,
+    })
+    .from(responses)
+    .where(eq(responses.roundId, roundId))
+    .get();
+  return { started: row?.started ?? 0, completed: Number(row?.completed ?? 0) };
+}

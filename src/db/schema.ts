@@ -1,0 +1,89 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** Small key/value store for what the bot keeps about itself, such as the pseudonym secret. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const rounds = sqliteTable(
+  'rounds',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    title: text('title').notNull(),
+    /** The questionnaire as it was when the round opened (JSON), so editing the file never changes a running round. */
+    questionnaire: text('questionnaire').notNull(),
+    openedAt: integer('opened_at', { mode: 'timestamp_ms' }).notNull(),
+    closesAt: integer('closes_at', { mode: 'timestamp_ms' }),
+    closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
+  },
+  // At most one round is open: a second open row would violate this index.
+  (table) => [uniqueIndex('rounds_one_open').on(sql`(${table.closedAt} IS NULL)`).where(sql`${table.closedAt} IS NULL`)],
+);
+
+export const RESPONSE_STATUSES = ['partial', 'completed'] as const;
+export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
+
+/*
+ * A response never holds who answered: `respondentKey` is an HMAC of the
+ * Telegram user id (see privacy/pseudonym.ts), and no column links it to contacts.
+ */
+export const responses = sqliteTable(
+  'responses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => rounds.id),
+    respondentKey: text('respondent_key').notNull(),
+    status: text('status', { enum: RESPONSE_STATUSES }).notNull().default('partial'),
+    language: text('language').notNull(),
+    source: text('source'),
+    /** The question being asked; null once every question is answered and the summary is shown. */
+    cursor: text('cursor'),
+    /** Options toggled so far on the multi question at the cursor (JSON array), until Done. */
+    draft: text('draft'),
+    /** Updates of one chat arrive in order, so an id at or below this one is a redelivery. */
+    lastUpdateId: integer('last_update_id').notNull().default(0),
+    startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    completedAt: integer('completed_at', { mode: 'timestamp_ms' }),
+  },
+  (table) => [
+    uniqueIndex('responses_one_per_respondent').on(table.roundId, table.respondentKey),
+    index('responses_round_status').on(table.roundId, table.status),
+  ],
+);
+
+export const answers = sqliteTable(
+  'answers',
+  {
+    responseId: integer('response_id')
+      .notNull()
+      .references(() => responses.id, { onDelete: 'cascade' }),
+    questionId: text('question_id').notNull(),
+    /** Option value (choice, scale), JSON array of values (multi), or the typed text; null when skipped. */
+    value: text('value'),
+    /** Points of a scale answer; null for "don't know" and for other question types. */
+    score: integer('score'),
+    skipped: integer('skipped', { mode: 'boolean' }).notNull().default(false),
+    answeredAt: integer('answered_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.responseId, table.questionId] }),
+    index('answers_question').on(table.questionId),
+  ],
+);
+
+/** Who can be told about new rounds. Deliberately unlinked from responses. */
+export const contacts = sqliteTable('contacts', {
+  chatId: integer('chat_id').primaryKey(),
+  /** Chosen with /language; null means "follow Telegram's language". */
+  language: text('language'),
+  optedOut: integer('opted_out', { mode: 'boolean' }).notNull().default(false),
+  /** The message that carries the live question buttons, so they can be retired. */
+  promptMessageId: integer('prompt_message_id'),
+  firstSeenAt: integer('first_seen_at', { mode: 'timestamp_ms' }).notNull(),
+  lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
+});

@@ -1,0 +1,69 @@
+import { config as loadDotenv } from 'dotenv';
+import { GrammyError } from 'grammy';
+import { setCommandMenus } from './bot/command-menus.js';
+import { ALLOWED_UPDATES, createBot } from './bot/create-bot.js';
+import { ConfigError, loadConfig } from './config.js';
+import { closeDatabase, openDatabase } from './db/client.js';
+import { createLogger } from './logger.js';
+import { loadPseudonymSecret } from './privacy/pseudonym.js';
+import { loadQuestionnaireFile } from './questionnaire/validate.js';
+
+/** The composition root: the one place that starts anything and handles signals. */
+async function main(): Promise<void> {
+  loadDotenv({ quiet: true });
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+
+  const loadQuestionnaire = () => loadQuestionnaireFile(config.questionnairePath);
+  const questionnaire = loadQuestionnaire();
+  if (!questionnaire.ok) {
+    throw new ConfigError(
+      `QUESTIONNAIRE_PATH (${config.questionnairePath}) is not a valid questionnaire:\n` +
+        questionnaire.problems.map((problem) => `  - ${problem}`).join('\n'),
+    );
+  }
+
+  const db = openDatabase(config.databasePath);
+  logger.info({ database: config.databasePath }, 'database ready');
+  const bot = createBot({
+    config,
+    db,
+    logger,
+    clock: () => new Date(),
+    pseudonymSecret: loadPseudonymSecret(db),
+    loadQuestionnaire,
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (signal: string) => {
+    stopping ??= (async () => {
+      logger.info({ signal }, 'stopping');
+      // bot.stop() lets the update in hand finish before polling ends.
+      await bot.stop();
+      closeDatabase(db);
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  await bot.init();
+  await setCommandMenus(bot.api, { ...config, logger });
+  await bot.start({
+    allowed_updates: ALLOWED_UPDATES,
+    onStart: (me) => logger.info({ username: me.username }, 'polling for updates'),
+  });
+  await stopping;
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else if (error instanceof GrammyError && error.error_code === 401) {
+    console.error('Telegram refused BOT_TOKEN (401 Unauthorized): check the token @BotFather gave you.');
+  } else {
+    console.error('manyi could not start:', error instanceof Error ? error.message : error);
+  }
+  process.exitCode = 1;
+});

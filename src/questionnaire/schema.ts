@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { LANGUAGES } from './languages.js';
+
+/*
+ * The questionnaire file format. Structure is checked here; the rules that
+ * span several places (ids unique, `when` pointing backwards, dimensions that
+ * exist) are checked in `validate.ts`, so every problem is reported with its
+ * path in one pass.
+ */
+
+const ID_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+const ID_HINT = 'an id of lowercase letters, digits and _, starting with a letter, at most 32 characters';
+
+/** Option labels end up on Telegram buttons, which show little more than this. */
+export const MAX_LABEL_LENGTH = 60;
+export const MAX_QUESTION_TEXT_LENGTH = 1000;
+/** Telegram's hard limit for a message is 4096; a typed answer must fit a summary. */
+export const MAX_TEXT_ANSWER_LENGTH = 2000;
+
+const requiredText = (what: string, max: number) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'required' : `must be ${what}`) })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `at most ${max} characters`);
+
+const localized = (max: number) =>
+  z.strictObject(
+    Object.fromEntries(LANGUAGES.map((language) => [language, requiredText('text', max)])) as {
+      [L in (typeof LANGUAGES)[number]]: ReturnType<typeof requiredText>;
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown language ${issue.keys.join(', ')} (expected ${LANGUAGES.join(', ')})`
+          : issue.input === undefined
+            ? 'required'
+            : `must give the text in each language (${LANGUAGES.join(', ')})`,
+    },
+  );
+
+const id = z
+  .string({ error: (issue) => (issue.input === undefined ? 'required' : `must be ${ID_HINT}`) })
+  .regex(ID_PATTERN, `must be ${ID_HINT}`);
+
+/** Option values are what exports and `when` conditions carry; scale values are numbers. */
+const OPTION_VALUE_PATTERN = /^[a-z0-9][a-z0-9_]{0,31}$/;
+const optionValue = z
+  .string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be an option value') })
+  .regex(OPTION_VALUE_PATTERN, 'must be lowercase letters, digits and _, at most 32 characters');
+
+const option = z.strictObject({
+  value: optionValue,
+  label: localized(MAX_LABEL_LENGTH),
+});
+
+const options = z
+  .array(option, { error: 'must be a list of options' })
+  .min(2, 'at least 2 options')
+  .max(12, 'at most 12 options');
+
+const condition = z.strictObject({
+  question: id,
+  in: z.array(optionValue, { error: 'must be a list of option values' }).min(1, 'at least 1 value'),
+});
+
+const common = {
+  id,
+  text: localized(MAX_QUESTION_TEXT_LENGTH),
+  note: localized(MAX_QUESTION_TEXT_LENGTH).optional(),
+  optional: z.boolean({ error: 'must be true or false' }).default(false),
+  when: condition.optional(),
+};
+
+const scaleQuestion = z.strictObject({
+  ...common,
+  type: z.literal('scale'),
+  dimension: id,
+});
+
+const choiceQuestion = z.strictObject({ ...common, type: z.literal('choice'), options });
+const multiQuestion = z.strictObject({ ...common, type: z.literal('multi'), options });
+const textQuestion = z.strictObject({
+  ...common,
+  type: z.literal('text'),
+  max_length: z
+    .number({ error: (issue) => (issue.input === undefined ? 'required' : 'must be a whole number') })
+    .int('must be a whole number')
+    .min(1, 'at least 1')
+    .max(MAX_TEXT_ANSWER_LENGTH, `at most ${MAX_TEXT_ANSWER_LENGTH}`),
+});
+
+const question = z.discriminatedUnion('type', [scaleQuestion, choiceQuestion, multiQuestion, textQuestion], {
+  error: (issue) =>
+    issue.code === 'invalid_union' ? 'type must be one of scale, choice, multi, text' : undefined,
+});
+
+const dimension = z.strictObject({ id, name: localized(MAX_LABEL_LENGTH) });
+
+const compositeIndex = z.strictObject({
+  id,
+  name: localized(MAX_LABEL_LENGTH),
+  dimensions: z.array(id, { error: 'must be a list of dimension ids' }).min(1, 'at least 1 dimension'),
+});
+
+export const questionnaireSchema = z.strictObject({
+  title: localized(200),
+  description: localized(1000),
+  dimensions: z.array(dimension, { error: 'must be a list of dimensions' }).default([]),
+  indexes: z.array(compositeIndex, { error: 'must be a list of indexes' }).default([]),
+  questions: z
+    .array(question, { error: 'must be a list of questions' })
+    .min(1, 'at least 1 question')
+    .max(60, 'at most 60 questions'),
+});
+
+export type Questionnaire = z.infer<typeof questionnaireSchema>;
+export type Question = Questionnaire['questions'][number];
+export type QuestionType = Question['type'];
+export type ChoiceQuestion = z.infer<typeof choiceQuestion>;
+export type MultiQuestion = z.infer<typeof multiQuestion>;
+export type ScaleQuestion = z.infer<typeof scaleQuestion>;
+export type TextQuestion = z.infer<typeof textQuestion>;
+export type Condition = z.infer<typeof condition>;
