@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { decodeButton, encodeButton, type ButtonAction } from '../../src/bot/callback-data.js';
+
+const longestId = 'q'.repeat(32);
+const biggestResponse = 999_999_999_999;
+
+describe('button data', () => {
+  const actions: ButtonAction[] = [
+    { type: 'choose', responseId: biggestResponse, questionId: longestId, optionIndex: 11 },
+    { type: 'toggle', responseId: 7, questionId: 'channels', optionIndex: 0 },
+    { type: 'done', responseId: 7, questionId: 'channels' },
+    { type: 'skip', responseId: 7, questionId: 'comment' },
+    { type: 'back', responseId: 7, questionId: 'comment' },
+    { type: 'back', responseId: 7, questionId: null },
+    { type: 'submit', responseId: biggestResponse },
+    { type: 'language', language: 'zh-Hans' },
+  ];
+
+  it.each(actions)('round-trips $type', (action) => {
+    expect(decodeButton(encodeButton(action))).toEqual(action);
+  });
+
+  it("fits Telegram's 64 bytes with the longest ids a questionnaire allows", () => {
+    for (const action of actions) expect(Buffer.byteLength(encodeButton(action))).toBeLessThanOrEqual(64);
+  });
+
+  it.each([
+    '',
+    'hello',
+    '2a:1:role:0',
+    '1a:1:role',
+    '1a:x:role:0',
+    '1a:1:Role:0',
+    '1a:1:role:123',
+    '1d:1:role:1',
+    '1s:1:',
+    '1L:fr',
+    '1S:1:role',
+    `1a:1:${'q'.repeat(33)}:0`,
+  ])('refuses data it did not make: %j', (data) => {
+    expect(decodeButton(data)).toBeNull();
+  });
+});
