@@ -67,7 +67,9 @@ admin.command('help', async (ctx) => {
 });
 
 // Anywhere else the same short refusal, which says nothing about rounds or data.
+// The log line gives the operator the chat id to add to ADMIN_CHAT_IDS.
 composer.command([...ADMIN_COMMANDS], async (ctx) => {
+  ctx.log.info({ chatId: ctx.chat.id, chatType: ctx.chat.type }, 'admin command refused in a chat that is not an admin chat');
   await ctx.reply(TEXTS[ctx.language].notHere);
 });
 

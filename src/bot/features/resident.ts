@@ -154,7 +154,12 @@ async function answerPress(
       }
       return;
     case 'refused': {
-      const answered = 'questionId' in button && button.questionId !== null && outcome.state.answers.has(button.questionId);
+      // A second press on a question just answered (same response) is not an error, just late.
+      const answered =
+        button.responseId === outcome.state.id &&
+        'questionId' in button &&
+        button.questionId !== null &&
+        outcome.state.answers.has(button.questionId);
       const notice =
         outcome.refusal.reason === 'no_selection'
           ? t.chooseAtLeastOne

@@ -1,0 +1,71 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { createBot } from '../../src/bot/create-bot.js';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase, type Db } from '../../src/db/client.js';
+import { loadPseudonymSecret } from '../../src/privacy/pseudonym.js';
+import { loadQuestionnaireFile } from '../../src/questionnaire/validate.js';
+import { FakeTelegram } from './fake-telegram.js';
+import { connectBotToFake } from './in-process-api.js';
+import { SMALL_YAML } from './questionnaires.js';
+
+export const ADMIN_ID = 1001;
+export const ADMIN_GROUP_ID = -100500;
+
+/** Writes questionnaire YAML to a fresh temporary file and returns its path. */
+export function questionnaireFile(source: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'manyi-q-')), 'questionnaire.yaml');
+  writeFileSync(path, source);
+  return path;
+}
+
+export interface TestBotOptions {
+  /** YAML of the questionnaire file; the small test questionnaire by default. */
+  questionnaire?: string;
+  /** An existing database (to play a restart); a fresh in-memory one by default. */
+  db?: Db;
+  telegram?: FakeTelegram;
+  now?: () => Date;
+}
+
+/**
+ * The real bot, built by createBot as main.ts builds it, answering from an
+ * in-process fake Telegram: users' actions resolve once the bot handled them.
+ */
+export function createTestBot(options: TestBotOptions = {}) {
+  const telegram = options.telegram ?? new FakeTelegram();
+  const db = options.db ?? openDatabase(':memory:');
+  const questionnairePath = questionnaireFile(options.questionnaire ?? SMALL_YAML);
+  const config = loadConfig({
+    BOT_TOKEN: telegram.token,
+    ADMIN_CHAT_IDS: `${ADMIN_ID},${ADMIN_GROUP_ID}`,
+    QUESTIONNAIRE_PATH: questionnairePath,
+  });
+  const bot = createBot({
+    config,
+    db,
+    logger: pino({ level: 'silent' }),
+    clock: options.now ?? (() => new Date()),
+    pseudonymSecret: loadPseudonymSecret(db),
+    loadQuestionnaire: () => loadQuestionnaireFile(questionnairePath),
+    botInfo: telegram.botInfo,
+  });
+  connectBotToFake(bot, telegram);
+  telegram.group(ADMIN_GROUP_ID, 'Admins');
+  const admin = telegram.user(ADMIN_ID, { first_name: 'Admin', language_code: 'en' });
+  return {
+    telegram,
+    db,
+    bot,
+    config,
+    questionnairePath,
+    admin,
+    resident: (id: number, language_code = 'zh-hant') => telegram.user(id, { first_name: `Resident ${id}`, language_code }),
+    /** Opens a round as an admin would. */
+    openRound: (title = 'Test round') => admin.send(`/open_round ${title}`),
+  };
+}
+
+export type TestBot = ReturnType<typeof createTestBot>;

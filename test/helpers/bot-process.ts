@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface BotProcess {
+  child: ChildProcess;
+  /** Everything the process printed, stdout and stderr. */
+  output(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  /** Sends a signal and resolves with the exit code (null when killed by a signal). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function temporaryDatabasePath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'manyi-e2e-')), 'data', 'manyi.sqlite');
+}
+
+/**
+ * Runs the bot exactly as `npm start` does (node with the tsx loader on
+ * src/main.ts) with the given environment, and waits until it polls.
+ */
+export async function startBotProcess(env: Record<string, string>, { waitForPolling = true } = {}): Promise<BotProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: REPO,
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+
+  const handle: BotProcess = {
+    child,
+    exited,
+    output: () => output,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  if (!waitForPolling) return handle;
+
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('polling for updates')) {
+    if (child.exitCode !== null) throw new Error(`the bot exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the bot did not start polling within 30 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return handle;
+}
+
+/** Runs the bot and waits for it to exit by itself (for start-up failures). */
+export async function runBotToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const bot = await startBotProcess(env, { waitForPolling: false });
+  const code = await bot.exited;
+  return { code, output: bot.output() };
+}
