@@ -2,9 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const TSX_LOADER = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
 
 export interface BotProcess {
   child: ChildProcess;
@@ -24,9 +25,14 @@ export function temporaryDatabasePath(): string {
  * Runs the bot exactly as `npm start` does (node with the tsx loader on
  * src/main.ts) with the given environment, and waits until it polls.
  */
-export async function startBotProcess(env: Record<string, string>, { waitForPolling = true } = {}): Promise<BotProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: REPO,
+export async function startBotProcess(
+  env: Record<string, string>,
+  { waitForPolling = true, cwd }: { waitForPolling?: boolean; cwd?: string } = {},
+): Promise<BotProcess> {
+  // Same command as `npm start`, but from a scratch folder, so a developer's
+  // .env in the repo cannot leak into the test and relative paths land there.
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, join(REPO, 'src/main.ts')], {
+    cwd: cwd ?? mkdtempSync(join(tmpdir(), 'manyi-cwd-')),
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -59,8 +65,11 @@ export async function startBotProcess(env: Record<string, string>, { waitForPoll
 }
 
 /** Runs the bot and waits for it to exit by itself (for start-up failures). */
-export async function runBotToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const bot = await startBotProcess(env, { waitForPolling: false });
+export async function runBotToExit(
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): Promise<{ code: number | null; output: string }> {
+  const bot = await startBotProcess(env, { ...options, waitForPolling: false });
   const code = await bot.exited;
   return { code, output: bot.output() };
 }

@@ -146,13 +146,18 @@ async function answerPress(
     case 'completed':
       await ctx.answerCallbackQuery(t.alreadyRecorded);
       return;
-    case 'duplicate':
-      // Handled before; if that run stopped before the next prompt went out, send it now.
+    case 'duplicate': {
+      // Handled before. If that run stopped after committing but before the
+      // next prompt went out, the pressed message is still the prompt although
+      // the response has moved on: send the prompt now.
       await ctx.answerCallbackQuery().catch(() => undefined);
-      if (messageId !== undefined && promptMessageId(ctx) === messageId && outcome.state.status !== 'completed') {
+      const pressedQuestion = 'questionId' in button ? button.questionId : null;
+      const movedOn = outcome.state.status === 'partial' && pressedQuestion !== outcome.state.cursor;
+      if (messageId !== undefined && movedOn && promptMessageId(ctx) === messageId) {
         await sendPrompt(ctx, round, outcome.state, { retired: messageId });
       }
       return;
+    }
     case 'refused': {
       // A second press on a question just answered (same response) is not an error, just late.
       const answered =

@@ -171,6 +171,35 @@ describe('a resident answering the questionnaire', () => {
     expect(resident.lastText()).toMatch(/^2 \/ 5/);
   });
 
+  it('changes nothing when Telegram delivers the same update again', async () => {
+    const t = createTestBot();
+    const resident = await startedResident(t);
+    await resident.press('Member');
+    const press = t.telegram.updates.at(-1)!;
+    await resident.press('Satisfied');
+    await resident.press('Online');
+    const toggle = t.telegram.updates.at(-1)!;
+    const before = storedAnswers(t);
+    const messagesBefore = resident.botMessages().length;
+    await t.bot.handleUpdate(press);
+    await t.bot.handleUpdate(toggle);
+    expect(storedAnswers(t)).toEqual(before);
+    expect(t.db.select({ draft: responses.draft }).from(responses).get()).toEqual({ draft: '["online"]' });
+    expect(resident.botMessages()).toHaveLength(messagesBefore);
+  });
+
+  it('after failing between committing an answer and replying, shows the next question when the press is redelivered', async () => {
+    const t = createTestBot();
+    const resident = await startedResident(t);
+    t.telegram.failNext('sendMessage', { error_code: 400, description: 'Bad Request: simulated failure' });
+    await expect(resident.press('Member')).rejects.toThrow(/simulated failure/);
+    expect(storedAnswers(t)).toEqual({ role: 'member' });
+    expect(resident.lastText()).toMatch(/^1 \/ 5\nWho are you\?\n\n✓ Recorded: Member/);
+    await t.bot.handleUpdate(t.telegram.updates.at(-1)!);
+    expect(resident.lastText()).toMatch(/^2 \/ 5\nAre you satisfied\?/);
+    expect(storedAnswers(t)).toEqual({ role: 'member' });
+  });
+
   it('gets a short notice for forged or stale button data, and nothing changes', async () => {
     const t = createTestBot();
     const resident = await startedResident(t);
