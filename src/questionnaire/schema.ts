@@ -103,11 +103,19 @@ const compositeIndex = z.strictObject({
   dimensions: z.array(id, { error: 'must be a list of dimension ids' }).min(1, 'at least 1 dimension'),
 });
 
+/** Which questions the reports read for the respondent mix, the "needs improving" items and suggestions. */
+const report = z.strictObject({
+  respondent_question: id.optional(),
+  improvement_question: id.optional(),
+  suggestion_question: id.optional(),
+});
+
 export const questionnaireSchema = z.strictObject({
   title: localized(200),
   description: localized(1000),
   dimensions: z.array(dimension, { error: 'must be a list of dimensions' }).default([]),
   indexes: z.array(compositeIndex, { error: 'must be a list of indexes' }).default([]),
+  report: report.default({}),
   questions: z
     .array(question, { error: 'must be a list of questions' })
     .min(1, 'at least 1 question')

@@ -85,6 +85,8 @@ function crossCheck(q: Questionnaire): Problem[] {
     if (question.when) problems.push(...checkCondition(q, i, position));
   });
 
+  problems.push(...checkReport(q, position));
+
   q.dimensions.forEach((dimension, i) => {
     if (!usedDimensions.has(dimension.id)) {
       problems.push({ path: ['dimensions', i], message: `no scale question belongs to "${dimension.id}"` });
@@ -98,6 +100,24 @@ function crossCheck(q: Questionnaire): Problem[] {
     });
   });
   return problems;
+}
+
+const REPORT_TYPES = {
+  respondent_question: 'choice',
+  improvement_question: 'multi',
+  suggestion_question: 'text',
+} as const;
+
+function checkReport(q: Questionnaire, position: Map<string, number>): Problem[] {
+  return Object.entries(REPORT_TYPES).flatMap(([key, type]) => {
+    const id = q.report[key as keyof typeof REPORT_TYPES];
+    if (id === undefined) return [];
+    const at: Path = ['report', key];
+    const index = position.get(id);
+    if (index === undefined) return [{ path: at, message: `no question "${id}"` }];
+    const actual = q.questions[index]!.type;
+    return actual === type ? [] : [{ path: at, message: `"${id}" is a ${actual} question; this needs a ${type} question` }];
+  });
 }
 
 function checkCondition(q: Questionnaire, i: number, position: Map<string, number>): Problem[] {

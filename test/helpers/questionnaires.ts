@@ -21,6 +21,10 @@ indexes:
   - id: headline
     name: { zh-Hant: 總指數, zh-Hans: 总指数, en: Headline }
     dimensions: [overall]
+report:
+  respondent_question: role
+  improvement_question: channels
+  suggestion_question: comment
 questions:
   - id: role
     type: choice

@@ -19,8 +19,8 @@ describe('the questionnaire file validator', () => {
   });
 
   it('reports a duplicate question id at the second one', () => {
-    const problems = problemsAfter((s) => s.replace('- id: channels', '- id: role'));
-    expect(problems).toEqual([expect.stringMatching(/^questions\[3\]\.id \(line \d+\): duplicate question id "role"/)]);
+    const problems = problemsAfter((s) => s.replace('- id: reason', '- id: role'));
+    expect(problems).toEqual([expect.stringMatching(/^questions\[2\]\.id \(line \d+\): duplicate question id "role"/)]);
   });
 
   it('reports a condition on a later question', () => {
@@ -75,6 +75,16 @@ describe('the questionnaire file validator', () => {
   it('reports an index over an undeclared dimension', () => {
     const problems = problemsAfter((s) => s.replace('dimensions: [overall]', 'dimensions: [overall, missing]'));
     expect(problems).toEqual([expect.stringMatching(/^indexes\[0\]\.dimensions\[1\] .*no dimension "missing"/)]);
+  });
+
+  it('reports a report block that names a missing question or one of the wrong type', () => {
+    const problems = problemsAfter((s) =>
+      s.replace('respondent_question: role', 'respondent_question: nobody').replace('improvement_question: channels', 'improvement_question: role'),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^report\.respondent_question .*no question "nobody"/),
+      expect.stringMatching(/^report\.improvement_question .*"role" is a choice question; this needs a multi question/),
+    ]);
   });
 
   it('reports YAML that does not parse with its line', () => {
