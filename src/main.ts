@@ -1,5 +1,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { GrammyError } from 'grammy';
+import cron, { type ScheduledTask } from 'node-cron';
+import { closeDueRound } from './bot/admin/round-closing.js';
 import { setCommandMenus } from './bot/command-menus.js';
 import { ALLOWED_UPDATES, createBot } from './bot/create-bot.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -34,10 +36,18 @@ async function main(): Promise<void> {
     loadQuestionnaire,
   });
 
+  // Rounds with a deadline close within a minute of it, also after downtime.
+  const closeDue = () =>
+    closeDueRound({ api: bot.api, db, config, logger }, new Date()).catch((error: unknown) =>
+      logger.error({ err: error }, 'closing a round at its deadline failed'),
+    );
+
+  let deadlineJob: ScheduledTask | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (signal: string) => {
     stopping ??= (async () => {
       logger.info({ signal }, 'stopping');
+      await deadlineJob?.stop();
       // bot.stop() lets the update in hand finish before polling ends.
       await bot.stop();
       closeDatabase(db);
@@ -48,13 +58,21 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
-  await bot.init();
-  await setCommandMenus(bot.api, { ...config, logger });
-  await bot.start({
-    allowed_updates: ALLOWED_UPDATES,
-    onStart: (me) => logger.info({ username: me.username }, 'polling for updates'),
-  });
-  await stopping;
+  try {
+    await bot.init();
+    await setCommandMenus(bot.api, { ...config, logger });
+    await closeDue();
+    deadlineJob = cron.schedule('* * * * *', closeDue, { name: 'round-deadlines' });
+    await bot.start({
+      allowed_updates: ALLOWED_UPDATES,
+      onStart: (me) => logger.info({ username: me.username }, 'polling for updates'),
+    });
+    await stopping;
+  } finally {
+    // Also when polling failed for good: nothing may keep the process alive.
+    await deadlineJob?.stop();
+    closeDatabase(db);
+  }
 }
 
 main().catch((error: unknown) => {

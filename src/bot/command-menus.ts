@@ -2,13 +2,21 @@ import type { Api } from 'grammy';
 import type { BotCommand, LanguageCode } from 'grammy/types';
 import type { Logger } from '../logger.js';
 import type { Language } from '../questionnaire/languages.js';
-import { ADMIN_COMMANDS } from './features/admin.js';
+import { ADMIN_COMMANDS, ADMIN_TEXTS } from './admin-texts.js';
 import { TEXTS } from './texts.js';
 
 const RESIDENT_COMMANDS = ['start', 'language', 'help'] as const;
 
-function menu(language: Language, names: readonly (keyof (typeof TEXTS)['en']['commandDescriptions'])[]): BotCommand[] {
-  return names.map((command) => ({ command, description: TEXTS[language].commandDescriptions[command] }));
+function residentMenu(language: Language): BotCommand[] {
+  return RESIDENT_COMMANDS.map((command) => ({ command, description: TEXTS[language].commandDescriptions[command] }));
+}
+
+function adminMenu(language: Language): BotCommand[] {
+  const admin = ADMIN_COMMANDS.map((command) => ({
+    command,
+    description: ADMIN_TEXTS[language].commandDescriptions[command],
+  }));
+  return [...residentMenu(language), ...admin];
 }
 
 /*
@@ -28,13 +36,10 @@ export async function setCommandMenus(
 ): Promise<void> {
   for (const { languageCode, language } of variants(options.defaultLanguage)) {
     const code = languageCode ? { language_code: languageCode } : {};
-    await api.setMyCommands(menu(language, RESIDENT_COMMANDS), { scope: { type: 'default' }, ...code });
+    await api.setMyCommands(residentMenu(language), { scope: { type: 'default' }, ...code });
     for (const chatId of options.adminChatIds) {
       try {
-        await api.setMyCommands(menu(language, [...RESIDENT_COMMANDS, ...ADMIN_COMMANDS]), {
-          scope: { type: 'chat', chat_id: chatId },
-          ...code,
-        });
+        await api.setMyCommands(adminMenu(language), { scope: { type: 'chat', chat_id: chatId }, ...code });
       } catch (error) {
         // An admin chat the bot cannot see yet should not keep the bot from starting.
         options.logger.warn({ chatId, err: error }, 'could not set the admin command menu');

@@ -50,16 +50,7 @@ export interface Texts {
   notHere: string;
   somethingWentWrong: string;
   helpResident: string;
-  helpAdmin: string;
-  // Administrators.
-  openRoundUsage: string;
-  titleTooLong(p: { max: number }): string;
-  roundAlreadyOpen(p: { title: string; openedAt: string }): string;
-  questionnaireBroken(p: { problems: string }): string;
-  roundOpened(p: { id: number; title: string; questions: number }): string;
-  noRoundOpen: string;
-  roundClosedReport(p: { id: number; title: string; started: number; completed: number }): string;
-  commandDescriptions: Record<'start' | 'language' | 'help' | 'open_round' | 'close_round', string>;
+  commandDescriptions: Record<'start' | 'language' | 'help', string>;
 }
 
 const zhHant: Texts = {
@@ -105,23 +96,10 @@ const zhHant: Texts = {
   notHere: '此指令在這裡無法使用。',
   somethingWentWrong: '抱歉，出了點問題。請稍後再試，或傳送 /start 繼續。',
   helpResident: '/start — 開始或繼續填寫問卷\n/language — 切換語言\n/help — 顯示說明',
-  helpAdmin:
-    '/open_round 標題 — 以目前的問卷開放新一輪調查\n/close_round — 結束目前的調查\n/help — 顯示說明',
-  openRoundUsage: '請在指令後寫上標題，例如：/open_round 2026 年第四季',
-  titleTooLong: ({ max }) => `標題太長了，最多 ${max} 字。`,
-  roundAlreadyOpen: ({ title, openedAt }) =>
-    `已有一輪調查正在進行：「${title}」（${openedAt} 開放）。請先用 /close_round 結束它。`,
-  questionnaireBroken: ({ problems }) => `問卷檔案有誤，未開放新一輪調查：\n${problems}`,
-  roundOpened: ({ id, title, questions }) => `已開放第 ${id} 輪調查「${title}」，共 ${questions} 題。`,
-  noRoundOpen: '目前沒有正在進行的調查。',
-  roundClosedReport: ({ id, title, started, completed }) =>
-    `第 ${id} 輪調查「${title}」已結束：${completed} 份完成，${started} 份開始作答。`,
   commandDescriptions: {
     start: '開始或繼續填寫問卷',
     language: '切換語言',
     help: '顯示說明',
-    open_round: '開放新一輪調查',
-    close_round: '結束目前的調查',
   },
 };
 
@@ -168,23 +146,10 @@ const zhHans: Texts = {
   notHere: '此指令在这里无法使用。',
   somethingWentWrong: '抱歉，出了点问题。请稍后再试，或发送 /start 继续。',
   helpResident: '/start — 开始或继续填写问卷\n/language — 切换语言\n/help — 显示说明',
-  helpAdmin:
-    '/open_round 标题 — 以当前的问卷开放新一轮调查\n/close_round — 结束当前的调查\n/help — 显示说明',
-  openRoundUsage: '请在指令后写上标题，例如：/open_round 2026 年第四季度',
-  titleTooLong: ({ max }) => `标题太长了，最多 ${max} 字。`,
-  roundAlreadyOpen: ({ title, openedAt }) =>
-    `已有一轮调查正在进行：“${title}”（${openedAt} 开放）。请先用 /close_round 结束它。`,
-  questionnaireBroken: ({ problems }) => `问卷文件有误，未开放新一轮调查：\n${problems}`,
-  roundOpened: ({ id, title, questions }) => `已开放第 ${id} 轮调查“${title}”，共 ${questions} 题。`,
-  noRoundOpen: '目前没有正在进行的调查。',
-  roundClosedReport: ({ id, title, started, completed }) =>
-    `第 ${id} 轮调查“${title}”已结束：${completed} 份完成，${started} 份开始作答。`,
   commandDescriptions: {
     start: '开始或继续填写问卷',
     language: '切换语言',
     help: '显示说明',
-    open_round: '开放新一轮调查',
-    close_round: '结束当前的调查',
   },
 };
 
@@ -233,23 +198,10 @@ const en: Texts = {
   notHere: 'This command is not available here.',
   somethingWentWrong: 'Sorry, something went wrong. Please try again later, or send /start to continue.',
   helpResident: '/start — begin or continue the survey\n/language — change the language\n/help — show this help',
-  helpAdmin:
-    '/open_round title — open a new round with the current questionnaire\n/close_round — close the open round\n/help — show this help',
-  openRoundUsage: 'Please give the round a title, for example: /open_round 2026 Q4',
-  titleTooLong: ({ max }) => `That title is too long; at most ${max} characters.`,
-  roundAlreadyOpen: ({ title, openedAt }) =>
-    `A round is already open: “${title}” (opened ${openedAt}). Close it first with /close_round.`,
-  questionnaireBroken: ({ problems }) => `The questionnaire file has problems, so no round was opened:\n${problems}`,
-  roundOpened: ({ id, title, questions }) => `Round ${id} “${title}” is open, with ${questions} questions.`,
-  noRoundOpen: 'No round is open.',
-  roundClosedReport: ({ id, title, started, completed }) =>
-    `Round ${id} “${title}” is closed: ${completed} completed, ${started} started.`,
   commandDescriptions: {
     start: 'Begin or continue the survey',
     language: 'Change the language',
     help: 'Show help',
-    open_round: 'Open a new survey round',
-    close_round: 'Close the open round',
   },
 };
 

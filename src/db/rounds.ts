@@ -1,4 +1,4 @@
-import { count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Questionnaire } from '../questionnaire/schema.js';
 import { inTransaction, type Db } from './client.js';
 import { responses, rounds } from './schema.js';
@@ -29,8 +29,21 @@ export function findRound(db: Db, id: number): Round | null {
   return row ? toRound(row) : null;
 }
 
-export function listRounds(db: Db): Round[] {
-  return db.select().from(rounds).orderBy(desc(rounds.id)).all().map(toRound);
+export type RoundSummary = Omit<Round, 'questionnaire'>;
+
+/** Every round without its questionnaire copy, newest first. */
+export function listRounds(db: Db): RoundSummary[] {
+  return db
+    .select({
+      id: rounds.id,
+      title: rounds.title,
+      openedAt: rounds.openedAt,
+      closesAt: rounds.closesAt,
+      closedAt: rounds.closedAt,
+    })
+    .from(rounds)
+    .orderBy(desc(rounds.id))
+    .all();
 }
 
 export type OpenRoundResult = { ok: true; round: Round } | { ok: false; alreadyOpen: Round };
@@ -78,4 +91,35 @@ export function responseCounts(db: Db, roundId: number): { started: number; comp
     .where(eq(responses.roundId, roundId))
     .get();
   return { started: row?.started ?? 0, completed: Number(row?.completed ?? 0) };
+}
+
+/** Started and completed responses of every round, in one query. */
+export function responseCountsByRound(db: Db): Map<number, { started: number; completed: number }> {
+  const rows = db
+    .select({
+      roundId: responses.roundId,
+      started: count(),
+      completed: sql<number>`coalesce(sum(${responses.status} = 'completed'), 0)`,
+    })
+    .from(responses)
+    .groupBy(responses.roundId)
+    .all();
+  return new Map(rows.map((r) => [r.roundId, { started: r.started, completed: Number(r.completed) }]));
+}
+
+/** The most recent round, open or closed. */
+export function findLatestRound(db: Db): Round | null {
+  const row = db.select().from(rounds).orderBy(desc(rounds.id)).limit(1).get();
+  return row ? toRound(row) : null;
+}
+
+/** Closes the open round if its deadline has passed; returns it, or null. */
+export function closeRoundIfDue(db: Db, now: Date): Round | null {
+  const row = db
+    .update(rounds)
+    .set({ closedAt: now })
+    .where(and(isNull(rounds.closedAt), lte(rounds.closesAt, now)))
+    .returning()
+    .get();
+  return row ? toRound(row) : null;
 }

@@ -1,72 +1,157 @@
-import { Composer } from 'grammy';
-import { closeOpenRound, openRound, responseCounts } from '../../db/rounds.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Composer, InputFile } from 'grammy';
+import {
+  closeOpenRound,
+  findLatestRound,
+  findOpenRound,
+  findRound,
+  listRounds,
+  openRound,
+  responseCountsByRound,
+  responseCounts,
+} from '../../db/rounds.js';
+import { exportFileName, writeRoundCsv } from '../../export/csv.js';
+import { endOfDay, formatInZone, parseOpenRoundArguments } from '../../rounds/deadline.js';
+import { ADMIN_COMMANDS, ADMIN_TEXTS, type AdminTexts } from '../admin-texts.js';
+import { isAdminChatId } from '../admin/admin-chats.js';
+import { announceClosedRound } from '../admin/round-closing.js';
 import type { BotContext } from '../context.js';
+import { MESSAGE_LIMIT } from '../render.js';
 import { escapeHtml, TEXTS } from '../texts.js';
 
-export const ADMIN_COMMANDS = ['open_round', 'close_round'] as const;
 export const MAX_TITLE_LENGTH = 100;
 /** Enough problems to fix the file; the rest would only push the reply past Telegram's limit. */
 const MAX_PROBLEMS_SHOWN = 30;
 
-function isAdminChat(ctx: BotContext): boolean {
-  return ctx.chat !== undefined && ctx.deps.config.adminChatIds.includes(ctx.chat.id);
-}
+const texts = (ctx: BotContext): AdminTexts => ADMIN_TEXTS[ctx.language];
+const when = (ctx: BotContext, instant: Date) => formatInZone(instant, ctx.deps.config.digestTimezone);
+const html = { parse_mode: 'HTML' } as const;
 
 const composer = new Composer<BotContext>();
-const admin = composer.filter(isAdminChat);
+const admin = composer.filter((ctx) => ctx.chat !== undefined && isAdminChatId(ctx.deps.config, ctx.chat.id));
 
 admin.command('open_round', async (ctx) => {
-  const { db, clock, loadQuestionnaire } = ctx.deps;
-  const t = TEXTS[ctx.language];
-  const title = ctx.match.trim().replace(/\s+/g, ' ');
-  if (title === '') {
-    await ctx.reply(t.openRoundUsage);
-    return;
+  const { db, clock, loadQuestionnaire, config } = ctx.deps;
+  const t = texts(ctx);
+  const parsed = parseOpenRoundArguments(ctx.match);
+  if (!parsed.ok) return void (await ctx.reply(t.untilMalformed));
+  const { title, until } = parsed;
+  if (title === '') return void (await ctx.reply(t.openRoundUsage));
+  if ([...title].length > MAX_TITLE_LENGTH) return void (await ctx.reply(t.titleTooLong({ max: MAX_TITLE_LENGTH })));
+
+  const now = clock();
+  const closesAt = until === null ? null : endOfDay(until, config.digestTimezone);
+  if (until !== null && closesAt === null) return void (await ctx.reply(t.untilMalformed));
+  if (closesAt !== null && closesAt <= now) {
+    return void (await ctx.reply(t.untilPast({ date: until!, zone: config.digestTimezone })));
   }
-  if ([...title].length > MAX_TITLE_LENGTH) {
-    await ctx.reply(t.titleTooLong({ max: MAX_TITLE_LENGTH }));
-    return;
-  }
+
   const loaded = loadQuestionnaire();
   if (!loaded.ok) {
     const shown = loaded.problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `• ${escapeHtml(p)}`);
     if (loaded.problems.length > MAX_PROBLEMS_SHOWN) shown.push(`… (+${loaded.problems.length - MAX_PROBLEMS_SHOWN})`);
-    await ctx.reply(t.questionnaireBroken({ problems: shown.join('\n') }), { parse_mode: 'HTML' });
-    return;
+    return void (await ctx.reply(t.questionnaireBroken({ problems: shown.join('\n') }), html));
   }
-  const result = openRound(db, { title, questionnaire: loaded.questionnaire, now: clock() });
+  const result = openRound(db, { title, questionnaire: loaded.questionnaire, now, closesAt });
   if (!result.ok) {
-    const openedAt = result.alreadyOpen.openedAt.toISOString().slice(0, 10);
-    await ctx.reply(t.roundAlreadyOpen({ title: escapeHtml(result.alreadyOpen.title), openedAt }), { parse_mode: 'HTML' });
-    return;
+    const open = result.alreadyOpen;
+    return void (await ctx.reply(t.roundAlreadyOpen({ title: escapeHtml(open.title), openedAt: when(ctx, open.openedAt) }), html));
   }
-  ctx.log.info({ roundId: result.round.id }, 'round opened');
   const { id, questionnaire } = result.round;
-  await ctx.reply(t.roundOpened({ id, title: escapeHtml(title), questions: questionnaire.questions.length }), {
-    parse_mode: 'HTML',
-  });
+  ctx.log.info({ roundId: id }, 'round opened');
+  await ctx.reply(
+    t.roundOpened({
+      id,
+      title: escapeHtml(title),
+      questions: questionnaire.questions.length,
+      closes: closesAt && when(ctx, closesAt),
+    }),
+    html,
+  );
 });
 
 admin.command('close_round', async (ctx) => {
-  const t = TEXTS[ctx.language];
   const round = closeOpenRound(ctx.deps.db, ctx.deps.clock());
-  if (!round) {
-    await ctx.reply(t.noRoundOpen);
-    return;
-  }
+  if (!round) return void (await ctx.reply(texts(ctx).noRoundOpen));
   ctx.log.info({ roundId: round.id }, 'round closed');
+  const reached = await announceClosedRound({ api: ctx.api, ...ctx.deps }, round, false);
+  // The chat that asked hears back even when the broadcast could not reach it.
+  if (!reached.includes(ctx.chat.id)) await ctx.reply(texts(ctx).roundClosedHere);
+});
+
+admin.command('rounds', async (ctx) => {
+  const t = texts(ctx);
+  const rounds = listRounds(ctx.deps.db);
+  if (rounds.length === 0) return void (await ctx.reply(t.noRounds));
+  const counts = responseCountsByRound(ctx.deps.db);
+  let message = `<b>${t.roundsTitle}</b>`;
+  for (const [index, round] of rounds.entries()) {
+    const line = t.roundLine({
+      id: round.id,
+      title: escapeHtml(round.title),
+      opened: when(ctx, round.openedAt),
+      closed: round.closedAt && when(ctx, round.closedAt),
+      closes: round.closesAt && when(ctx, round.closesAt),
+      ...(counts.get(round.id) ?? { started: 0, completed: 0 }),
+    });
+    const more = t.roundsMore({ count: rounds.length - index });
+    // Keep room for the "… and N older rounds" line.
+    if (message.length + line.length + more.length + 4 > MESSAGE_LIMIT) {
+      message += `\n\n${more}`;
+      break;
+    }
+    message += `\n\n${line}`;
+  }
+  await ctx.reply(message, html);
+});
+
+admin.command('status', async (ctx) => {
+  const t = texts(ctx);
+  const round = findOpenRound(ctx.deps.db);
+  if (!round) return void (await ctx.reply(t.noRoundOpen));
   const counts = responseCounts(ctx.deps.db, round.id);
-  await ctx.reply(t.roundClosedReport({ id: round.id, title: escapeHtml(round.title), ...counts }), {
-    parse_mode: 'HTML',
-  });
+  const lines = [
+    t.statusTitle({ id: round.id, title: escapeHtml(round.title) }),
+    t.statusLines({
+      opened: when(ctx, round.openedAt),
+      closes: round.closesAt && when(ctx, round.closesAt),
+      ...counts,
+    }),
+  ];
+  await ctx.reply(lines.join('\n'), html);
+});
+
+admin.command('export', async (ctx) => {
+  const t = texts(ctx);
+  const argument = ctx.match.trim();
+  if (argument !== '' && !/^\d{1,9}$/.test(argument)) return void (await ctx.reply(t.exportUsage));
+  const { db, clock } = ctx.deps;
+  const round = argument === '' ? (findOpenRound(db) ?? findLatestRound(db)) : findRound(db, Number(argument));
+  if (!round) {
+    return void (await ctx.reply(argument === '' ? t.noRounds : t.unknownRound({ id: Number(argument) })));
+  }
+  // Written to a temporary file first, so a retried upload can read it again.
+  const folder = mkdtempSync(join(tmpdir(), 'manyi-export-'));
+  try {
+    const name = exportFileName(round, clock());
+    const path = join(folder, name);
+    const count = await writeRoundCsv(db, round, path);
+    await ctx.replyWithDocument(new InputFile(path, name), {
+      caption: t.exportCaption({ id: round.id, title: escapeHtml(round.title), responses: count }),
+      parse_mode: 'HTML',
+    });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
 
 admin.command('help', async (ctx) => {
-  const t = TEXTS[ctx.language];
-  await ctx.reply(ctx.chat.type === 'private' ? `${t.helpResident}\n${t.helpAdmin}` : t.helpAdmin);
+  const t = texts(ctx);
+  await ctx.reply(ctx.chat.type === 'private' ? `${TEXTS[ctx.language].helpResident}\n\n${t.help}` : t.help);
 });
 
-// Anywhere else the same short refusal, which says nothing about rounds or data.
 // The log line gives the operator the chat id to add to ADMIN_CHAT_IDS.
 composer.command([...ADMIN_COMMANDS], async (ctx) => {
   ctx.log.info({ chatId: ctx.chat.id, chatType: ctx.chat.type }, 'admin command refused in a chat that is not an admin chat');

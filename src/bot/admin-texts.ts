@@ -1,0 +1,174 @@
+import type { Language } from '../questionnaire/languages.js';
+
+/*
+ * What the bot says to administrators, per language. HTML: callers escape
+ * titles and anything else people typed.
+ */
+
+export const ADMIN_COMMANDS = ['open_round', 'close_round', 'status', 'rounds', 'export'] as const;
+export type AdminCommand = (typeof ADMIN_COMMANDS)[number];
+
+export interface RoundLine {
+  id: number;
+  title: string;
+  opened: string;
+  closed: string | null;
+  closes: string | null;
+  started: number;
+  completed: number;
+}
+
+export interface AdminTexts {
+  help: string;
+  commandDescriptions: Record<AdminCommand, string>;
+  openRoundUsage: string;
+  titleTooLong(p: { max: number }): string;
+  untilMalformed: string;
+  untilPast(p: { date: string; zone: string }): string;
+  roundAlreadyOpen(p: { title: string; openedAt: string }): string;
+  questionnaireBroken(p: { problems: string }): string;
+  roundOpened(p: { id: number; title: string; questions: number; closes: string | null }): string;
+  noRoundOpen: string;
+  noRounds: string;
+  roundsTitle: string;
+  roundLine(p: RoundLine): string;
+  roundsMore(p: { count: number }): string;
+  exportUsage: string;
+  unknownRound(p: { id: number }): string;
+  exportCaption(p: { id: number; title: string; responses: number }): string;
+  statusTitle(p: { id: number; title: string }): string;
+  statusLines(p: { opened: string; closes: string | null; started: number; completed: number }): string;
+  roundClosed(p: { id: number; title: string; started: number; completed: number; automatically: boolean }): string;
+  roundClosedHere: string;
+}
+
+const zhHant: AdminTexts = {
+  help:
+    '/open_round 標題 [--until 2026-12-31] — 以目前的問卷開放新一輪調查（可設截止日）\n' +
+    '/close_round — 結束目前的調查，並向所有管理對話發送結果報告\n' +
+    '/status — 目前調查的進度與滿意度\n' +
+    '/rounds — 所有調查輪次\n' +
+    '/export [輪次編號] — 下載回答的 CSV 檔\n' +
+    '/help — 顯示說明',
+  commandDescriptions: {
+    open_round: '開放新一輪調查',
+    close_round: '結束目前的調查',
+    status: '目前調查的進度',
+    rounds: '所有調查輪次',
+    export: '下載回答（CSV）',
+  },
+  openRoundUsage: '請在指令後寫上標題，例如：/open_round 2026 年第四季（可加截止日：--until 2026-12-31）',
+  titleTooLong: ({ max }) => `標題太長了，最多 ${max} 字。`,
+  untilMalformed: '截止日請寫成「年-月-日」，例如：/open_round 2026 年第四季 --until 2026-12-31',
+  untilPast: ({ date, zone }) => `截止日 ${date} 已經過了（以 ${zone} 時間計）。請選擇今天或以後的日期。`,
+  roundAlreadyOpen: ({ title, openedAt }) =>
+    `已有一輪調查正在進行：「${title}」（${openedAt} 開放）。請先用 /close_round 結束它。`,
+  questionnaireBroken: ({ problems }) => `問卷檔案有誤，未開放新一輪調查：\n${problems}`,
+  roundOpened: ({ id, title, questions, closes }) =>
+    `已開放第 ${id} 輪調查「${title}」，共 ${questions} 題。` + (closes ? `將於 ${closes} 自動結束。` : ''),
+  noRoundOpen: '目前沒有正在進行的調查。',
+  noRounds: '還沒有任何調查輪次。用 /open_round 標題 開放第一輪。',
+  roundsTitle: '調查輪次（由新到舊）',
+  roundLine: ({ id, title, opened, closed, closes, started, completed }) =>
+    `<b>#${id}</b> ${title}\n　${opened} 開放，` +
+    (closed ? `${closed} 結束` : closes ? `進行中，${closes} 截止` : '進行中') +
+    `；完成 ${completed} 份／開始 ${started} 份`,
+  roundsMore: ({ count }) => `…另有 ${count} 輪較早的調查。`,
+  exportUsage: '用法：/export 或 /export 輪次編號，例如 /export 3',
+  unknownRound: ({ id }) => `沒有第 ${id} 輪調查。用 /rounds 查看所有輪次。`,
+  exportCaption: ({ id, title, responses }) => `第 ${id} 輪「${title}」：${responses} 份回答`,
+  statusTitle: ({ id, title }) => `<b>第 ${id} 輪「${title}」</b>`,
+  statusLines: ({ opened, closes, started, completed }) =>
+    `開放於 ${opened}` + (closes ? `，${closes} 截止` : '') + `\n開始作答 ${started} 份，完成 ${completed} 份`,
+  roundClosed: ({ id, title, started, completed, automatically }) =>
+    `第 ${id} 輪調查「${title}」已${automatically ? '到期自動' : ''}結束：完成 ${completed} 份，開始作答 ${started} 份。`,
+  roundClosedHere: '調查已結束。',
+};
+
+const zhHans: AdminTexts = {
+  help:
+    '/open_round 标题 [--until 2026-12-31] — 以当前的问卷开放新一轮调查（可设截止日）\n' +
+    '/close_round — 结束当前的调查，并向所有管理对话发送结果报告\n' +
+    '/status — 当前调查的进度与满意度\n' +
+    '/rounds — 所有调查轮次\n' +
+    '/export [轮次编号] — 下载回答的 CSV 文件\n' +
+    '/help — 显示说明',
+  commandDescriptions: {
+    open_round: '开放新一轮调查',
+    close_round: '结束当前的调查',
+    status: '当前调查的进度',
+    rounds: '所有调查轮次',
+    export: '下载回答（CSV）',
+  },
+  openRoundUsage: '请在指令后写上标题，例如：/open_round 2026 年第四季度（可加截止日：--until 2026-12-31）',
+  titleTooLong: ({ max }) => `标题太长了，最多 ${max} 字。`,
+  untilMalformed: '截止日请写成“年-月-日”，例如：/open_round 2026 年第四季度 --until 2026-12-31',
+  untilPast: ({ date, zone }) => `截止日 ${date} 已经过了（以 ${zone} 时间计）。请选择今天或以后的日期。`,
+  roundAlreadyOpen: ({ title, openedAt }) =>
+    `已有一轮调查正在进行：“${title}”（${openedAt} 开放）。请先用 /close_round 结束它。`,
+  questionnaireBroken: ({ problems }) => `问卷文件有误，未开放新一轮调查：\n${problems}`,
+  roundOpened: ({ id, title, questions, closes }) =>
+    `已开放第 ${id} 轮调查“${title}”，共 ${questions} 题。` + (closes ? `将于 ${closes} 自动结束。` : ''),
+  noRoundOpen: '目前没有正在进行的调查。',
+  noRounds: '还没有任何调查轮次。用 /open_round 标题 开放第一轮。',
+  roundsTitle: '调查轮次（由新到旧）',
+  roundLine: ({ id, title, opened, closed, closes, started, completed }) =>
+    `<b>#${id}</b> ${title}\n　${opened} 开放，` +
+    (closed ? `${closed} 结束` : closes ? `进行中，${closes} 截止` : '进行中') +
+    `；完成 ${completed} 份／开始 ${started} 份`,
+  roundsMore: ({ count }) => `…另有 ${count} 轮较早的调查。`,
+  exportUsage: '用法：/export 或 /export 轮次编号，例如 /export 3',
+  unknownRound: ({ id }) => `没有第 ${id} 轮调查。用 /rounds 查看所有轮次。`,
+  exportCaption: ({ id, title, responses }) => `第 ${id} 轮“${title}”：${responses} 份回答`,
+  statusTitle: ({ id, title }) => `<b>第 ${id} 轮“${title}”</b>`,
+  statusLines: ({ opened, closes, started, completed }) =>
+    `开放于 ${opened}` + (closes ? `，${closes} 截止` : '') + `\n开始作答 ${started} 份，完成 ${completed} 份`,
+  roundClosed: ({ id, title, started, completed, automatically }) =>
+    `第 ${id} 轮调查“${title}”已${automatically ? '到期自动' : ''}结束：完成 ${completed} 份，开始作答 ${started} 份。`,
+  roundClosedHere: '调查已结束。',
+};
+
+const en: AdminTexts = {
+  help:
+    '/open_round title [--until 2026-12-31] — open a new round with the current questionnaire (optionally with a deadline)\n' +
+    '/close_round — close the open round and send its final report to every admin chat\n' +
+    '/status — progress and satisfaction of the open round\n' +
+    '/rounds — every round\n' +
+    '/export [round id] — download the responses as CSV\n' +
+    '/help — show this help',
+  commandDescriptions: {
+    open_round: 'Open a new survey round',
+    close_round: 'Close the open round',
+    status: 'Progress of the open round',
+    rounds: 'Every round',
+    export: 'Download the responses (CSV)',
+  },
+  openRoundUsage: 'Please give the round a title, for example: /open_round 2026 Q4 (optionally --until 2026-12-31)',
+  titleTooLong: ({ max }) => `That title is too long; at most ${max} characters.`,
+  untilMalformed: 'Write the deadline as year-month-day, for example: /open_round 2026 Q4 --until 2026-12-31',
+  untilPast: ({ date, zone }) => `The deadline ${date} has already passed (in ${zone}). Choose today or a later day.`,
+  roundAlreadyOpen: ({ title, openedAt }) =>
+    `A round is already open: “${title}” (opened ${openedAt}). Close it first with /close_round.`,
+  questionnaireBroken: ({ problems }) => `The questionnaire file has problems, so no round was opened:\n${problems}`,
+  roundOpened: ({ id, title, questions, closes }) =>
+    `Round ${id} “${title}” is open, with ${questions} questions.` + (closes ? ` It closes automatically at ${closes}.` : ''),
+  noRoundOpen: 'No round is open.',
+  noRounds: 'There are no rounds yet. Open the first with /open_round title.',
+  roundsTitle: 'Rounds (newest first)',
+  roundLine: ({ id, title, opened, closed, closes, started, completed }) =>
+    `<b>#${id}</b> ${title}\n   opened ${opened}, ` +
+    (closed ? `closed ${closed}` : closes ? `open until ${closes}` : 'open') +
+    `; ${completed} completed / ${started} started`,
+  roundsMore: ({ count }) => `… and ${count} older rounds.`,
+  exportUsage: 'Usage: /export, or /export followed by a round id, e.g. /export 3',
+  unknownRound: ({ id }) => `There is no round ${id}. /rounds lists them all.`,
+  exportCaption: ({ id, title, responses }) => `Round ${id} “${title}”: ${responses} responses`,
+  statusTitle: ({ id, title }) => `<b>Round ${id} “${title}”</b>`,
+  statusLines: ({ opened, closes, started, completed }) =>
+    `Opened ${opened}` + (closes ? `, closes ${closes}` : '') + `\n${started} started, ${completed} completed`,
+  roundClosed: ({ id, title, started, completed, automatically }) =>
+    `Round ${id} “${title}” ${automatically ? 'reached its deadline and ' : ''}is closed: ${completed} completed, ${started} started.`,
+  roundClosedHere: 'The round is closed.',
+};
+
+export const ADMIN_TEXTS: Record<Language, AdminTexts> = { 'zh-Hant': zhHant, 'zh-Hans': zhHans, en };

@@ -1,0 +1,91 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import type { Round } from '../db/rounds.js';
+import { answers, responses } from '../db/schema.js';
+import type { Question } from '../questionnaire/schema.js';
+
+/** Fixed leading columns of an export, before one column per question id. */
+export const LEADING_COLUMNS = ['response_key', 'status', 'started_at', 'completed_at', 'language', 'source'] as const;
+
+/** Responses read per query: keeps memory flat on a large round and never holds a cursor across awaits. */
+const PAGE_SIZE = 500;
+
+export function exportColumns(round: Round): string[] {
+  return [...LEADING_COLUMNS, ...round.questionnaire.questions.map((q) => q.id)];
+}
+
+/** A stored answer as an export cell: option values as they are, multi values joined by `;`, text as typed. */
+function cell(question: Question | undefined, value: string | null, skipped: boolean): string {
+  if (skipped || value === null || !question) return '';
+  if (question.type === 'multi') return (JSON.parse(value) as string[]).join(';');
+  return value;
+}
+
+/** The export's rows, a page of responses at a time. */
+export function* exportRows(db: Db, round: Round): Generator<string[]> {
+  const questions = round.questionnaire.questions;
+  const byId = new Map(questions.map((q, i) => [q.id, { question: q, column: LEADING_COLUMNS.length + i }]));
+  let after = 0;
+  for (;;) {
+    const page = db
+      .select()
+      .from(responses)
+      .where(and(eq(responses.roundId, round.id), gt(responses.id, after)))
+      .orderBy(asc(responses.id))
+      .limit(PAGE_SIZE)
+      .all();
+    if (page.length === 0) return;
+    after = page.at(-1)!.id;
+    const rows = new Map(
+      page.map((r) => [
+        r.id,
+        [
+          r.respondentKey,
+          r.status,
+          r.startedAt.toISOString(),
+          r.completedAt?.toISOString() ?? '',
+          r.language,
+          r.source ?? '',
+          ...questions.map(() => ''),
+        ],
+      ]),
+    );
+    const stored = db
+      .select()
+      .from(answers)
+      .where(inArray(answers.responseId, [...rows.keys()]))
+      .all();
+    for (const answer of stored) {
+      const target = byId.get(answer.questionId);
+      const row = rows.get(answer.responseId);
+      if (target && row) row[target.column] = cell(target.question, answer.value, answer.skipped);
+    }
+    yield* rows.values();
+  }
+}
+
+/**
+ * Writes a round's responses as CSV (UTF-8 with a byte-order mark, so Excel
+ * opens Chinese text correctly) to `path`, streaming page by page.
+ */
+export async function writeRoundCsv(db: Db, round: Round, path: string): Promise<number> {
+  const file = createWriteStream(path);
+  const csv = stringify({ bom: true, header: true, columns: exportColumns(round) });
+  csv.pipe(file);
+  let count = 0;
+  for (const row of exportRows(db, round)) {
+    count++;
+    if (!csv.write(row)) await once(csv, 'drain');
+  }
+  csv.end();
+  await finished(file);
+  return count;
+}
+
+export function exportFileName(round: Round, now: Date): string {
+  return `manyi-round-${round.id}-${now.toISOString().slice(0, 10)}.csv`;
+}
