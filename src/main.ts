@@ -4,6 +4,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { closeDueRound } from './bot/admin/round-closing.js';
 import { setCommandMenus } from './bot/command-menus.js';
 import { ALLOWED_UPDATES, createBot } from './bot/create-bot.js';
+import { startPolling, type Polling } from './bot/polling.js';
 import { ConfigError, loadConfig } from './config.js';
 import { closeDatabase, openDatabase } from './db/client.js';
 import { createLogger } from './logger.js';
@@ -43,13 +44,14 @@ async function main(): Promise<void> {
     );
 
   let deadlineJob: ScheduledTask | undefined;
+  let polling: Polling | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (signal: string) => {
     stopping ??= (async () => {
       logger.info({ signal }, 'stopping');
       await deadlineJob?.stop();
-      // bot.stop() lets the update in hand finish before polling ends.
-      await bot.stop();
+      // Lets the batch in hand finish (a few seconds at most) and confirms it.
+      await polling?.stop();
       closeDatabase(db);
       logger.info('stopped');
     })();
@@ -63,10 +65,12 @@ async function main(): Promise<void> {
     await setCommandMenus(bot.api, { ...config, logger });
     await closeDue();
     deadlineJob = cron.schedule('* * * * *', closeDue, { name: 'round-deadlines' });
-    await bot.start({
-      allowed_updates: ALLOWED_UPDATES,
-      onStart: (me) => logger.info({ username: me.username }, 'polling for updates'),
+    polling = startPolling(bot, {
+      allowedUpdates: ALLOWED_UPDATES,
+      logger,
+      onStart: () => logger.info({ username: bot.botInfo.username }, 'polling for updates'),
     });
+    await polling.done;
     await stopping;
   } finally {
     // Also when polling failed for good: nothing may keep the process alive.
