@@ -1,0 +1,294 @@
+import { renderAsync } from '@resvg/resvg-js';
+import type { Language } from '../questionnaire/languages.js';
+import { chartFonts, type ChartFonts, type FontWeight, type GlyphForms } from './chart/fonts.js';
+import {
+  baselineFor,
+  fitText,
+  shapeText,
+  textPathData,
+  wrapText,
+  type ShapedText,
+} from './chart/text.js';
+
+/**
+ * The weekly digest's picture: a horizontal bar chart of the satisfaction index per
+ * dimension, one bar per series (this week, last week), drawn as SVG with the bundled
+ * Noto Sans CJK fonts and rasterised to PNG by resvg. No system font is ever used.
+ */
+
+export interface ChartInput {
+  /** e.g. '各維度滿意度指數（本週 vs 上週）' */
+  title: string;
+  /** dimension names, one bar group each (long names wrap to two lines, then shorten) */
+  categories: readonly string[];
+  /** usually '本週' then '上週'; values 0–100, null where there is no data */
+  series: readonly { name: string; values: readonly (number | null)[] }[];
+  /** under the value axis, e.g. '滿意度指數 (0–100)' */
+  axisLabel?: string;
+  /** picks Traditional or Simplified glyph forms for shared characters; default zh-Hant */
+  lang?: Language;
+  /** drawn where a value is null; default 'n/a' */
+  noDataLabel?: string;
+}
+
+export const CHART_WIDTH = 1080;
+
+const PAD_X = 48;
+const PAD_TOP = 44;
+const PAD_BOTTOM = 36;
+const TITLE = { size: 38, weight: 700, lineHeight: 50, maxLines: 2 } as const;
+const LEGEND = { size: 26, swatch: 24, rowHeight: 40, itemGap: 40, topGap: 14 } as const;
+const LABEL = { size: 28, lineHeight: 36, maxLines: 2, maxShare: 0.4, gap: 22 } as const;
+const VALUE = { size: 24, gap: 10 } as const;
+const TICK = { size: 22, gap: 14 } as const;
+const AXIS = { size: 24, gap: 18 } as const;
+const PLOT_TOP_GAP = 30;
+const GROUP_PADDING = 30;
+const BAR_GAP = 6;
+const TICKS = [0, 20, 40, 60, 80, 100] as const;
+
+const COLOURS = {
+  background: '#ffffff',
+  title: '#111827',
+  label: '#1f2937',
+  muted: '#6b7280',
+  axisLabel: '#4b5563',
+  noData: '#9ca3af',
+  grid: '#e5e7eb',
+  baseline: '#9ca3af',
+  band: '#f6f8fb',
+} as const;
+/** This week strong blue, last week light grey: apart in lightness too, not only hue. */
+const SERIES_COLOURS = [
+  { bar: '#2563eb', text: '#1d4ed8', weight: 700 },
+  { bar: '#bfc6d1', text: '#6b7280', weight: 400 },
+  { bar: '#f59e0b', text: '#b45309', weight: 400 },
+  { bar: '#0d9488', text: '#0f766e', weight: 400 },
+] as const satisfies readonly { bar: string; text: string; weight: FontWeight }[];
+
+/** Telegram refuses photos whose width + height exceeds 10,000 px. */
+const MAX_WIDTH_PLUS_HEIGHT = 9_900;
+
+/** Renders the chart as a PNG (about 1080 px wide, height grows with the categories). */
+export async function renderBarChart(input: ChartInput): Promise<Buffer> {
+  const { svg, width, height } = await buildBarChartSvg(input);
+  const zoom = Math.min(1, MAX_WIDTH_PLUS_HEIGHT / (width + height));
+  const image = await renderAsync(svg, {
+    fitTo: zoom < 1 ? { mode: 'zoom', value: zoom } : { mode: 'original' },
+    background: COLOURS.background,
+    // The SVG holds no text elements (text is already outlines); this only keeps resvg
+    // from scanning the system's fonts.
+    font: { loadSystemFonts: false },
+    logLevel: 'off',
+  });
+  return image.asPng();
+}
+
+const formatValue = (value: number) => value.toFixed(1);
+
+const cleanValue = (value: number | null | undefined): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? Math.min(100, Math.max(0, value)) : null;
+
+/** The chart as an SVG document whose text is all paths; exported for tests. */
+export async function buildBarChartSvg(
+  input: ChartInput,
+  fonts: ChartFonts = chartFonts(),
+): Promise<{ svg: string; width: number; height: number }> {
+  const forms: GlyphForms = input.lang === 'zh-Hans' ? 'hans' : 'hant';
+  const noData = input.noDataLabel ?? 'n/a';
+  await fonts.prepare(
+    [
+      input.title,
+      input.axisLabel ?? '',
+      noData,
+      '0123456789.…',
+      ...input.categories,
+      ...input.series.map((s) => s.name),
+    ],
+    forms,
+  );
+  return layoutChart(input, fonts, forms, noData);
+}
+
+function layoutChart(
+  input: ChartInput,
+  fonts: ChartFonts,
+  forms: GlyphForms,
+  noData: string,
+): { svg: string; width: number; height: number } {
+  const width = CHART_WIDTH;
+  const contentWidth = width - 2 * PAD_X;
+  const parts: string[] = [];
+  const text = (shaped: ShapedText, x: number, baseline: number, fill: string) => {
+    if (shaped.glyphs.length > 0) {
+      parts.push(`<path fill="${fill}" d="${textPathData(shaped, x, baseline)}"/>`);
+    }
+  };
+  const style = (size: number, weight: FontWeight = 400) => ({ size, weight, forms });
+
+  // Title
+  let y = PAD_TOP;
+  const titleLines = wrapText(
+    fonts,
+    input.title,
+    contentWidth,
+    TITLE.maxLines,
+    style(TITLE.size, TITLE.weight),
+  );
+  for (const line of titleLines) {
+    text(line, PAD_X, baselineFor(y + TITLE.lineHeight / 2, TITLE.size), COLOURS.title);
+    y += TITLE.lineHeight;
+  }
+
+  // Legend: a swatch and the series name per series, wrapping if very long
+  const seriesCount = input.series.length;
+  if (seriesCount > 0) {
+    y += LEGEND.topGap;
+    let x = PAD_X;
+    input.series.forEach((series, i) => {
+      const colour = SERIES_COLOURS[i % SERIES_COLOURS.length] ?? SERIES_COLOURS[0];
+      const name = fitText(
+        fonts,
+        series.name,
+        contentWidth - LEGEND.swatch - 10,
+        style(LEGEND.size),
+      );
+      const itemWidth = LEGEND.swatch + 10 + name.width;
+      if (x > PAD_X && x + itemWidth > PAD_X + contentWidth) {
+        x = PAD_X;
+        y += LEGEND.rowHeight;
+      }
+      const middle = y + LEGEND.rowHeight / 2;
+      parts.push(rect(x, middle - LEGEND.swatch / 2, LEGEND.swatch, LEGEND.swatch, colour.bar, 4));
+      text(name, x + LEGEND.swatch + 10, baselineFor(middle, LEGEND.size), COLOURS.label);
+      x += itemWidth + LEGEND.itemGap;
+    });
+    y += LEGEND.rowHeight;
+  }
+  y += PLOT_TOP_GAP;
+
+  // Columns: category labels, then the bars, then room for the value after the longest bar
+  const labelStyle = style(LABEL.size);
+  const naturalLabelWidth = Math.max(
+    0,
+    ...input.categories.map((c) => shapeText(fonts, c, labelStyle).width),
+  );
+  const labelWidth = Math.ceil(Math.min(naturalLabelWidth, contentWidth * LABEL.maxShare));
+  const valueReserve =
+    Math.ceil(shapeText(fonts, formatValue(100), style(VALUE.size, 700)).width) + VALUE.gap + 4;
+  const plotLeft = PAD_X + labelWidth + LABEL.gap;
+  const plotRight = PAD_X + contentWidth - valueReserve;
+  const xFor = (value: number) => plotLeft + ((plotRight - plotLeft) * value) / 100;
+
+  const barHeight = seriesCount <= 1 ? 36 : seriesCount === 2 ? 30 : seriesCount === 3 ? 24 : 20;
+  const barsHeight = seriesCount * barHeight + Math.max(0, seriesCount - 1) * BAR_GAP;
+  const plotTop = y;
+
+  const groups = input.categories.map((category) => {
+    const lines = wrapText(fonts, category, labelWidth, LABEL.maxLines, labelStyle);
+    const height = Math.max(barsHeight, lines.length * LABEL.lineHeight) + GROUP_PADDING;
+    return { lines, height };
+  });
+  const plotHeight =
+    groups.length > 0 ? groups.reduce((sum, g) => sum + g.height, 0) : 3 * LABEL.lineHeight;
+  const plotBottom = plotTop + plotHeight;
+
+  // Shade every other group across labels and plot so a label is easy to match to its bars
+  let top = plotTop;
+  groups.forEach((group, i) => {
+    if (i % 2 === 1) {
+      parts.push(rect(PAD_X - 12, top, contentWidth + 24, group.height, COLOURS.band, 0));
+    }
+    top += group.height;
+  });
+
+  // Gridlines and the value axis
+  for (const tick of TICKS) {
+    const x = xFor(tick);
+    const [stroke, strokeWidth] = tick === 0 ? [COLOURS.baseline, 2] : [COLOURS.grid, 1.5];
+    parts.push(line(x, plotTop, x, plotBottom, stroke, strokeWidth));
+    const label = shapeText(fonts, String(tick), style(TICK.size));
+    text(label, x - label.width / 2, plotBottom + TICK.gap + TICK.size * 0.9, COLOURS.muted);
+  }
+  let bottom = plotBottom + TICK.gap + TICK.size * 1.2;
+  if (input.axisLabel) {
+    const axis = fitText(fonts, input.axisLabel, contentWidth, style(AXIS.size));
+    const middle = (plotLeft + plotRight) / 2;
+    const x = Math.min(Math.max(middle - axis.width / 2, PAD_X), PAD_X + contentWidth - axis.width);
+    text(axis, x, bottom + AXIS.gap + AXIS.size * 0.9, COLOURS.axisLabel);
+    bottom += AXIS.gap + AXIS.size * 1.2;
+  }
+
+  // Groups: label on the left (right-aligned), one bar per series with its value
+  top = plotTop;
+  if (groups.length === 0) {
+    const empty = fitText(fonts, noData, contentWidth, labelStyle);
+    text(
+      empty,
+      PAD_X + (contentWidth - empty.width) / 2,
+      baselineFor(plotTop + plotHeight / 2, LABEL.size),
+      COLOURS.noData,
+    );
+  }
+  groups.forEach((group, c) => {
+    const middle = top + group.height / 2;
+    const firstLine = middle - ((group.lines.length - 1) * LABEL.lineHeight) / 2;
+    group.lines.forEach((shaped, l) => {
+      const x = PAD_X + labelWidth - shaped.width;
+      text(shaped, x, baselineFor(firstLine + l * LABEL.lineHeight, LABEL.size), COLOURS.label);
+    });
+
+    let barTop = middle - barsHeight / 2;
+    input.series.forEach((series, s) => {
+      const colour = SERIES_COLOURS[s % SERIES_COLOURS.length] ?? SERIES_COLOURS[0];
+      const value = cleanValue(series.values[c]);
+      const barMiddle = barTop + barHeight / 2;
+      if (value === null) {
+        const mark = shapeText(fonts, noData, style(VALUE.size - 2));
+        text(mark, plotLeft + VALUE.gap, baselineFor(barMiddle, VALUE.size - 2), COLOURS.noData);
+      } else {
+        const end = xFor(value);
+        if (end - plotLeft >= 0.5) {
+          parts.push(barRect(plotLeft, barTop, end - plotLeft, barHeight, colour.bar));
+        }
+        const label = shapeText(fonts, formatValue(value), style(VALUE.size, colour.weight));
+        text(label, end + VALUE.gap, baselineFor(barMiddle, VALUE.size), colour.text);
+      }
+      barTop += barHeight + BAR_GAP;
+    });
+    top += group.height;
+  });
+
+  const height = Math.ceil(bottom + PAD_BOTTOM);
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"` +
+    ` viewBox="0 0 ${width} ${height}">` +
+    `<rect width="${width}" height="${height}" fill="${COLOURS.background}"/>` +
+    parts.join('') +
+    '</svg>';
+  return { svg, width, height };
+}
+
+const n = (value: number) => Math.round(value * 100) / 100;
+
+function rect(x: number, y: number, w: number, h: number, fill: string, radius: number): string {
+  const r = radius > 0 ? ` rx="${radius}"` : '';
+  return `<rect x="${n(x)}" y="${n(y)}" width="${n(w)}" height="${n(h)}"${r} fill="${fill}"/>`;
+}
+
+/** A bar square at the axis and rounded at its end. */
+function barRect(x: number, y: number, w: number, h: number, fill: string): string {
+  const r = Math.min(4, w / 2, h / 2);
+  return (
+    `<path fill="${fill}" d="M${n(x)} ${n(y)}H${n(x + w - r)}` +
+    `Q${n(x + w)} ${n(y)} ${n(x + w)} ${n(y + r)}V${n(y + h - r)}` +
+    `Q${n(x + w)} ${n(y + h)} ${n(x + w - r)} ${n(y + h)}H${n(x)}Z"/>`
+  );
+}
+
+function line(x1: number, y1: number, x2: number, y2: number, stroke: string, width: number) {
+  return (
+    `<line x1="${n(x1)}" y1="${n(y1)}" x2="${n(x2)}" y2="${n(y2)}"` +
+    ` stroke="${stroke}" stroke-width="${width}"/>`
+  );
+}
