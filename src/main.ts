@@ -2,6 +2,8 @@ import { config as loadDotenv } from 'dotenv';
 import { GrammyError } from 'grammy';
 import cron, { type ScheduledTask } from 'node-cron';
 import { closeDueRound } from './bot/admin/round-closing.js';
+import { createDigestRunner } from './digest/run.js';
+import { scheduleDigest } from './digest/schedule.js';
 import { setCommandMenus } from './bot/command-menus.js';
 import { ALLOWED_UPDATES, createBot } from './bot/create-bot.js';
 import { startPolling, type Polling } from './bot/polling.js';
@@ -43,13 +45,20 @@ async function main(): Promise<void> {
       logger.error({ err: error }, 'closing a round at its deadline failed'),
     );
 
+  const digests = createDigestRunner({ api: bot.api, db, config, logger, clock: () => new Date() });
+  const sendDigest = (scheduledAt: Date) =>
+    digests.runScheduled(scheduledAt).catch((error: unknown) => logger.error({ err: error }, 'digest run failed'));
+
   let deadlineJob: ScheduledTask | undefined;
+  let digestJob: ScheduledTask | undefined;
   let polling: Polling | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (signal: string) => {
     stopping ??= (async () => {
       logger.info({ signal }, 'stopping');
       await deadlineJob?.stop();
+      await digestJob?.stop();
+      await digests.settled();
       // Lets the batch in hand finish (a few seconds at most) and confirms it.
       await polling?.stop();
       closeDatabase(db);
@@ -65,6 +74,9 @@ async function main(): Promise<void> {
     await setCommandMenus(bot.api, { ...config, logger });
     await closeDue();
     deadlineJob = cron.schedule('* * * * *', closeDue, { name: 'round-deadlines' });
+    digestJob = scheduleDigest(config.digestCron, config.digestTimezone, sendDigest);
+    // A digest missed while the bot was down goes out now, in the background.
+    void digests.catchUp().catch((error: unknown) => logger.error({ err: error }, 'missed digest not sent'));
     polling = startPolling(bot, {
       allowedUpdates: ALLOWED_UPDATES,
       logger,
@@ -75,6 +87,7 @@ async function main(): Promise<void> {
   } finally {
     // Also when polling failed for good: nothing may keep the process alive.
     await deadlineJob?.stop();
+    await digestJob?.stop();
     closeDatabase(db);
   }
 }

@@ -5,7 +5,7 @@ import type { Language } from '../questionnaire/languages.js';
  * titles and anything else people typed.
  */
 
-export const ADMIN_COMMANDS = ['open_round', 'close_round', 'status', 'rounds', 'export'] as const;
+export const ADMIN_COMMANDS = ['open_round', 'close_round', 'status', 'rounds', 'digest', 'export'] as const;
 export type AdminCommand = (typeof ADMIN_COMMANDS)[number];
 
 export interface RoundLine {
@@ -48,6 +48,7 @@ const zhHant: AdminTexts = {
     '/close_round — 結束目前的調查，並向所有管理對話發送結果報告\n' +
     '/status — 目前調查的進度與滿意度\n' +
     '/rounds — 所有調查輪次\n' +
+    '/digest — 立即在此發送每週摘要\n' +
     '/export [輪次編號] — 下載回答的 CSV 檔\n' +
     '/help — 顯示說明',
   commandDescriptions: {
@@ -55,6 +56,7 @@ const zhHant: AdminTexts = {
     close_round: '結束目前的調查',
     status: '目前調查的進度',
     rounds: '所有調查輪次',
+    digest: '立即發送每週摘要',
     export: '下載回答（CSV）',
   },
   openRoundUsage: '請在指令後寫上標題，例如：/open_round 2026 年第四季（可加截止日：--until 2026-12-31）',
@@ -91,6 +93,7 @@ const zhHans: AdminTexts = {
     '/close_round — 结束当前的调查，并向所有管理对话发送结果报告\n' +
     '/status — 当前调查的进度与满意度\n' +
     '/rounds — 所有调查轮次\n' +
+    '/digest — 立即在此发送每周摘要\n' +
     '/export [轮次编号] — 下载回答的 CSV 文件\n' +
     '/help — 显示说明',
   commandDescriptions: {
@@ -98,6 +101,7 @@ const zhHans: AdminTexts = {
     close_round: '结束当前的调查',
     status: '当前调查的进度',
     rounds: '所有调查轮次',
+    digest: '立即发送每周摘要',
     export: '下载回答（CSV）',
   },
   openRoundUsage: '请在指令后写上标题，例如：/open_round 2026 年第四季度（可加截止日：--until 2026-12-31）',
@@ -134,6 +138,7 @@ const en: AdminTexts = {
     '/close_round — close the open round and send its final report to every admin chat\n' +
     '/status — progress and satisfaction of the open round\n' +
     '/rounds — every round\n' +
+    '/digest — send the weekly digest here now\n' +
     '/export [round id] — download the responses as CSV\n' +
     '/help — show this help',
   commandDescriptions: {
@@ -141,6 +146,7 @@ const en: AdminTexts = {
     close_round: 'Close the open round',
     status: 'Progress of the open round',
     rounds: 'Every round',
+    digest: 'Send the weekly digest now',
     export: 'Download the responses (CSV)',
   },
   openRoundUsage: 'Please give the round a title, for example: /open_round 2026 Q4 (optionally --until 2026-12-31)',

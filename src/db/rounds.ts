@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Questionnaire } from '../questionnaire/schema.js';
 import { inTransaction, type Db } from './client.js';
 import { responses, rounds } from './schema.js';
@@ -122,4 +122,15 @@ export function closeRoundIfDue(db: Db, now: Date): Round | null {
     .returning()
     .get();
   return row ? toRound(row) : null;
+}
+
+/** Rounds open at some time in [from, to), oldest first. */
+export function roundsOpenDuring(db: Db, from: Date, to: Date): Round[] {
+  return db
+    .select()
+    .from(rounds)
+    .where(and(lt(rounds.openedAt, to), or(isNull(rounds.closedAt), gt(rounds.closedAt, from))))
+    .orderBy(rounds.id)
+    .all()
+    .map(toRound);
 }

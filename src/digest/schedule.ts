@@ -38,7 +38,7 @@ export function previousRun(expression: string, timeZone: string, now: Date, loo
 export function scheduleDigest(
   expression: string,
   timeZone: string,
-  onRun: (scheduledAt: Date) => Promise<void>,
+  onRun: (scheduledAt: Date) => Promise<unknown>,
 ): ScheduledTask {
   return cron.schedule(expression, (context) => onRun(context.date), {
     timezone: timeZone,

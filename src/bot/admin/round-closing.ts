@@ -1,15 +1,23 @@
 import type { Db } from '../../db/client.js';
-import { closeRoundIfDue, responseCounts, type Round } from '../../db/rounds.js';
+import { closeRoundIfDue, type Round } from '../../db/rounds.js';
+import { renderFinalReport, roundFigures } from '../../reports/final-report.js';
 import { ADMIN_TEXTS } from '../admin-texts.js';
 import { escapeHtml } from '../texts.js';
 import { sendToAdminChats, type AdminChatDeps } from './admin-chats.js';
 
 /** Sends every admin chat the final report of a round that just closed; returns the chats reached. */
 export async function announceClosedRound(deps: AdminChatDeps, round: Round, automatically: boolean): Promise<number[]> {
-  const counts = responseCounts(deps.db, round.id);
-  return sendToAdminChats(deps, (language) =>
-    ADMIN_TEXTS[language].roundClosed({ id: round.id, title: escapeHtml(round.title), ...counts, automatically }),
-  );
+  const figures = roundFigures(deps.db, round);
+  return sendToAdminChats(deps, (language) => {
+    const closed = ADMIN_TEXTS[language].roundClosed({
+      id: round.id,
+      title: escapeHtml(round.title),
+      started: figures.counts.started,
+      completed: figures.counts.completed,
+      automatically,
+    });
+    return `${closed}\n\n${renderFinalReport(round, figures, language, deps.config.digestTimezone)}`;
+  });
 }
 
 /** Closes the open round if its deadline has passed, and announces it. Run every minute and at start-up. */

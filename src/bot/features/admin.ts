@@ -10,9 +10,14 @@ import {
   listRounds,
   openRound,
   responseCountsByRound,
-  responseCounts,
 } from '../../db/rounds.js';
+import { composeDigest } from '../../digest/compose.js';
+import { gatherDigest } from '../../digest/content.js';
+import { sendDigest } from '../../digest/delivery.js';
+import { REPORT_TEXTS } from '../../digest/texts.js';
 import { exportFileName, writeRoundCsv } from '../../export/csv.js';
+import { roundFigures } from '../../reports/final-report.js';
+import { DETAIL_LEVELS, headlineLines } from '../../reports/sections.js';
 import { endOfDay, formatInZone, parseOpenRoundArguments } from '../../rounds/deadline.js';
 import { ADMIN_COMMANDS, ADMIN_TEXTS, type AdminTexts } from '../admin-texts.js';
 import { isAdminChatId } from '../admin/admin-chats.js';
@@ -111,16 +116,27 @@ admin.command('status', async (ctx) => {
   const t = texts(ctx);
   const round = findOpenRound(ctx.deps.db);
   if (!round) return void (await ctx.reply(t.noRoundOpen));
-  const counts = responseCounts(ctx.deps.db, round.id);
+  const figures = roundFigures(ctx.deps.db, round);
+  const input = { figures, previous: null, questionnaire: round.questionnaire, language: ctx.language, texts: REPORT_TEXTS[ctx.language] };
   const lines = [
     t.statusTitle({ id: round.id, title: escapeHtml(round.title) }),
     t.statusLines({
       opened: when(ctx, round.openedAt),
       closes: round.closesAt && when(ctx, round.closesAt),
-      ...counts,
+      started: figures.counts.started,
+      completed: figures.counts.completed,
     }),
   ];
+  const headline = headlineLines(input, DETAIL_LEVELS[0]!);
+  if (figures.counts.completed > 0 && headline.length > 0) lines.push('', ...headline);
   await ctx.reply(lines.join('\n'), html);
+});
+
+admin.command('digest', async (ctx) => {
+  const { db, config, logger, clock } = ctx.deps;
+  const data = gatherDigest(db, clock());
+  const digest = await composeDigest(data, { language: ctx.language, timeZone: config.digestTimezone }, logger);
+  await sendDigest({ api: ctx.api }, ctx.chat.id, digest);
 });
 
 admin.command('export', async (ctx) => {

@@ -71,9 +71,9 @@ describe('opening and closing rounds', () => {
     expect(await closeDueRound(deps, now)).toBeNull();
     now = new Date('2026-11-25T16:00:00Z');
     expect(await closeDueRound(deps, now)).toMatchObject({ id: 1 });
-    const expected = '第 1 輪調查「Short」已到期自動結束：完成 0 份，開始作答 0 份。';
-    expect(t.admin.lastText()).toBe(expected);
-    expect(t.telegram.messages(ADMIN_GROUP_ID).at(-1)?.text).toBe(expected);
+    const expected = /^第 1 輪調查「Short」已到期自動結束：完成 0 份，開始作答 0 份。\n\n📋 第 1 輪調查「Short」結果報告\n/;
+    expect(t.admin.lastText()).toMatch(expected);
+    expect(t.telegram.messages(ADMIN_GROUP_ID).at(-1)?.text).toMatch(expected);
     expect(await closeDueRound(deps, now)).toBeNull();
   });
 
@@ -96,9 +96,9 @@ describe('opening and closing rounds', () => {
     await t.openRound('Spring');
     await t.resident(2001).send('/start');
     await t.admin.send('/close_round');
-    const expected = '第 1 輪調查「Spring」已結束：完成 0 份，開始作答 1 份。';
-    expect(t.admin.lastText()).toBe(expected);
-    expect(t.telegram.messages(ADMIN_GROUP_ID).at(-1)?.text).toBe(expected);
+    const expected = /^第 1 輪調查「Spring」已結束：完成 0 份，開始作答 1 份。\n\n📋 第 1 輪調查「Spring」結果報告\n/;
+    expect(t.admin.lastText()).toMatch(expected);
+    expect(t.telegram.messages(ADMIN_GROUP_ID).at(-1)?.text).toMatch(expected);
     await t.admin.send('/close_round');
     expect(t.admin.lastText()).toBe('No round is open.');
     const resident = t.resident(2002, 'en');

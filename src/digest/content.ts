@@ -1,0 +1,56 @@
+import type { Db } from '../db/client.js';
+import { roundsOpenDuring, type Round } from '../db/rounds.js';
+import { computeFigures, recentSuggestions, type RoundFigures } from '../figures/figures.js';
+import type { Questionnaire } from '../questionnaire/schema.js';
+import { WEEK_MS } from './schedule.js';
+
+/** What a digest reports on: the seven days up to `to`, compared with the seven before. */
+export interface DigestData {
+  from: Date;
+  to: Date;
+  rounds: Pick<Round, 'id' | 'title'>[];
+  /** The questionnaire of the latest round covered; null when no round was open. */
+  questionnaire: Questionnaire | null;
+  figures: RoundFigures | null;
+  previous: RoundFigures | null;
+  suggestions: string[];
+}
+
+export const SUGGESTIONS_SHOWN = 3;
+
+/** Gathers a digest's figures for the week ending at `to` (the scheduled time, or now). */
+export function gatherDigest(db: Db, to: Date): DigestData {
+  const from = new Date(to.getTime() - WEEK_MS);
+  const previousFrom = new Date(from.getTime() - WEEK_MS);
+  const rounds = roundsOpenDuring(db, from, to);
+  const latest = rounds.at(-1);
+  if (!latest) {
+    return { from, to, rounds: [], questionnaire: null, figures: null, previous: null, suggestions: [] };
+  }
+  const questionnaire = latest.questionnaire;
+  const figuresOf = (roundIds: number[], windowFrom: Date, windowTo: Date) =>
+    computeFigures(db, {
+      roundIds,
+      questionnaire,
+      window: { from: windowFrom, to: windowTo },
+      respondentQuestion: questionnaire.report.respondent_question,
+      improvementQuestion: questionnaire.report.improvement_question,
+    });
+  const roundIds = rounds.map((round) => round.id);
+  const previousRounds = roundsOpenDuring(db, previousFrom, from).map((round) => round.id);
+  const previous = previousRounds.length > 0 ? figuresOf(previousRounds, previousFrom, from) : null;
+  const suggestionQuestion = questionnaire.report.suggestion_question;
+  const suggestions = suggestionQuestion
+    ? recentSuggestions(db, { roundIds, questionId: suggestionQuestion, window: { from, to }, limit: SUGGESTIONS_SHOWN }).texts
+    : [];
+  return {
+    from,
+    to,
+    rounds: rounds.map(({ id, title }) => ({ id, title })),
+    questionnaire,
+    figures: figuresOf(roundIds, from, to),
+    // A week with no completed response has nothing to compare against.
+    previous: previous && previous.counts.completed > 0 ? previous : null,
+    suggestions,
+  };
+}

@@ -1,0 +1,78 @@
+import { escapeHtml } from '../bot/texts.js';
+import type { Language } from '../questionnaire/languages.js';
+import { formatInZone } from '../rounds/deadline.js';
+import {
+  awarenessLine,
+  DETAIL_LEVELS,
+  dimensionLines,
+  headlineLines,
+  improvementLines,
+  lowestLines,
+  mixLine,
+  section,
+  suggestionLines,
+  type Detail,
+  type SectionInput,
+} from '../reports/sections.js';
+import { MESSAGE_LIMIT } from '../bot/render.js';
+import type { DigestData } from './content.js';
+import { REPORT_TEXTS } from './texts.js';
+
+export interface DigestMessageOptions {
+  language: Language;
+  timeZone: string;
+  /** Set when a scheduled run is sent late (the bot was down): its scheduled time. */
+  lateFor?: Date | null;
+}
+
+/** Lengths suggestions are cut to, tried in turn until the message fits. */
+const SUGGESTION_LENGTHS = [200, 100, 50, 0];
+
+function compose(data: DigestData, options: DigestMessageOptions, detail: Detail, suggestionLength: number): string {
+  const t = REPORT_TEXTS[options.language];
+  const at = (instant: Date) => formatInZone(instant, options.timeZone);
+  const head = [`<b>${t.digestTitle}</b>`, t.period({ from: at(data.from), to: at(data.to) })];
+  if (options.lateFor) head.push(t.late({ scheduled: at(options.lateFor) }));
+  if (data.rounds.length === 0 || !data.figures || !data.questionnaire) return [...head, '', t.noRound].join('\n');
+
+  head.push(`${t.rounds}：${data.rounds.map((r) => `#${r.id} ${escapeHtml(r.title)}`).join('、')}`);
+  const { counts } = data.figures;
+  head.push(t.newResponses({ completed: counts.completed, started: counts.started, total: counts.totalCompleted }));
+  if (counts.completed === 0) return [...head, '', t.quietWeek].join('\n');
+
+  const input: SectionInput = {
+    figures: data.figures,
+    previous: data.previous,
+    questionnaire: data.questionnaire,
+    language: options.language,
+    texts: t,
+  };
+  const awareness = awarenessLine(input);
+  const mix = mixLine(input, detail);
+  const parts = [
+    head.join('\n'),
+    section(t.headline, headlineLines(input, detail)),
+    section(t.dimensions, dimensionLines(input, detail), t.dimensionLegend),
+    section(t.lowest, lowestLines(input, detail)),
+    section(t.improvements, improvementLines(input, detail)),
+    awareness === null ? null : `<b>${t.awareness}</b> ${awareness}`,
+    mix === null ? null : section(t.mix, [mix]),
+    suggestionLength > 0 ? section(t.suggestions, suggestionLines(data.suggestions, suggestionLength)) : null,
+  ];
+  return parts.filter((part): part is string => part !== null).join('\n\n');
+}
+
+/**
+ * The digest as one Telegram message (HTML, within 4,096 characters): the
+ * fullest version that fits, shortening suggestions, then names, then lists.
+ */
+export function renderDigestMessage(data: DigestData, options: DigestMessageOptions): string {
+  for (const detail of DETAIL_LEVELS) {
+    for (const length of SUGGESTION_LENGTHS) {
+      const message = compose(data, options, detail, length);
+      if (message.length <= MESSAGE_LIMIT) return message;
+    }
+  }
+  // Not reached with questionnaires the validator accepts (the last level lists no dimensions).
+  return compose(data, options, DETAIL_LEVELS.at(-1)!, 0);
+}

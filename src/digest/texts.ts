@@ -1,0 +1,121 @@
+import type { Language } from '../questionnaire/languages.js';
+
+/** The words of the weekly digest and the final report, per language. */
+export interface ReportTexts {
+  digestTitle: string;
+  late(p: { scheduled: string }): string;
+  period(p: { from: string; to: string }): string;
+  rounds: string;
+  noRound: string;
+  newResponses(p: { completed: number; started: number; total: number }): string;
+  quietWeek: string;
+  headline: string;
+  dimensions: string;
+  dimensionLegend: string;
+  lowest: string;
+  improvements: string;
+  awareness: string;
+  mix: string;
+  withheldGroup(p: { count: number }): string;
+  suggestions: string;
+  fresh: string;
+  withheld: string;
+  chartTitle: string;
+  chartThisWeek: string;
+  chartLastWeek: string;
+  chartAxis: string;
+  chartCaption(p: { from: string; to: string }): string;
+  reportTitle(p: { id: number; title: string }): string;
+  reportPeriod(p: { opened: string; closed: string }): string;
+  reportCounts(p: { completed: number; started: number; rate: string }): string;
+}
+
+const zhHant: ReportTexts = {
+  digestTitle: '📊 每週滿意度摘要',
+  late: ({ scheduled }) => `（原定 ${scheduled} 發送，因服務中斷延後送出）`,
+  period: ({ from, to }) => `${from} 至 ${to}`,
+  rounds: '調查',
+  noRound: '本週沒有進行中的調查。',
+  newResponses: ({ completed, started, total }) => `本週新增：完成 ${completed} 份，開始作答 ${started} 份；累計完成 ${total} 份`,
+  quietWeek: '本週沒有新的回答。',
+  headline: '主要指數',
+  dimensions: '各維度',
+  dimensionLegend: '指數（與上週比較）· 滿意率',
+  lowest: '得分最低的題目（優先改進）',
+  improvements: '最多人選的改進方面',
+  awareness: '知曉率',
+  mix: '受訪者構成',
+  withheldGroup: ({ count }) => `其他（各組少於 5 人，合計 ${count} 人）`,
+  suggestions: '近期建議',
+  fresh: '新',
+  withheld: '（少於 5 人，不顯示）',
+  chartTitle: '各維度滿意度指數：本週與上週',
+  chartThisWeek: '本週',
+  chartLastWeek: '上週',
+  chartAxis: '滿意度指數（0–100）',
+  chartCaption: ({ from, to }) => `各維度滿意度指數，${from} 至 ${to}`,
+  reportTitle: ({ id, title }) => `📋 第 ${id} 輪調查「${title}」結果報告`,
+  reportPeriod: ({ opened, closed }) => `${opened} 至 ${closed}`,
+  reportCounts: ({ completed, started, rate }) => `完成 ${completed} 份，開始作答 ${started} 份（完成率 ${rate}）`,
+};
+
+const zhHans: ReportTexts = {
+  digestTitle: '📊 每周满意度摘要',
+  late: ({ scheduled }) => `（原定 ${scheduled} 发送，因服务中断延后送出）`,
+  period: ({ from, to }) => `${from} 至 ${to}`,
+  rounds: '调查',
+  noRound: '本周没有进行中的调查。',
+  newResponses: ({ completed, started, total }) => `本周新增：完成 ${completed} 份，开始作答 ${started} 份；累计完成 ${total} 份`,
+  quietWeek: '本周没有新的回答。',
+  headline: '主要指数',
+  dimensions: '各维度',
+  dimensionLegend: '指数（与上周比较）· 满意率',
+  lowest: '得分最低的题目（优先改进）',
+  improvements: '最多人选的改进方面',
+  awareness: '知晓率',
+  mix: '受访者构成',
+  withheldGroup: ({ count }) => `其他（各组少于 5 人，合计 ${count} 人）`,
+  suggestions: '近期建议',
+  fresh: '新',
+  withheld: '（少于 5 人，不显示）',
+  chartTitle: '各维度满意度指数：本周与上周',
+  chartThisWeek: '本周',
+  chartLastWeek: '上周',
+  chartAxis: '满意度指数（0–100）',
+  chartCaption: ({ from, to }) => `各维度满意度指数，${from} 至 ${to}`,
+  reportTitle: ({ id, title }) => `📋 第 ${id} 轮调查“${title}”结果报告`,
+  reportPeriod: ({ opened, closed }) => `${opened} 至 ${closed}`,
+  reportCounts: ({ completed, started, rate }) => `完成 ${completed} 份，开始作答 ${started} 份（完成率 ${rate}）`,
+};
+
+const en: ReportTexts = {
+  digestTitle: '📊 Weekly satisfaction digest',
+  late: ({ scheduled }) => `(due ${scheduled}; sent late because the bot was down)`,
+  period: ({ from, to }) => `${from} to ${to}`,
+  rounds: 'Round',
+  noRound: 'No round was open this week.',
+  newResponses: ({ completed, started, total }) =>
+    `This week: ${completed} completed, ${started} started; ${total} completed in total`,
+  quietWeek: 'No new responses this week.',
+  headline: 'Headline indexes',
+  dimensions: 'Dimensions',
+  dimensionLegend: 'index (change on last week) · satisfaction rate',
+  lowest: 'Lowest-scoring questions (work on these first)',
+  improvements: 'Most chosen “needs improving” items',
+  awareness: 'Awareness rate',
+  mix: 'Respondents',
+  withheldGroup: ({ count }) => `others (groups under 5, ${count} in all)`,
+  suggestions: 'Recent suggestions',
+  fresh: 'new',
+  withheld: '(fewer than 5 respondents, not shown)',
+  chartTitle: 'Satisfaction index by dimension: this week and last',
+  chartThisWeek: 'This week',
+  chartLastWeek: 'Last week',
+  chartAxis: 'Satisfaction index (0–100)',
+  chartCaption: ({ from, to }) => `Satisfaction index by dimension, ${from} to ${to}`,
+  reportTitle: ({ id, title }) => `📋 Final report of round ${id} “${title}”`,
+  reportPeriod: ({ opened, closed }) => `${opened} to ${closed}`,
+  reportCounts: ({ completed, started, rate }) => `${completed} completed, ${started} started (completion rate ${rate})`,
+};
+
+export const REPORT_TEXTS: Record<Language, ReportTexts> = { 'zh-Hant': zhHant, 'zh-Hans': zhHans, en };
