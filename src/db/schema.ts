@@ -52,7 +52,8 @@ export const responses = sqliteTable(
   },
   (table) => [
     uniqueIndex('responses_one_per_respondent').on(table.roundId, table.respondentKey),
-    index('responses_round_status').on(table.roundId, table.status),
+    // Covers every filter of the figures (src/figures): counts and the responses that count, without reading rows.
+    index('responses_figures').on(table.roundId, table.status, table.completedAt, table.startedAt),
   ],
 );
 
@@ -72,7 +73,8 @@ export const answers = sqliteTable(
   },
   (table) => [
     primaryKey({ columns: [table.responseId, table.questionId] }),
-    index('answers_question').on(table.questionId),
+    // The figures read answers per (question, value) in response id order, from the index alone.
+    index('answers_figures').on(table.questionId, table.value, table.responseId, table.skipped, table.score),
   ],
 );
 
@@ -87,3 +89,18 @@ export const contacts = sqliteTable('contacts', {
   firstSeenAt: integer('first_seen_at', { mode: 'timestamp_ms' }).notNull(),
   lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
 });
+
+/**
+ * Which admin chat received the digest of which scheduled run: a chat gets a
+ * run's digest once, also when the bot restarts in the middle of a run.
+ */
+export const digestDeliveries = sqliteTable(
+  'digest_deliveries',
+  {
+    /** The run's scheduled instant (ISO 8601), see digest/schedule.ts. */
+    runKey: text('run_key').notNull(),
+    chatId: integer('chat_id').notNull(),
+    sentAt: integer('sent_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.runKey, table.chatId] })],
+);

@@ -1,0 +1,312 @@
+import type Database from 'better-sqlite3';
+import type { Db } from '../db/client.js';
+
+/*
+ * The aggregate queries behind the figures. Every statement returns counts,
+ * never answer rows. They are written for a large round (100,000 responses ×
+ * 16 answers), where SQLite's GROUP BY sorter and per-answer index searches
+ * cost the most, so:
+ *
+ * - Counts of responses come from `responses_figures` (round_id, status,
+ *   completed_at, started_at) alone.
+ * - Answers are counted on `answers_figures` (question_id, value, response_id,
+ *   …): one index range per (question, value) pair, limited to the id range of
+ *   the responses that count. Each range is read in index order (no sort), and
+ *   the work follows the size of the round, not of the whole history.
+ * - Inside that id range, an answer's response is checked against a small
+ *   set (see `Check`), or not at all when every response of the range counts.
+ * - Lists (rounds, questions, pairs) are passed as JSON and read with
+ *   json_each, so each statement is prepared once per database.
+ */
+
+/** Far ends of the time line, for a window without `from` or `to` (timestamps are integer ms). */
+export const TIME_MIN = Number.MIN_SAFE_INTEGER;
+export const TIME_MAX = Number.MAX_SAFE_INTEGER;
+
+export interface Scope {
+  /** JSON array of round ids. */
+  rounds: string;
+  /** Half-open [from, to) in integer milliseconds. */
+  from: number;
+  to: number;
+}
+
+/** Completed within the window. */
+const IN_WINDOW = `status = 'completed' AND completed_at >= :from AND completed_at < :to`;
+
+/** A response counts for the figures when completed within the window, in one of the rounds. */
+const COUNTS_FOR_FIGURES = `round_id IN (SELECT value FROM json_each(:rounds)) AND ${IN_WINDOW}`;
+
+const COUNTS_SQL = `
+  SELECT
+    count(*) FILTER (WHERE started_at >= :from AND started_at < :to) AS started,
+    count(*) FILTER (WHERE started_at >= :from AND started_at < :to
+                       AND status = 'completed' AND completed_at < :to) AS startedCompleted,
+    count(*) FILTER (WHERE ${IN_WINDOW}) AS completed,
+    count(*) FILTER (WHERE status = 'completed' AND completed_at < :to) AS totalCompleted,
+    min(id) FILTER (WHERE ${IN_WINDOW}) AS firstId,
+    max(id) FILTER (WHERE ${IN_WINDOW}) AS lastId
+  FROM responses
+  WHERE round_id IN (SELECT value FROM json_each(:rounds))`;
+
+/** How many responses count, up to :limit (enough to apply the five-respondent rule). */
+const COUNTED_UP_TO_SQL = `
+  SELECT count(*) AS n FROM (SELECT 1 FROM responses WHERE ${COUNTS_FOR_FIGURES} LIMIT :limit)`;
+
+/** Responses with an id in the range of those that count, counting or not. */
+const RANGE_SQL = `SELECT count(*) AS n FROM responses WHERE id BETWEEN :firstId AND :lastId`;
+
+/**
+ * Answers are read by the id range of the responses that count; whether an
+ * answer's response counts is then checked against the smaller of two sets,
+ * materialized once per statement: `excluded`, the responses of the range that
+ * do not count (partial ones: completed_at is null, hence the ifnull), or
+ * `included`, those that do. SQLite checks a Bloom filter of the set before
+ * its automatic index, so an answer whose response is not in the set costs
+ * little. With nothing excluded (:whole) there is no check at all.
+ */
+export type Check = 'excluded' | 'included';
+
+function checkedSet(check: Check): string {
+  return check === 'excluded'
+    ? `excluded AS MATERIALIZED (
+         SELECT id FROM responses
+         WHERE id BETWEEN :firstId AND :lastId AND ifnull(${COUNTS_FOR_FIGURES}, 0) = 0)`
+    : `included AS MATERIALIZED (SELECT id FROM responses WHERE ${COUNTS_FOR_FIGURES})`;
+}
+
+function counted(check: Check): string {
+  return check === 'excluded'
+    ? `(:whole OR NOT EXISTS (SELECT 1 FROM excluded x WHERE x.id = a.response_id))`
+    : `EXISTS (SELECT 1 FROM included i WHERE i.id = a.response_id)`;
+}
+
+/*
+ * One row per (question, value) pair of the scale and choice questions: how
+ * many answers have that value, and their score (a value has one score; null
+ * for 不了解 and for choice options). A correlated subquery per pair keeps the
+ * scan in index order and the work per answer to a minimum: no sort, and no
+ * `skipped` test (a skipped answer has no value, so it matches no pair).
+ */
+const pairsSql = (check: Check) => `
+  WITH ${checkedSet(check)}
+  SELECT p.value ->> 0 AS questionId, p.value ->> 1 AS value,
+    (SELECT json_array(count(*), max(a.score))
+     FROM answers a
+     WHERE a.question_id = p.value ->> 0 AND a.value = p.value ->> 1
+       AND a.response_id BETWEEN :firstId AND :lastId AND ${counted(check)}) AS stats
+  FROM json_each(:pairs) p`;
+
+/*
+ * Multi questions store a JSON array of option values (in questionnaire order),
+ * so the distinct stored arrays of each question are listed first, one index
+ * seek each (a skip scan), then counted like pairs, then split with json_each.
+ * Rows with a null option give the respondents of each question.
+ */
+const multiSql = (check: Check) => `
+  WITH RECURSIVE ${checkedSet(check)},
+  stored(questionId, value) AS (
+    SELECT q.value,
+      (SELECT min(a.value) FROM answers a WHERE a.question_id = q.value AND a.value IS NOT NULL)
+    FROM json_each(:questions) q
+    UNION ALL
+    SELECT s.questionId,
+      (SELECT min(a.value) FROM answers a WHERE a.question_id = s.questionId AND a.value > s.value)
+    FROM stored s WHERE s.value IS NOT NULL
+  ),
+  counts AS MATERIALIZED (
+    SELECT s.questionId, s.value,
+      (SELECT count(*) FROM answers a
+       WHERE a.question_id = s.questionId AND a.value = s.value
+         AND a.response_id BETWEEN :firstId AND :lastId AND ${counted(check)}) AS n
+    FROM stored s WHERE s.value IS NOT NULL
+  )
+  SELECT questionId, NULL AS option, sum(n) AS n FROM counts GROUP BY questionId
+  UNION ALL
+  SELECT c.questionId, j.value AS option, sum(c.n) AS n
+  FROM counts c, json_each(c.value) j
+  WHERE c.n > 0 AND json_valid(c.value)
+  GROUP BY c.questionId, j.value`;
+
+/*
+ * Distinct respondents behind a group of scale questions (a dimension that
+ * pools several): [gave an answer, gave an answer that is not 不了解]. One
+ * primary-key search per response and question, so it runs only for such groups.
+ */
+const RESPONDENTS_SQL = `
+  SELECT
+    count(*) FILTER (WHERE EXISTS (
+      SELECT 1 FROM answers a WHERE a.response_id = r.id AND a.skipped = 0
+        AND a.question_id IN (SELECT value FROM json_each(:questions)))) AS answered,
+    count(*) FILTER (WHERE EXISTS (
+      SELECT 1 FROM answers a WHERE a.response_id = r.id AND a.score IS NOT NULL
+        AND a.question_id IN (SELECT value FROM json_each(:questions)))) AS known
+  FROM responses r
+  WHERE ${COUNTS_FOR_FIGURES}`;
+
+const SUGGESTIONS_SQL = `
+  SELECT a.value AS text
+  FROM responses r JOIN answers a ON a.response_id = r.id AND a.question_id = :questionId
+  WHERE r.round_id IN (SELECT value FROM json_each(:rounds))
+    AND r.status = 'completed' AND r.completed_at >= :from AND r.completed_at < :to
+    AND a.skipped = 0 AND a.value IS NOT NULL AND trim(a.value) <> ''
+  ORDER BY r.completed_at DESC, r.id DESC
+  LIMIT :limit`;
+
+interface Statements {
+  counts: Database.Statement;
+  countedUpTo: Database.Statement;
+  range: Database.Statement;
+  pairs: Record<Check, Database.Statement>;
+  multi: Record<Check, Database.Statement>;
+  respondents: Database.Statement;
+  suggestions: Database.Statement;
+}
+
+// Prepared once per connection; the WeakMap lets a closed database be collected.
+const cache = new WeakMap<Database.Database, Statements>();
+
+function statements(db: Db): Statements {
+  const client = db.$client;
+  let prepared = cache.get(client);
+  if (!prepared) {
+    prepared = {
+      counts: client.prepare(COUNTS_SQL),
+      countedUpTo: client.prepare(COUNTED_UP_TO_SQL),
+      range: client.prepare(RANGE_SQL),
+      pairs: {
+        excluded: client.prepare(pairsSql('excluded')),
+        included: client.prepare(pairsSql('included')),
+      },
+      multi: {
+        excluded: client.prepare(multiSql('excluded')),
+        included: client.prepare(multiSql('included')),
+      },
+      respondents: client.prepare(RESPONDENTS_SQL),
+      suggestions: client.prepare(SUGGESTIONS_SQL),
+    };
+    cache.set(client, prepared);
+  }
+  return prepared;
+}
+
+export interface CountsRow {
+  started: number;
+  startedCompleted: number;
+  completed: number;
+  totalCompleted: number;
+  /** Id range of the responses that count; null when none does. */
+  firstId: number | null;
+  lastId: number | null;
+}
+
+export function queryCounts(db: Db, scope: Scope): CountsRow {
+  return statements(db).counts.get(scope) as CountsRow;
+}
+
+/** How many responses count, stopping at `limit`. */
+export function queryCountedUpTo(db: Db, scope: Scope, limit: number): number {
+  return (statements(db).countedUpTo.get({ ...scope, limit }) as { n: number }).n;
+}
+
+/** Where the answers that count are read: an id range of responses, and how they are checked. */
+export interface AnswerRange {
+  firstId: number;
+  lastId: number;
+  check: Check;
+  /** Every response of the range counts: no check. */
+  whole: boolean;
+}
+
+/** The answer range for the counted responses; null when none counts. */
+export function answerRange(db: Db, counts: CountsRow): AnswerRange | null {
+  const { firstId, lastId } = counts;
+  if (firstId === null || lastId === null) return null;
+  const { n } = statements(db).range.get({ firstId, lastId }) as { n: number };
+  const excluded = n - counts.completed;
+  const check = excluded <= counts.completed ? 'excluded' : 'included';
+  return { firstId, lastId, check, whole: excluded === 0 };
+}
+
+const rangeParams = (range: AnswerRange) => ({
+  firstId: range.firstId,
+  lastId: range.lastId,
+  ...(range.check === 'excluded' ? { whole: range.whole ? 1 : 0 } : {}),
+});
+
+export interface PairStats {
+  questionId: string;
+  value: string;
+  /** Answers with this value. */
+  answers: number;
+  /** Their score: null for 不了解, for choice options, and when there are no answers. */
+  score: number | null;
+}
+
+/** Per (question, value) pair: answers from the responses that count. */
+export function queryPairs(
+  db: Db,
+  scope: Scope,
+  range: AnswerRange,
+  pairs: readonly (readonly [string, string])[],
+): PairStats[] {
+  if (pairs.length === 0) return [];
+  const rows = statements(db).pairs[range.check].all({
+    ...scope,
+    ...rangeParams(range),
+    pairs: JSON.stringify(pairs),
+  }) as { questionId: string; value: string; stats: string }[];
+  return rows.map((row) => {
+    const [answers, score] = JSON.parse(row.stats) as [number, number | null];
+    return { questionId: row.questionId, value: row.value, answers, score };
+  });
+}
+
+export interface MultiRow {
+  questionId: string;
+  /** null: the row counts the question's respondents. */
+  option: string | null;
+  n: number;
+}
+
+/** Per multi question and option: respondents who chose it; option null: all its respondents. */
+export function queryMulti(
+  db: Db,
+  scope: Scope,
+  range: AnswerRange,
+  questionIds: readonly string[],
+): MultiRow[] {
+  if (questionIds.length === 0) return [];
+  return statements(db).multi[range.check].all({
+    ...scope,
+    ...rangeParams(range),
+    questions: JSON.stringify(questionIds),
+  }) as MultiRow[];
+}
+
+export interface RespondentsRow {
+  answered: number;
+  known: number;
+}
+
+/** Distinct respondents who answered any of the given scale questions. */
+export function queryRespondents(
+  db: Db,
+  scope: Scope,
+  questionIds: readonly string[],
+): RespondentsRow {
+  const questions = JSON.stringify(questionIds);
+  return statements(db).respondents.get({ ...scope, questions }) as RespondentsRow;
+}
+
+export function querySuggestions(
+  db: Db,
+  scope: Scope,
+  questionId: string,
+  limit: number,
+): string[] {
+  const rows = statements(db).suggestions.all({ ...scope, questionId, limit }) as {
+    text: string;
+  }[];
+  return rows.map((row) => row.text);
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import type { DigestData } from '../../src/digest/content.js';
+import { renderDigestMessage } from '../../src/digest/message.js';
+import type { DimensionFigures, Distribution, RoundFigures } from '../../src/figures/figures.js';
+import { parseQuestionnaire } from '../../src/questionnaire/validate.js';
+import { parseTelegramHtml } from '../helpers/telegram-html.js';
+import { all, defaultQuestionnaire } from '../helpers/questionnaires.js';
+
+const questionnaire = defaultQuestionnaire();
+const FROM = new Date('2026-11-16T01:00:00Z');
+const TO = new Date('2026-11-23T01:00:00Z');
+
+function dimension(id: string, index: number | null, rate: number | null = 0.9): DimensionFigures {
+  return { id, index, satisfactionRate: rate, awarenessRate: 0.95, withheld: false, questionIds: [], respondents: 40 };
+}
+
+const distribution = (questionId: string, options: [string, number][], withheldCount = 0): Distribution => ({
+  questionId,
+  type: 'choice',
+  respondents: 40,
+  withheld: false,
+  options: options.map(([value, count]) => ({ value, count, share: count / 40 })),
+  withheldCount,
+});
+
+/** Figures as the figures module would give them, with the dimension indexes given. */
+function figures(indexes: Record<string, number | null>, overrides: Partial<RoundFigures> = {}): RoundFigures {
+  const dimensions = questionnaire.dimensions.map((d) => dimension(d.id, indexes[d.id] ?? null));
+  const indexOf = (id: string) => dimensions.find((d) => d.id === id)?.index ?? null;
+  return {
+    roundIds: [3],
+    window: { from: FROM, to: TO },
+    counts: { started: 50, completed: 42, completionRate: 0.84, totalCompleted: 380 },
+    questions: [],
+    dimensions,
+    indexes: questionnaire.indexes.map((index) => {
+      const values = index.dimensions.map(indexOf);
+      const value = values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b) / values.length;
+      return { id: index.id, dimensions: index.dimensions, value, withheld: false };
+    }),
+    awareness: { rate: 0.92, withheld: false },
+    distributions: [],
+    lowest: [
+      { id: 'talent_work', dimension: 'talent_work', index: 59.2, satisfactionRate: 0.5, awarenessRate: 0.9, withheld: false, answered: 40, known: 36 },
+    ],
+    respondentMix: distribution('respondent_type', [['public', 24], ['party_member', 11]], 5),
+    improvements: { ...distribution('improvement_areas', [['selection_fairness', 14], ['less_formalism', 9]]), type: 'multi' },
+    ...overrides,
+  };
+}
+
+const THIS_WEEK = { overall_general: 78.4, overall_work: 82, cadre_image: 65, cadre_selection: 70, malpractice_prevention: 71, grassroots_orgs: 88.9, talent_work: 59.2, serving_residents: 74.6, openness: 100 };
+const LAST_WEEK = { ...THIS_WEEK, overall_work: 80, cadre_image: 66, cadre_selection: null };
+
+function data(overrides: Partial<DigestData> = {}): DigestData {
+  return {
+    from: FROM,
+    to: TO,
+    rounds: [{ id: 3, title: '2026 年第四季' }],
+    questionnaire,
+    figures: figures(THIS_WEEK),
+    previous: figures(LAST_WEEK),
+    suggestions: ['多公開任前公示的結果'],
+    ...overrides,
+  };
+}
+
+const render = (d: DigestData, language: 'zh-Hant' | 'zh-Hans' | 'en' = 'zh-Hant', lateFor: Date | null = null) =>
+  renderDigestMessage(d, { language, timeZone: 'Asia/Shanghai', lateFor });
+
+/** What Telegram would show, after checking it would accept the HTML at all. */
+function shown(html: string): string {
+  const parsed = parseTelegramHtml(html);
+  if (!parsed.ok) throw new Error(parsed.description);
+  expect(parsed.text.length).toBeLessThanOrEqual(4096);
+  return parsed.text;
+}
+
+describe('the digest message', () => {
+  it('reads top to bottom: period, round, counts, headline indexes with week-over-week changes', () => {
+    const text = shown(render(data()));
+    expect(text).toContain('📊 每週滿意度摘要\n2026-11-16 09:00 至 2026-11-23 09:00\n調查：#3 2026 年第四季');
+    expect(text).toContain('本週新增：完成 42 份，開始作答 50 份；累計完成 380 份');
+    // (82 + 65) / 2 = 73.5 against (80 + 66) / 2 = 73: up 0.5.
+    expect(text).toContain('組織工作滿意度　73.5 ▲0.5');
+    // (70 + 71) / 2 = 70.5, nothing to compare: cadre_selection had no index last week.
+    expect(text).toContain('選人用人公信度　70.5 新');
+  });
+
+  it('gives each dimension a text bar, its index, the change and the satisfaction rate', () => {
+    const text = shown(render(data()));
+    // 82 of 100 over ten cells is 8.2 cells: eight full and two eighths.
+    expect(text).toContain('組織工作總體評價\n████████▎  82.0 ▲2.0 · 90%');
+    expect(text).toContain('組織部門幹部形象\n██████▌    65.0 ▼1.0 · 90%');
+    expect(text).toContain('公開透明\n██████████ 100.0 ＝ · 90%');
+  });
+
+  it('marks every figure "new" when there was no previous week', () => {
+    const text = shown(render(data({ previous: null }), 'en'));
+    expect(text).toContain('Organizational work overall\n████████▎  82.0 new · 90%');
+    expect(text).not.toMatch(/[▲▼]/);
+  });
+
+  it('lists the lowest question, the improvements, awareness, and the respondent mix with small groups folded', () => {
+    const text = shown(render(data()));
+    expect(text).toContain('得分最低的題目（優先改進）\n1. 您對本地的人才工作滿意嗎？');
+    expect(text).toContain('— 59.2');
+    expect(text).toContain('最多人選的改進方面\n1. 選人用人的公正性 35% (14)\n2. 減少形式主義 23% (9)');
+    expect(text).toContain('知曉率 92% ＝');
+    expect(text).toContain('受訪者構成\n群眾 60% (24) · 普通黨員 28% (11) · 其他（各組少於 5 人，合計 5 人）');
+  });
+
+  it('escapes suggestions and keeps them to one shortened line', () => {
+    const html = render(data({ suggestions: ['<b>&</b> 請改進\n第二行', 'x'.repeat(500)] }));
+    expect(html).toContain('「&lt;b&gt;&amp;&lt;/b&gt; 請改進 第二行」');
+    const text = shown(html);
+    expect(text).toContain('「<b>&</b> 請改進 第二行」');
+    expect(text).toContain(`「${'x'.repeat(199)}…」`);
+  });
+
+  it('says so in a week with no responses, and in a week with no round', () => {
+    const quiet = figures({}, { counts: { started: 0, completed: 0, completionRate: null, totalCompleted: 380 } });
+    expect(shown(render(data({ figures: quiet }), 'en'))).toMatch(
+      /This week: 0 completed, 0 started; 380 completed in total\n\nNo new responses this week\.$/,
+    );
+    expect(shown(render(data({ rounds: [], figures: null, questionnaire: null }), 'zh-Hans'))).toMatch(/本周没有进行中的调查。$/);
+  });
+
+  it('says when a run is sent late', () => {
+    expect(shown(render(data(), 'en', TO))).toContain('(due 2026-11-23 09:00; sent late because the bot was down)');
+  });
+
+  it('fits within 4,096 characters with many dimensions, long names and long suggestions', () => {
+    const long = (i: number) => `維度${i}${'很長的名稱'.repeat(11)}`.slice(0, 60);
+    const dimensions = Array.from({ length: 40 }, (_, i) => ({ id: `d${i}`, name: all(long(i)) }));
+    const yaml = [
+      `title: ${JSON.stringify(all('t'))}`,
+      `description: ${JSON.stringify(all('d'))}`,
+      `dimensions: ${JSON.stringify(dimensions)}`,
+      `indexes: ${JSON.stringify([{ id: 'i', name: all('指數'.repeat(30)), dimensions: ['d0', 'd1'] }])}`,
+      `questions: ${JSON.stringify(dimensions.map((d, i) => ({ id: `q${i}`, type: 'scale', dimension: d.id, text: all(`問題${'很長'.repeat(200)}`) })))}`,
+    ].join('\n');
+    const parsed = parseQuestionnaire(yaml);
+    if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+    const many = parsed.questionnaire;
+    const big = (values: number) => ({
+      ...figures({}),
+      dimensions: many.dimensions.map((d) => dimension(d.id, values)),
+      indexes: [{ id: 'i', dimensions: ['d0', 'd1'], value: values, withheld: false }],
+      lowest: many.questions.slice(0, 3).map((q) => ({ id: q.id, dimension: 'd0', index: 10, satisfactionRate: 0, awarenessRate: 1, withheld: false, answered: 9, known: 9 })),
+    });
+    const html = render(data({ questionnaire: many, figures: big(70), previous: big(60), suggestions: ['長'.repeat(1000), '長'.repeat(1000), '長'.repeat(1000)] }));
+    expect(html.length).toBeLessThanOrEqual(4096);
+    expect(shown(html)).toContain('▲10.0');
+  });
+});
