@@ -35,7 +35,7 @@ function compose(data: DigestData, options: DigestMessageOptions, detail: Detail
   if (options.lateFor) head.push(t.late({ scheduled: at(options.lateFor) }));
   if (data.rounds.length === 0 || !data.figures || !data.questionnaire) return [...head, '', t.noRound].join('\n');
 
-  head.push(`${t.rounds}：${data.rounds.map((r) => `#${r.id} ${escapeHtml(r.title)}`).join('、')}`);
+  head.push(t.rounds({ list: data.rounds.map((r) => `#${r.id} ${escapeHtml(r.title)}`).join(options.language === 'en' ? ', ' : '、') }));
   const { counts } = data.figures;
   head.push(t.newResponses({ completed: counts.completed, started: counts.started, total: counts.totalCompleted }));
   if (counts.completed === 0) return [...head, '', t.quietWeek].join('\n');

@@ -5,7 +5,7 @@ export interface ReportTexts {
   digestTitle: string;
   late(p: { scheduled: string }): string;
   period(p: { from: string; to: string }): string;
-  rounds: string;
+  rounds(p: { list: string }): string;
   noRound: string;
   newResponses(p: { completed: number; started: number; total: number }): string;
   quietWeek: string;
@@ -17,6 +17,7 @@ export interface ReportTexts {
   awareness: string;
   mix: string;
   withheldGroup(p: { count: number }): string;
+  withheldOptions: string;
   suggestions: string;
   fresh: string;
   withheld: string;
@@ -34,7 +35,7 @@ const zhHant: ReportTexts = {
   digestTitle: '📊 每週滿意度摘要',
   late: ({ scheduled }) => `（原定 ${scheduled} 發送，因服務中斷延後送出）`,
   period: ({ from, to }) => `${from} 至 ${to}`,
-  rounds: '調查',
+  rounds: ({ list }) => `調查：${list}`,
   noRound: '本週沒有進行中的調查。',
   newResponses: ({ completed, started, total }) => `本週新增：完成 ${completed} 份，開始作答 ${started} 份；累計完成 ${total} 份`,
   quietWeek: '本週沒有新的回答。',
@@ -46,6 +47,7 @@ const zhHant: ReportTexts = {
   awareness: '知曉率',
   mix: '受訪者構成',
   withheldGroup: ({ count }) => `其他（各組少於 5 人，合計 ${count} 人）`,
+  withheldOptions: '其他選項（各少於 5 人選擇）',
   suggestions: '近期建議',
   fresh: '新',
   withheld: '（少於 5 人，不顯示）',
@@ -63,7 +65,7 @@ const zhHans: ReportTexts = {
   digestTitle: '📊 每周满意度摘要',
   late: ({ scheduled }) => `（原定 ${scheduled} 发送，因服务中断延后送出）`,
   period: ({ from, to }) => `${from} 至 ${to}`,
-  rounds: '调查',
+  rounds: ({ list }) => `调查：${list}`,
   noRound: '本周没有进行中的调查。',
   newResponses: ({ completed, started, total }) => `本周新增：完成 ${completed} 份，开始作答 ${started} 份；累计完成 ${total} 份`,
   quietWeek: '本周没有新的回答。',
@@ -75,6 +77,7 @@ const zhHans: ReportTexts = {
   awareness: '知晓率',
   mix: '受访者构成',
   withheldGroup: ({ count }) => `其他（各组少于 5 人，合计 ${count} 人）`,
+  withheldOptions: '其他选项（各少于 5 人选择）',
   suggestions: '近期建议',
   fresh: '新',
   withheld: '（少于 5 人，不显示）',
@@ -92,7 +95,7 @@ const en: ReportTexts = {
   digestTitle: '📊 Weekly satisfaction digest',
   late: ({ scheduled }) => `(due ${scheduled}; sent late because the bot was down)`,
   period: ({ from, to }) => `${from} to ${to}`,
-  rounds: 'Round',
+  rounds: ({ list }) => `Round: ${list}`,
   noRound: 'No round was open this week.',
   newResponses: ({ completed, started, total }) =>
     `This week: ${completed} completed, ${started} started; ${total} completed in total`,
@@ -105,6 +108,7 @@ const en: ReportTexts = {
   awareness: 'Awareness rate',
   mix: 'Respondents',
   withheldGroup: ({ count }) => `others (groups under 5, ${count} in all)`,
+  withheldOptions: 'other options (each chosen by fewer than 5)',
   suggestions: 'Recent suggestions',
   fresh: 'new',
   withheld: '(fewer than 5 respondents, not shown)',

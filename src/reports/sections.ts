@@ -87,7 +87,11 @@ function distributionParts(distribution: Distribution, input: SectionInput, deta
   const parts = distribution.options.map(
     (o) => `${escapeHtml(shorten(labelOf(o.value), detail.labelLength))} ${formatRate(o.share)} (${o.count})`,
   );
-  if (distribution.withheldCount > 0) parts.push(input.texts.withheldGroup({ count: distribution.withheldCount }));
+  if (distribution.withheldCount > 0) {
+    // A multi question counts choices, not people, so its folded bucket has no head count.
+    const t = input.texts;
+    parts.push(distribution.type === 'multi' ? t.withheldOptions : t.withheldGroup({ count: distribution.withheldCount }));
+  }
   return parts;
 }
 

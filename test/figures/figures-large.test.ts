@@ -3,6 +3,7 @@ import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
 import { openRound } from '../../src/db/rounds.js';
 import { computeFigures } from '../../src/figures/figures.js';
 import type { Questionnaire } from '../../src/questionnaire/schema.js';
+import { createTestBot } from '../helpers/bot-harness.js';
 import { defaultQuestionnaire } from '../helpers/questionnaires.js';
 import { LARGE_START, LARGE_STEP, fillLargeRound } from './large-round.js';
 
@@ -85,5 +86,15 @@ describe('figures of a large round', () => {
     expect(f.counts.completed).toBeLessThan(10_000);
     expect(f.questions.every((question) => question.answered === f.counts.completed)).toBe(true);
     expect(isIndex(f.dimensions[0]?.index ?? null)).toBe(true);
+  });
+
+  it('answers /status through the bot', async () => {
+    const t = createTestBot({ db });
+    const started = performance.now();
+    await t.admin.send('/status');
+    const ms = performance.now() - started;
+    console.log(`/status on a round of ${COMPLETED} completed responses: ${ms.toFixed(0)} ms`);
+    expect(t.admin.lastText()).toMatch(/100000 completed/);
+    expect(t.admin.lastText()).toMatch(/Satisfaction with organizational work　\d+\.\d/);
   });
 });

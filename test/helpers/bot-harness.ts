@@ -55,6 +55,8 @@ export function createTestBot(options: TestBotOptions = {}) {
   connectBotToFake(bot, telegram);
   telegram.group(ADMIN_GROUP_ID, 'Admins');
   const admin = telegram.user(ADMIN_ID, { first_name: 'Admin', language_code: 'en' });
+  // The admin has talked to the bot before, so it may write first (digests, reports).
+  telegram.addChat(ADMIN_ID);
   return {
     telegram,
     db,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseQuestionnaire } from '../../src/questionnaire/validate.js';
 import type { Questionnaire } from '../../src/questionnaire/schema.js';
 import { loadQuestionnaireFile } from '../../src/questionnaire/validate.js';
@@ -69,4 +70,8 @@ export function defaultQuestionnaire(): Questionnaire {
   const result = loadQuestionnaireFile(DEFAULT_QUESTIONNAIRE_PATH);
   if (!result.ok) throw new Error(`the default questionnaire is invalid:\n${result.problems.join('\n')}`);
   return result.questionnaire;
+}
+
+export function defaultQuestionnaireYaml(): string {
+  return readFileSync(DEFAULT_QUESTIONNAIRE_PATH, 'utf8');
 }
