@@ -16,6 +16,8 @@ export interface Config {
   digestTimezone: string;
   defaultLanguage: Language;
   telegramApiRoot: string | undefined;
+  /** Keep outgoing calls under Telegram's limits; off only against a fake server (benchmarks). */
+  telegramRateLimits: boolean;
   logLevel: LogLevel;
 }
 
@@ -95,6 +97,10 @@ const fields = {
     .refine(isHttpUrl, 'should be an http(s) URL, like http://127.0.0.1:8081')
     .transform((value) => value.replace(/\/+$/, ''))
     .optional(),
+  TELEGRAM_RATE_LIMITS: z
+    .enum(['on', 'off'], 'should be on or off')
+    .default('on')
+    .transform((value) => value === 'on'),
   LOG_LEVEL: z.enum(LOG_LEVELS, `should be one of ${LOG_LEVELS.join(', ')}`).default('info'),
 };
 
@@ -128,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     digestTimezone: v.DIGEST_TIMEZONE,
     defaultLanguage: v.DEFAULT_LANGUAGE,
     telegramApiRoot: v.TELEGRAM_API_ROOT,
+    telegramRateLimits: v.TELEGRAM_RATE_LIMITS,
     logLevel: v.LOG_LEVEL,
   };
 }

@@ -24,6 +24,7 @@ describe('configuration from the environment', () => {
       digestTimezone: 'Asia/Shanghai',
       defaultLanguage: 'zh-Hant',
       telegramApiRoot: undefined,
+      telegramRateLimits: true,
       logLevel: 'info',
     });
   });
@@ -39,6 +40,7 @@ describe('configuration from the environment', () => {
       DEFAULT_LANGUAGE: 'en',
       TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/',
       LOG_LEVEL: 'debug',
+      TELEGRAM_RATE_LIMITS: 'off',
     });
     expect(config).toMatchObject({
       adminChatIds: [42, -1001234567890],
@@ -46,6 +48,7 @@ describe('configuration from the environment', () => {
       defaultLanguage: 'en',
       telegramApiRoot: 'http://127.0.0.1:8081',
       logLevel: 'debug',
+      telegramRateLimits: false,
     });
   });
 
@@ -67,6 +70,7 @@ describe('configuration from the environment', () => {
     ['DIGEST_TIMEZONE', 'Mars/Olympus', /^DIGEST_TIMEZONE should be an IANA time zone/],
     ['TELEGRAM_API_ROOT', 'localhost:8081', /^TELEGRAM_API_ROOT should be an http\(s\) URL/],
     ['LOG_LEVEL', 'loud', /^LOG_LEVEL should be one of/],
+    ['TELEGRAM_RATE_LIMITS', 'maybe', /^TELEGRAM_RATE_LIMITS should be on or off/],
   ])('names %s when it is %j', (name, value, expected) => {
     expect(failure({ BOT_TOKEN: TOKEN, [name]: value })).toMatch(expected);
   });

@@ -7,6 +7,7 @@ import { adminFeature } from './features/admin.js';
 import { residentFeature } from './features/resident.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { languageFromTelegram } from './language.js';
+import { telegramRateLimits } from './rate-limits.js';
 import { TEXTS } from './texts.js';
 
 export interface CreateBotOptions extends BotDeps {
@@ -25,7 +26,9 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
     ...(botInfo ? { botInfo } : {}),
     client: config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {},
   });
-  // 429s are waited out and retried; errors that persist reach the handler.
+  // The throttler goes in first, so every retried attempt waits its turn too.
+  if (config.telegramRateLimits) bot.api.config.use(telegramRateLimits());
+  // 429s are waited out, 5xx and network errors retried with back-off; errors that persist reach the handler.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
 
   bot.use(async (ctx, next) => {

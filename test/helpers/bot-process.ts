@@ -33,7 +33,8 @@ export async function startBotProcess(
   // .env in the repo cannot leak into the test and relative paths land there.
   const child = spawn(process.execPath, ['--import', TSX_LOADER, join(REPO, 'src/main.ts')], {
     cwd: cwd ?? mkdtempSync(join(tmpdir(), 'manyi-cwd-')),
-    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...env },
+    // Rate limits would make scripted residents wait like no person does; rate-limits.test.ts turns them on.
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', TELEGRAM_RATE_LIMITS: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
