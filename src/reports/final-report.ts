@@ -35,7 +35,7 @@ function compose(round: Round, figures: RoundFigures, language: Language, timeZo
   const t = REPORT_TEXTS[language];
   const at = (instant: Date) => formatInZone(instant, timeZone);
   const { counts } = figures;
-  const input: SectionInput = { figures, previous: null, questionnaire: round.questionnaire, language, texts: t };
+  const input: SectionInput = { figures, questionnaire: round.questionnaire, language, texts: t };
   const parts: (string | null)[] = [
     [
       `<b>${t.reportTitle({ id: round.id, title: escapeHtml(round.title) })}</b>`,

@@ -14,8 +14,11 @@ import { formatChange, formatIndex, formatRate, shorten, textBar } from './forma
 
 export interface SectionInput {
   figures: RoundFigures;
-  /** The figures to compare with (last week); null: nothing to compare. */
-  previous: RoundFigures | null;
+  /**
+   * The figures to compare with (last week). Undefined: no comparison is made
+   * (a final report); null: there was nothing to compare with, so figures are "new".
+   */
+  previous?: RoundFigures | null;
   questionnaire: Questionnaire;
   language: Language;
   texts: ReportTexts;
@@ -51,7 +54,7 @@ export function headlineLines({ figures, previous, questionnaire, language, text
     const before = previous?.indexes.find((p) => p.id === index.id)?.value ?? null;
     const label = escapeHtml(shorten(name(questionnaire.indexes, index.id, language), detail.labelLength));
     const value = index.withheld ? texts.withheld : `<b>${formatIndex(index.value)}</b>`;
-    const change = index.withheld ? '' : formatChange(index.value, previous ? before : null, texts.fresh);
+    const change = index.withheld || previous === undefined ? '' : formatChange(index.value, before, texts.fresh);
     return `${label}　${value}${change ? ` ${change}` : ''}`;
   });
 }
@@ -61,7 +64,7 @@ export function dimensionLines({ figures, previous, questionnaire, language, tex
     const before = previous?.dimensions.find((p) => p.id === dimension.id)?.index ?? null;
     const label = escapeHtml(shorten(name(questionnaire.dimensions, dimension.id, language), detail.labelLength));
     if (dimension.withheld) return `${label}\n<code>${textBar(null)}</code> ${texts.withheld}`;
-    const change = formatChange(dimension.index, previous ? before : null, texts.fresh);
+    const change = previous === undefined ? '' : formatChange(dimension.index, before, texts.fresh);
     return (
       `${label}\n<code>${textBar(dimension.index)}</code> ${formatIndex(dimension.index)}` +
       `${change ? ` ${change}` : ''} · ${formatRate(dimension.satisfactionRate)}`
@@ -117,7 +120,9 @@ export function awarenessLine({ figures, previous, texts }: SectionInput): strin
   if (rate === null) return null;
   const before = previous?.awareness.rate ?? null;
   // The change is in percentage points.
-  return before === null ? formatRate(rate) : `${formatRate(rate)} ${formatChange(rate * 100, before * 100, texts.fresh)}`;
+  return previous === undefined || before === null
+    ? formatRate(rate)
+    : `${formatRate(rate)} ${formatChange(rate * 100, before * 100, texts.fresh)}`;
 }
 
 /** Suggestions as typed, escaped, on one line each and cut to `length` characters. */

@@ -117,7 +117,7 @@ admin.command('status', async (ctx) => {
   const round = findOpenRound(ctx.deps.db);
   if (!round) return void (await ctx.reply(t.noRoundOpen));
   const figures = roundFigures(ctx.deps.db, round);
-  const input = { figures, previous: null, questionnaire: round.questionnaire, language: ctx.language, texts: REPORT_TEXTS[ctx.language] };
+  const input = { figures, questionnaire: round.questionnaire, language: ctx.language, texts: REPORT_TEXTS[ctx.language] };
   const lines = [
     t.statusTitle({ id: round.id, title: escapeHtml(round.title) }),
     t.statusLines({
