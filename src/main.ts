@@ -3,6 +3,9 @@ import { GrammyError } from 'grammy';
 import cron, { type ScheduledTask } from 'node-cron';
 import { closeDueRound } from './bot/admin/round-closing.js';
 import { createDigestRunner } from './digest/run.js';
+import { announceRound } from './bot/announce-round.js';
+import { createBackgroundTasks } from './bot/background.js';
+import { findOpenRound } from './db/rounds.js';
 import { scheduleDigest } from './digest/schedule.js';
 import { setCommandMenus } from './bot/command-menus.js';
 import { ALLOWED_UPDATES, createBot } from './bot/create-bot.js';
@@ -30,7 +33,9 @@ async function main(): Promise<void> {
 
   const db = openDatabase(config.databasePath);
   logger.info({ database: config.databasePath }, 'database ready');
+  const background = createBackgroundTasks(logger);
   const bot = createBot({
+    background,
     config,
     db,
     logger,
@@ -59,6 +64,7 @@ async function main(): Promise<void> {
       await deadlineJob?.stop();
       await digestJob?.stop();
       await digests.settled();
+      await background.settled();
       // Lets the batch in hand finish (a few seconds at most) and confirms it.
       await polling?.stop();
       closeDatabase(db);
@@ -75,6 +81,9 @@ async function main(): Promise<void> {
     await closeDue();
     deadlineJob = cron.schedule('* * * * *', closeDue, { name: 'round-deadlines' });
     digestJob = scheduleDigest(config.digestCron, config.digestTimezone, sendDigest);
+    // An announcement cut short by a restart goes on where it stopped.
+    const open = findOpenRound(db);
+    if (open) background.run('announce round', () => announceRound({ api: bot.api, db, config, logger }, open));
     // A digest missed while the bot was down goes out now, in the background.
     void digests.catchUp().catch((error: unknown) => logger.error({ err: error }, 'missed digest not sent'));
     polling = startPolling(bot, {

@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Language } from '../questionnaire/languages.js';
 import type { ValidationResult } from '../questionnaire/validate.js';
+import type { BackgroundTasks } from './background.js';
 
 export interface BotDeps {
   config: Config;
@@ -14,6 +15,8 @@ export interface BotDeps {
   pseudonymSecret: string;
   /** Reads the questionnaire file afresh, as a round opens. */
   loadQuestionnaire: () => ValidationResult;
+  /** Work that must not hold up the updates (announcing a round). */
+  background: BackgroundTasks;
 }
 
 export interface BotContextFlavor {

@@ -9,6 +9,7 @@ export interface Texts {
   languageName: string;
   greeting(p: { title: string; description: string; questions: number; minutes: number }): string;
   noOpenRound: string;
+  roundAnnouncement(p: { title: string; questions: number; minutes: number }): string;
   welcomeBack(p: { position: number; total: number }): string;
   alreadyCounted(p: { title: string }): string;
   optionalMark: string;
@@ -60,6 +61,8 @@ const zhHant: Texts = {
     `問卷共 ${questions} 題，約需 ${minutes} 分鐘。回答以匿名方式記錄，不會保存您的 Telegram 帳號、名稱或電話。` +
     `隨時可以離開，之後傳送 /start 就能從上次的地方繼續。`,
   noOpenRound: '目前沒有正在進行的問卷調查。新一輪調查開始時，我們會通知您。',
+  roundAnnouncement: ({ title, questions, minutes }) =>
+    `📣 新一輪問卷調查開始了：<b>${title}</b>\n共 ${questions} 題，約 ${minutes} 分鐘，回答匿名。傳送 /start 參加。`,
   welcomeBack: ({ position, total }) => `歡迎回來！從第 ${position} / ${total} 題繼續。`,
   alreadyCounted: ({ title }) => `您已完成「${title}」，回答已計入。謝謝您的參與！`,
   optionalMark: '（選答）',
@@ -110,6 +113,8 @@ const zhHans: Texts = {
     `问卷共 ${questions} 题，约需 ${minutes} 分钟。回答以匿名方式记录，不会保存您的 Telegram 账号、名称或电话。` +
     `随时可以离开，之后发送 /start 就能从上次的地方继续。`,
   noOpenRound: '目前没有正在进行的问卷调查。新一轮调查开始时，我们会通知您。',
+  roundAnnouncement: ({ title, questions, minutes }) =>
+    `📣 新一轮问卷调查开始了：<b>${title}</b>\n共 ${questions} 题，约 ${minutes} 分钟，回答匿名。发送 /start 参加。`,
   welcomeBack: ({ position, total }) => `欢迎回来！从第 ${position} / ${total} 题继续。`,
   alreadyCounted: ({ title }) => `您已完成“${title}”，回答已计入。谢谢您的参与！`,
   optionalMark: '（选答）',
@@ -161,6 +166,8 @@ const en: Texts = {
     `your Telegram account, name and phone number are not stored with them. ` +
     `You can leave at any time and send /start later to continue where you left off.`,
   noOpenRound: 'No survey is open right now. We will let you know when the next one opens.',
+  roundAnnouncement: ({ title, questions, minutes }) =>
+    `📣 A new survey is open: <b>${title}</b>\n${questions} questions, about ${minutes} minutes, anonymous. Send /start to take part.`,
   welcomeBack: ({ position, total }) => `Welcome back! Continuing at question ${position} / ${total}.`,
   alreadyCounted: ({ title }) => `You have completed “${title}”; your answers are counted. Thank you for taking part!`,
   optionalMark: ' (optional)',

@@ -86,6 +86,10 @@ export const contacts = sqliteTable('contacts', {
   optedOut: integer('opted_out', { mode: 'boolean' }).notNull().default(false),
   /** The message that carries the live question buttons, so they can be retired. */
   promptMessageId: integer('prompt_message_id'),
+  /** The language the chat was last answered in, for messages the bot sends first (announcements). */
+  lastLanguage: text('last_language'),
+  /** The latest round this chat was told about; announcements resume from here after a restart. */
+  announcedRoundId: integer('announced_round_id'),
   firstSeenAt: integer('first_seen_at', { mode: 'timestamp_ms' }).notNull(),
   lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
 });

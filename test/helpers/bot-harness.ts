@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { createBackgroundTasks } from '../../src/bot/background.js';
 import { createBot } from '../../src/bot/create-bot.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
@@ -43,7 +44,9 @@ export function createTestBot(options: TestBotOptions = {}) {
     ADMIN_CHAT_IDS: `${ADMIN_ID},${ADMIN_GROUP_ID}`,
     QUESTIONNAIRE_PATH: questionnairePath,
   });
+  const background = createBackgroundTasks(pino({ level: 'silent' }));
   const bot = createBot({
+    background,
     config,
     db,
     logger: pino({ level: 'silent' }),
@@ -62,6 +65,8 @@ export function createTestBot(options: TestBotOptions = {}) {
     db,
     bot,
     config,
+    /** Waits for work the bot started in the background (announcements). */
+    settled: () => background.settled(10_000),
     questionnairePath,
     admin,
     resident: (id: number, language_code = 'zh-hant') => telegram.user(id, { first_name: `Resident ${id}`, language_code }),

@@ -21,6 +21,7 @@ import { DETAIL_LEVELS, headlineLines } from '../../reports/sections.js';
 import { endOfDay, formatInZone, parseOpenRoundArguments } from '../../rounds/deadline.js';
 import { ADMIN_COMMANDS, ADMIN_TEXTS, type AdminTexts } from '../admin-texts.js';
 import { isAdminChatId } from '../admin/admin-chats.js';
+import { announceRound } from '../announce-round.js';
 import { announceClosedRound } from '../admin/round-closing.js';
 import type { BotContext } from '../context.js';
 import { MESSAGE_LIMIT } from '../render.js';
@@ -66,6 +67,7 @@ admin.command('open_round', async (ctx) => {
   }
   const { id, questionnaire } = result.round;
   ctx.log.info({ roundId: id }, 'round opened');
+  ctx.deps.background.run('announce round', () => announceRound({ api: ctx.api, ...ctx.deps }, result.round));
   await ctx.reply(
     t.roundOpened({
       id,

@@ -1,5 +1,5 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import { setContactLanguage, setPromptMessage, touchContact } from '../../db/contacts.js';
+import { markAnnounced, setContactLanguage, setPromptMessage, touchContact } from '../../db/contacts.js';
 import { findOpenRound, type Round } from '../../db/rounds.js';
 import { findQuestion, progressOf } from '../../questionnaire/engine.js';
 import { LANGUAGES } from '../../questionnaire/languages.js';
@@ -38,12 +38,14 @@ const privateChat = composer.chatType('private');
 privateChat.command('start', async (ctx) => {
   const { db, clock } = ctx.deps;
   const t = texts(ctx);
-  touchContact(db, ctx.chat.id, clock());
+  touchContact(db, ctx.chat.id, clock(), ctx.language);
   const round = findOpenRound(db);
   if (!round) {
     await ctx.reply(t.noOpenRound);
     return;
   }
+  // Someone who has come to this round needs no announcement of it.
+  markAnnounced(db, ctx.chat.id, round.id, false);
   const tag = ctx.match.trim();
   const outcome = startOrResume(db, {
     ...respondent(ctx, round),
@@ -75,7 +77,7 @@ privateChat.command('start', async (ctx) => {
 });
 
 privateChat.command('language', async (ctx) => {
-  touchContact(ctx.deps.db, ctx.chat.id, ctx.deps.clock());
+  touchContact(ctx.deps.db, ctx.chat.id, ctx.deps.clock(), ctx.language);
   const keyboard = new InlineKeyboard();
   for (const language of LANGUAGES) {
     const mark = language === ctx.language ? '✓ ' : '';
@@ -208,7 +210,7 @@ async function answerPress(
 
 async function chooseLanguage(ctx: BotContext, language: (typeof LANGUAGES)[number]): Promise<void> {
   const { db, clock } = ctx.deps;
-  touchContact(db, ctx.chat!.id, clock());
+  touchContact(db, ctx.chat!.id, clock(), language);
   setContactLanguage(db, ctx.chat!.id, language);
   ctx.language = language;
   await ctx.answerCallbackQuery();

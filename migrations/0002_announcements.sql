@@ -1,0 +1,2 @@
+ALTER TABLE `contacts` ADD `last_language` text;--> statement-breakpoint
+ALTER TABLE `contacts` ADD `announced_round_id` integer;
