@@ -1,5 +1,5 @@
 import { config as loadDotenv } from 'dotenv';
-import { GrammyError } from 'grammy';
+import { Api, GrammyError } from 'grammy';
 import cron, { type ScheduledTask } from 'node-cron';
 import { closeDueRound } from './bot/admin/round-closing.js';
 import { createDigestRunner } from './digest/run.js';
@@ -15,6 +15,9 @@ import { closeDatabase, openDatabase } from './db/client.js';
 import { createLogger } from './logger.js';
 import { loadPseudonymSecret } from './privacy/pseudonym.js';
 import { loadQuestionnaireFile } from './questionnaire/validate.js';
+
+/** A clean stop waits this long at most for work in hand (updates, a digest, an announcement). */
+const STOP_DEADLINE_MS = 10_000;
 
 /** The composition root: the one place that starts anything and handles signals. */
 async function main(): Promise<void> {
@@ -59,6 +62,12 @@ async function main(): Promise<void> {
   let polling: Polling | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (signal: string) => {
+    // However the network behaves, the process is gone within STOP_DEADLINE_MS.
+    setTimeout(() => {
+      logger.warn({ deadlineMs: STOP_DEADLINE_MS }, 'stop took too long; exiting now');
+      closeDatabase(db);
+      process.exit(0);
+    }, STOP_DEADLINE_MS).unref();
     stopping ??= (async () => {
       logger.info({ signal }, 'stopping');
       await deadlineJob?.stop();
@@ -86,9 +95,11 @@ async function main(): Promise<void> {
     if (open) background.run('announce round', () => announceRound({ api: bot.api, db, config, logger }, open));
     // A digest missed while the bot was down goes out now, in the background.
     void digests.catchUp().catch((error: unknown) => logger.error({ err: error }, 'missed digest not sent'));
+    const confirmClient = new Api(config.botToken, { ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}), timeoutSeconds: 3 });
     polling = startPolling(bot, {
       allowedUpdates: ALLOWED_UPDATES,
       logger,
+      confirm: (offset) => confirmClient.getUpdates({ offset, limit: 1, timeout: 0 }),
       onStart: () => logger.info({ username: bot.botInfo.username }, 'polling for updates'),
     });
     await polling.done;

@@ -19,6 +19,12 @@ export interface PollingOptions {
   logger: Logger;
   /** Seconds a getUpdates call waits for updates. */
   timeoutSeconds?: number;
+  /**
+   * Confirms updates up to `offset` when stopping. main.ts passes a client
+   * without retries and with a short timeout, so a vanished server cannot
+   * hold up the exit.
+   */
+  confirm?: (offset: number) => Promise<unknown>;
   onStart?: () => void;
 }
 
@@ -125,7 +131,8 @@ export function startPolling<C extends Context>(bot: Bot<C>, options: PollingOpt
     }
     // Confirm the last batch so it is not delivered again after a restart.
     if (offset > 0) {
-      await bot.api.getUpdates({ offset, limit: 1, timeout: 0 }).catch((error: unknown) => {
+      const confirm = options.confirm ?? ((next: number) => bot.api.getUpdates({ offset: next, limit: 1, timeout: 0 }));
+      await confirm(offset).catch((error: unknown) => {
         options.logger.warn({ err: error }, 'could not confirm the last updates; they will come again');
       });
     }

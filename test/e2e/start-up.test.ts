@@ -65,4 +65,15 @@ describe('starting the bot', () => {
       await server.close();
     }
   }, 30_000);
+
+  it('stops within seconds on SIGTERM even when Telegram has gone away', async () => {
+    const telegram = new FakeTelegram();
+    const server = await startFakeBotApi(telegram);
+    const bot = await startBotProcess({ BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: server.apiRoot });
+    await telegram.user(42, { language_code: 'en' }).send('/start');
+    await server.close();
+    const started = Date.now();
+    expect(await bot.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - started).toBeLessThan(12_000);
+  }, 30_000);
 });
