@@ -1,6 +1,6 @@
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Language } from '../questionnaire/languages.js';
-import type { Db } from './client.js';
+import { statement, type Db } from './client.js';
 import { contacts } from './schema.js';
 
 export type Contact = typeof contacts.$inferSelect;
@@ -35,8 +35,31 @@ export function markAnnounced(db: Db, chatId: number, roundId: number, optedOut:
   db.update(contacts).set({ announcedRoundId: roundId, ...(optedOut ? { optedOut } : {}) }).where(eq(contacts.chatId, chatId)).run();
 }
 
+interface RawContact {
+  chat_id: number;
+  language: string | null;
+  opted_out: number;
+  prompt_message_id: number | null;
+  first_seen_at: number;
+  last_seen_at: number;
+  last_language: string | null;
+  announced_round_id: number | null;
+}
+
+/** A chat's contact row; read on every update, so through a prepared statement. */
 export function findContact(db: Db, chatId: number): Contact | undefined {
-  return db.select().from(contacts).where(eq(contacts.chatId, chatId)).get();
+  const row = statement(db, 'SELECT * FROM contacts WHERE chat_id = ?').get(chatId) as RawContact | undefined;
+  if (!row) return undefined;
+  return {
+    chatId: row.chat_id,
+    language: row.language,
+    optedOut: row.opted_out === 1,
+    promptMessageId: row.prompt_message_id,
+    firstSeenAt: new Date(row.first_seen_at),
+    lastSeenAt: new Date(row.last_seen_at),
+    lastLanguage: row.last_language,
+    announcedRoundId: row.announced_round_id,
+  };
 }
 
 export function setContactLanguage(db: Db, chatId: number, language: Language): void {
@@ -44,7 +67,7 @@ export function setContactLanguage(db: Db, chatId: number, language: Language): 
 }
 
 export function setPromptMessage(db: Db, chatId: number, messageId: number | null): void {
-  db.update(contacts).set({ promptMessageId: messageId }).where(eq(contacts.chatId, chatId)).run();
+  statement(db, 'UPDATE contacts SET prompt_message_id = ? WHERE chat_id = ?').run(messageId, chatId);
 }
 
 export function setContactOptedOut(db: Db, chatId: number, optedOut: boolean): void {

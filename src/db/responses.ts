@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Answer } from '../questionnaire/engine.js';
 import type { Language } from '../questionnaire/languages.js';
-import type { Db } from './client.js';
+import { statement, type Db } from './client.js';
 import { answers, responses, type ResponseStatus } from './schema.js';
 
 export interface ResponseState {
@@ -31,43 +31,56 @@ export function answerToRow(answer: Answer): Pick<AnswerRow, 'value' | 'skipped'
   }
 }
 
-function rowToAnswer(row: AnswerRow, type: QuestionKind): Answer {
-  if (row.skipped || row.value === null) return { kind: 'skipped' };
-  if (type === 'multi') return { kind: 'options', values: JSON.parse(row.value) as string[] };
-  if (type === 'text') return { kind: 'text', text: row.value };
-  return { kind: 'option', value: row.value };
+function rowToAnswer(value: string | null, skipped: boolean, type: QuestionKind): Answer {
+  if (skipped || value === null) return { kind: 'skipped' };
+  if (type === 'multi') return { kind: 'options', values: JSON.parse(value) as string[] };
+  if (type === 'text') return { kind: 'text', text: value };
+  return { kind: 'option', value };
 }
 
 type QuestionKind = 'scale' | 'choice' | 'multi' | 'text';
 
-/** A resident's response in a round with its answers, or null if they have not started. */
+interface RawResponse {
+  id: number;
+  round_id: number;
+  status: ResponseStatus;
+  language: string;
+  cursor: string | null;
+  draft: string | null;
+  last_update_id: number;
+}
+
+/** A resident's response in a round with its answers, or null if they have not started. Prepared: read on every press. */
 export function loadResponse(
   db: Db,
   roundId: number,
   respondentKey: string,
   typeOf: (questionId: string) => QuestionKind | undefined,
 ): ResponseState | null {
-  const row = db
-    .select()
-    .from(responses)
-    .where(and(eq(responses.roundId, roundId), eq(responses.respondentKey, respondentKey)))
-    .get();
+  const row = statement(
+    db,
+    'SELECT id, round_id, status, language, cursor, draft, last_update_id FROM responses WHERE round_id = ? AND respondent_key = ?',
+  ).get(roundId, respondentKey) as RawResponse | undefined;
   if (!row) return null;
-  const answerRows = db.select().from(answers).where(eq(answers.responseId, row.id)).all();
+  const answerRows = statement(db, 'SELECT question_id, value, skipped FROM answers WHERE response_id = ?').all(row.id) as {
+    question_id: string;
+    value: string | null;
+    skipped: number;
+  }[];
   const map = new Map<string, Answer>();
   for (const answerRow of answerRows) {
-    const type = typeOf(answerRow.questionId);
+    const type = typeOf(answerRow.question_id);
     // An answer to a question the round does not have is ignored rather than trusted.
-    if (type) map.set(answerRow.questionId, rowToAnswer(answerRow, type));
+    if (type) map.set(answerRow.question_id, rowToAnswer(answerRow.value, answerRow.skipped === 1, type));
   }
   return {
     id: row.id,
-    roundId: row.roundId,
+    roundId: row.round_id,
     status: row.status,
     language: row.language as Language,
     cursor: row.cursor,
     draft: row.draft === null ? null : (JSON.parse(row.draft) as string[]),
-    lastUpdateId: row.lastUpdateId,
+    lastUpdateId: row.last_update_id,
     answers: map,
   };
 }
@@ -98,6 +111,15 @@ export function insertResponse(
     .run();
 }
 
+const RESPONSE_COLUMNS = {
+  status: 'status',
+  language: 'language',
+  cursor: 'cursor',
+  draft: 'draft',
+  lastUpdateId: 'last_update_id',
+  completedAt: 'completed_at',
+} as const;
+
 export function updateResponse(
   db: Db,
   id: number,
@@ -110,26 +132,29 @@ export function updateResponse(
     completedAt: Date;
   }> & { now: Date },
 ): void {
-  const { now, draft, ...rest } = changes;
-  db.update(responses)
-    .set({
-      ...rest,
-      ...(draft === undefined ? {} : { draft: draft === null ? null : JSON.stringify(draft) }),
-      updatedAt: now,
-    })
-    .where(eq(responses.id, id))
-    .run();
+  const { now, ...rest } = changes;
+  const keys = (Object.keys(rest) as (keyof typeof RESPONSE_COLUMNS)[]).filter((key) => rest[key] !== undefined).sort();
+  const values = keys.map((key) => {
+    const value = rest[key];
+    if (key === 'draft') return value === null ? null : JSON.stringify(value);
+    return value instanceof Date ? value.getTime() : value;
+  });
+  // One prepared statement per set of columns changed: a handful in all.
+  const sets = [...keys.map((key) => `${RESPONSE_COLUMNS[key]} = ?`), 'updated_at = ?'].join(', ');
+  statement(db, `UPDATE responses SET ${sets} WHERE id = ?`).run(...values, now.getTime(), id);
 }
 
 export function saveAnswer(
   db: Db,
   input: { responseId: number; questionId: string; answer: Answer; score: number | null; now: Date },
 ): void {
-  const row = { ...answerToRow(input.answer), score: input.score, answeredAt: input.now };
-  db.insert(answers)
-    .values({ responseId: input.responseId, questionId: input.questionId, ...row })
-    .onConflictDoUpdate({ target: [answers.responseId, answers.questionId], set: row })
-    .run();
+  const { value, skipped } = answerToRow(input.answer);
+  statement(
+    db,
+    `INSERT INTO answers (response_id, question_id, value, score, skipped, answered_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (response_id, question_id) DO UPDATE SET value = excluded.value, score = excluded.score,
+       skipped = excluded.skipped, answered_at = excluded.answered_at`,
+  ).run(input.responseId, input.questionId, value, input.score, skipped ? 1 : 0, input.now.getTime());
 }
 
 export function deleteAnswers(db: Db, responseId: number, questionIds: readonly string[]): void {

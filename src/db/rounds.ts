@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Questionnaire } from '../questionnaire/schema.js';
-import { inTransaction, type Db } from './client.js';
+import { inTransaction, statement, type Db } from './client.js';
 import { responses, rounds } from './schema.js';
 
 export type RoundRow = typeof rounds.$inferSelect;
@@ -14,19 +14,50 @@ export interface Round {
   closedAt: Date | null;
 }
 
-function toRound(row: RoundRow): Round {
+/** Parsed questionnaire copies by round: a round's copy never changes, and every update needs it. */
+const parsedCopies = new WeakMap<Db, Map<number, Questionnaire>>();
+
+function questionnaireOf(db: Db, id: number, json: string): Questionnaire {
+  let byRound = parsedCopies.get(db);
+  if (!byRound) parsedCopies.set(db, (byRound = new Map()));
+  let questionnaire = byRound.get(id);
   // The copy was validated when the round opened, so it is trusted here.
-  return { ...row, questionnaire: JSON.parse(row.questionnaire) as Questionnaire };
+  if (!questionnaire) byRound.set(id, (questionnaire = JSON.parse(json) as Questionnaire));
+  return questionnaire;
 }
 
+function toRound(row: RoundRow, db: Db): Round {
+  return { ...row, questionnaire: questionnaireOf(db, row.id, row.questionnaire) };
+}
+
+interface RawRound {
+  id: number;
+  title: string;
+  questionnaire: string;
+  opened_at: number;
+  closes_at: number | null;
+  closed_at: number | null;
+}
+
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+/** The open round, if any. On every update, so a prepared statement and a cached questionnaire. */
 export function findOpenRound(db: Db): Round | null {
-  const row = db.select().from(rounds).where(isNull(rounds.closedAt)).get();
-  return row ? toRound(row) : null;
+  const row = statement(db, 'SELECT * FROM rounds WHERE closed_at IS NULL').get() as RawRound | undefined;
+  if (!row) return null;
+  return {
+    id: row.id,
+    title: row.title,
+    questionnaire: questionnaireOf(db, row.id, row.questionnaire),
+    openedAt: new Date(row.opened_at),
+    closesAt: date(row.closes_at),
+    closedAt: date(row.closed_at),
+  };
 }
 
 export function findRound(db: Db, id: number): Round | null {
   const row = db.select().from(rounds).where(eq(rounds.id, id)).get();
-  return row ? toRound(row) : null;
+  return row ? toRound(row, db) : null;
 }
 
 export type RoundSummary = Omit<Round, 'questionnaire'>;
@@ -66,7 +97,7 @@ export function openRound(
       })
       .returning()
       .get();
-    return { ok: true, round: toRound(row) };
+    return { ok: true, round: toRound(row, db) };
   });
 }
 
@@ -78,7 +109,7 @@ export function closeOpenRound(db: Db, now: Date): Round | null {
     .where(isNull(rounds.closedAt))
     .returning()
     .get();
-  return row ? toRound(row) : null;
+  return row ? toRound(row, db) : null;
 }
 
 export function responseCounts(db: Db, roundId: number): { started: number; completed: number } {
@@ -110,7 +141,7 @@ export function responseCountsByRound(db: Db): Map<number, { started: number; co
 /** The most recent round, open or closed. */
 export function findLatestRound(db: Db): Round | null {
   const row = db.select().from(rounds).orderBy(desc(rounds.id)).limit(1).get();
-  return row ? toRound(row) : null;
+  return row ? toRound(row, db) : null;
 }
 
 /** Closes the open round if its deadline has passed; returns it, or null. */
@@ -121,7 +152,7 @@ export function closeRoundIfDue(db: Db, now: Date): Round | null {
     .where(and(isNull(rounds.closedAt), lte(rounds.closesAt, now)))
     .returning()
     .get();
-  return row ? toRound(row) : null;
+  return row ? toRound(row, db) : null;
 }
 
 /** Rounds open at some time in [from, to), oldest first. */
@@ -132,5 +163,5 @@ export function roundsOpenDuring(db: Db, from: Date, to: Date): Round[] {
     .where(and(lt(rounds.openedAt, to), or(isNull(rounds.closedAt), gt(rounds.closedAt, from))))
     .orderBy(rounds.id)
     .all()
-    .map(toRound);
+    .map((row) => toRound(row, db));
 }
