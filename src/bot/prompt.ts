@@ -38,6 +38,13 @@ export async function editQuietly(ctx: BotContext, messageId: number, rendered: 
   }
 }
 
+/** Edits the pressed message only if its buttons would change (a toggle shown already needs no edit). */
+export async function editIfChanged(ctx: BotContext, messageId: number, rendered: Rendered): Promise<void> {
+  const shown = JSON.stringify(ctx.callbackQuery?.message?.reply_markup?.inline_keyboard ?? []);
+  const wanted = JSON.stringify(rendered.keyboard?.inline_keyboard ?? []);
+  if (shown !== wanted) await editQuietly(ctx, messageId, rendered);
+}
+
 /** Takes the buttons off a message, keeping its text. */
 export async function retireButtons(ctx: BotContext, messageId: number): Promise<void> {
   try {
@@ -45,6 +52,22 @@ export async function retireButtons(ctx: BotContext, messageId: number): Promise
   } catch (error) {
     if (!isHarmlessEditError(error)) throw error;
   }
+  releasePrompt(ctx, messageId);
+}
+
+/**
+ * Forgets the prompt once its buttons are gone (retired, or edited into what
+ * was recorded): the stored prompt is always a message with live buttons, so
+ * the bot never sends Telegram an edit that would change nothing.
+ */
+export function releasePrompt(ctx: BotContext, messageId: number): void {
+  if (promptMessageId(ctx) === messageId) setPromptMessage(ctx.deps.db, chatIdOf(ctx), null);
+}
+
+/** Whether the message a button was pressed on still shows buttons (Telegram sends it as it is). */
+export function pressedMessageHasButtons(ctx: BotContext): boolean {
+  const markup = ctx.callbackQuery?.message?.reply_markup;
+  return markup !== undefined && markup.inline_keyboard.length > 0;
 }
 
 export function promptMessageId(ctx: BotContext): number | null {
@@ -76,6 +99,10 @@ export async function sendPrompt(
   const sent = await ctx.reply(rendered.html, { parse_mode: 'HTML', reply_markup: rendered.keyboard });
   setPromptMessage(ctx.deps.db, chatId, sent.message_id);
   if (previous !== null && previous !== options.retired && previous !== sent.message_id) {
-    await retireButtons(ctx, previous);
+    try {
+      await ctx.api.editMessageReplyMarkup(chatId, previous);
+    } catch (error) {
+      if (!isHarmlessEditError(error)) throw error;
+    }
   }
 }

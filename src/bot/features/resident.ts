@@ -16,7 +16,16 @@ import {
 } from '../../survey/actions.js';
 import { decodeButton, encodeButton, type ButtonAction } from '../callback-data.js';
 import type { BotContext } from '../context.js';
-import { editQuietly, promptMessageId, renderCursor, retireButtons, sendPrompt } from '../prompt.js';
+import {
+  editIfChanged,
+  editQuietly,
+  pressedMessageHasButtons,
+  promptMessageId,
+  releasePrompt,
+  renderCursor,
+  retireButtons,
+  sendPrompt,
+} from '../prompt.js';
 import { estimatedMinutes, renderRecorded } from '../render.js';
 import { escapeHtml, TEXTS, type Texts } from '../texts.js';
 
@@ -105,7 +114,7 @@ privateChat.on('callback_query:data', async (ctx) => {
   const messageId = ctx.callbackQuery.message?.message_id;
   if (!round) {
     await ctx.answerCallbackQuery(t.roundClosed);
-    if (messageId !== undefined) await retireButtons(ctx, messageId);
+    if (messageId !== undefined && pressedMessageHasButtons(ctx)) await retireButtons(ctx, messageId);
     return;
   }
   const outcome = act(ctx.deps.db, {
@@ -153,11 +162,27 @@ async function answerPress(
       // next prompt went out, the pressed message is still the prompt although
       // the response has moved on: send the prompt now.
       await ctx.answerCallbackQuery().catch(() => undefined);
+      if (messageId === undefined || outcome.state.status !== 'partial') return;
+      // No live prompt: that run stopped after the pressed question was shown recorded.
+      if (promptMessageId(ctx) === null) return void (await sendPrompt(ctx, round, outcome.state));
+      // Otherwise only a press on the live prompt can have been cut short before its reply.
+      if (!pressedMessageHasButtons(ctx) || promptMessageId(ctx) !== messageId) return;
       const pressedQuestion = 'questionId' in button ? button.questionId : null;
-      const movedOn = outcome.state.status === 'partial' && pressedQuestion !== outcome.state.cursor;
-      if (messageId !== undefined && movedOn && promptMessageId(ctx) === messageId) {
-        await sendPrompt(ctx, round, outcome.state, { retired: messageId });
+      const question = pressedQuestion === null ? undefined : findQuestion(round.questionnaire, pressedQuestion);
+      const answer = question && outcome.state.answers.get(question.id);
+      const { state } = outcome;
+      if (state.status === 'partial' && pressedQuestion === state.cursor) {
+        // Still on that question (a toggle): show the selection as stored.
+        await editIfChanged(ctx, messageId, renderCursor(round, state, ctx));
+        return;
       }
+      if (question && answer) {
+        await editQuietly(ctx, messageId, renderRecorded(round.questionnaire, state, question, answer, ctx.language));
+      } else {
+        await retireButtons(ctx, messageId);
+      }
+      releasePrompt(ctx, messageId);
+      if (state.status === 'partial') await sendPrompt(ctx, round, state, { retired: messageId });
       return;
     }
     case 'refused': {
@@ -181,12 +206,14 @@ async function answerPress(
   }
   await ctx.answerCallbackQuery();
   const { state, asked, recorded } = outcome;
+  // A forged press may come on an old message without buttons: that one is left as it is.
+  const pressedLive = messageId !== undefined && pressedMessageHasButtons(ctx);
   if (button.type === 'toggle') {
-    if (messageId !== undefined) await editQuietly(ctx, messageId, renderCursor(round, state, ctx));
+    if (pressedLive) await editIfChanged(ctx, messageId, renderCursor(round, state, ctx));
     return;
   }
   if (button.type === 'submit') {
-    if (messageId !== undefined) {
+    if (messageId !== undefined && pressedMessageHasButtons(ctx)) {
       const summary = renderCursor(round, state, ctx);
       await editQuietly(ctx, messageId, { html: `${summary.html}\n\n<b>${t.submitted}</b>` });
     }
@@ -194,18 +221,19 @@ async function answerPress(
     await ctx.reply(t.thanks);
     return;
   }
-  if (messageId !== undefined) {
+  if (pressedLive) {
     if (recorded) {
       await editQuietly(
         ctx,
         messageId,
         renderRecorded(round.questionnaire, state, recorded.question, recorded.answer, ctx.language),
       );
+      releasePrompt(ctx, messageId);
     } else if (asked === null || button.type === 'back') {
       await retireButtons(ctx, messageId);
     }
   }
-  await sendPrompt(ctx, round, state, messageId === undefined ? {} : { retired: messageId });
+  await sendPrompt(ctx, round, state, pressedLive ? { retired: messageId } : {});
 }
 
 async function chooseLanguage(ctx: BotContext, language: (typeof LANGUAGES)[number]): Promise<void> {
@@ -215,7 +243,10 @@ async function chooseLanguage(ctx: BotContext, language: (typeof LANGUAGES)[numb
   ctx.language = language;
   await ctx.answerCallbackQuery();
   const messageId = ctx.callbackQuery?.message?.message_id;
-  if (messageId !== undefined) await editQuietly(ctx, messageId, { html: TEXTS[language].languageSet });
+  // A second tap on the picker finds it already answered: nothing to edit.
+  if (messageId !== undefined && pressedMessageHasButtons(ctx)) {
+    await editQuietly(ctx, messageId, { html: TEXTS[language].languageSet });
+  }
   const round = findOpenRound(db);
   if (!round) return;
   const state = setResponseLanguage(db, respondent(ctx, round), language, clock());
@@ -248,6 +279,10 @@ privateChat.on('message:text', async (ctx) => {
       await ctx.reply(t.alreadyCounted({ title: escapeHtml(round.title) }), { parse_mode: 'HTML' });
       return;
     case 'duplicate':
+      // Telegram sends a message again only when the run that handled it did not
+      // finish (a crash); its reply may be missing, so the question being asked
+      // goes out again (a repeat at worst).
+      if (outcome.state.status === 'partial') await sendPrompt(ctx, round, outcome.state);
       return;
     case 'refused':
       await sendPrompt(ctx, round, outcome.state, { hint: refusalHint(t, outcome.refusal, round, outcome.state.cursor) });
@@ -257,6 +292,7 @@ privateChat.on('message:text', async (ctx) => {
       if (prompt !== null && outcome.recorded) {
         const { question, answer } = outcome.recorded;
         await editQuietly(ctx, prompt, renderRecorded(round.questionnaire, outcome.state, question, answer, ctx.language));
+        releasePrompt(ctx, prompt);
       }
       await sendPrompt(ctx, round, outcome.state, prompt === null ? {} : { retired: prompt });
     }
