@@ -114,7 +114,7 @@ privateChat.on('callback_query:data', async (ctx) => {
   const messageId = ctx.callbackQuery.message?.message_id;
   if (!round) {
     await ctx.answerCallbackQuery(t.roundClosed);
-    if (messageId !== undefined && pressedMessageHasButtons(ctx)) await retireButtons(ctx, messageId);
+    if (messageId !== undefined && messageId === promptMessageId(ctx)) await retireButtons(ctx, messageId);
     return;
   }
   const outcome = act(ctx.deps.db, {
@@ -166,7 +166,7 @@ async function answerPress(
       // No live prompt: that run stopped after the pressed question was shown recorded.
       if (promptMessageId(ctx) === null) return void (await sendPrompt(ctx, round, outcome.state));
       // Otherwise only a press on the live prompt can have been cut short before its reply.
-      if (!pressedMessageHasButtons(ctx) || promptMessageId(ctx) !== messageId) return;
+      if (promptMessageId(ctx) !== messageId) return;
       const pressedQuestion = 'questionId' in button ? button.questionId : null;
       const question = pressedQuestion === null ? undefined : findQuestion(round.questionnaire, pressedQuestion);
       const answer = question && outcome.state.answers.get(question.id);
@@ -206,14 +206,15 @@ async function answerPress(
   }
   await ctx.answerCallbackQuery();
   const { state, asked, recorded } = outcome;
-  // A forged press may come on an old message without buttons: that one is left as it is.
-  const pressedLive = messageId !== undefined && pressedMessageHasButtons(ctx);
+  // Only the live prompt is known to show buttons: a press on any other message
+  // (a second tap, a forged press on an old message) leaves that message as it is.
+  const pressedLive = messageId !== undefined && messageId === promptMessageId(ctx);
   if (button.type === 'toggle') {
     if (pressedLive) await editIfChanged(ctx, messageId, renderCursor(round, state, ctx));
     return;
   }
   if (button.type === 'submit') {
-    if (messageId !== undefined && pressedMessageHasButtons(ctx)) {
+    if (messageId !== undefined && messageId === promptMessageId(ctx)) {
       const summary = renderCursor(round, state, ctx);
       await editQuietly(ctx, messageId, { html: `${summary.html}\n\n<b>${t.submitted}</b>` });
     }
