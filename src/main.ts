@@ -17,7 +17,7 @@ import { loadPseudonymSecret } from './privacy/pseudonym.js';
 import { loadQuestionnaireFile } from './questionnaire/validate.js';
 
 /** A clean stop waits this long at most for work in hand (updates, a digest, an announcement). */
-const STOP_DEADLINE_MS = 10_000;
+const STOP_DEADLINE_MS = 6_000;
 
 /** The composition root: the one place that starts anything and handles signals. */
 async function main(): Promise<void> {
@@ -72,10 +72,9 @@ async function main(): Promise<void> {
       logger.info({ signal }, 'stopping');
       await deadlineJob?.stop();
       await digestJob?.stop();
-      await digests.settled();
-      await background.settled();
-      // Lets the batch in hand finish (a few seconds at most) and confirms it.
-      await polling?.stop();
+      // At once: stop fetching updates and let the batch in hand finish (then
+      // confirm it), let a digest run or an announcement reach a safe point.
+      await Promise.all([polling?.stop(4_000), digests.settled(), background.settled(4_000)]);
       closeDatabase(db);
       logger.info('stopped');
     })();

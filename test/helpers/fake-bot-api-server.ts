@@ -3,12 +3,29 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Update } from 'grammy/types';
 import type { ApiFailure, ApiResult, FakeTelegram, Params, UploadedFile } from './fake-telegram.js';
+import { hash32, seededRandom } from './random.js';
 
 export interface FakeBotApiServer {
   /** Pass as `client: { apiRoot }` to grammY's Bot. */
   apiRoot: string;
   /** Updates delivered but not yet confirmed by the bot. */
   pending(): number;
+  /** How many distinct updates were handed to the bot, and how many of them more than once (after a crash, say). */
+  deliveries(): { delivered: number; redelivered: number };
+  /**
+   * Replaces the fault plan (undefined: no more random faults). Faults happen
+   * at the HTTP level, so they never show up in `telegram.calls` — except a
+   * `drop-after`, whose call is applied (and recorded) before the response is lost.
+   */
+  faults(plan: FaultPlan | undefined): void;
+  /** Makes the next `times` calls of `method` (optionally in one chat) fail with `kind`, whatever the plan. */
+  failNext(method: string, kind: FaultKind, options?: { times?: number; chatId?: number; retryAfter?: number }): void;
+  /** No more faults: drops the plan and whatever `failNext` had left to inject. */
+  clearFaults(): void;
+  /** Every fault injected so far, in order. */
+  readonly injected: readonly InjectedFault[];
+  /** How many faults of each kind were injected so far. */
+  faultCounts(): Record<FaultKind, number>;
   close(): Promise<void>;
 }
 
@@ -16,6 +33,65 @@ export interface FakeBotApiOptions {
   token?: string;
   /** How long a user action waits for the bot to confirm its update. */
   confirmTimeoutMs?: number;
+  /** Faults from the start (see `server.faults()`). */
+  faults?: FaultPlan;
+}
+
+/**
+ * What goes wrong between the bot and Telegram:
+ * - `429`: Too Many Requests with `parameters.retry_after`;
+ * - `500`: Internal Server Error;
+ * - `drop-before`: the connection is destroyed and the call is not applied;
+ * - `drop-after`: the call is applied, then the connection is destroyed, so
+ *   the bot never learns that it worked (the nasty case: a retry repeats it).
+ */
+export type FaultKind = '429' | '500' | 'drop-before' | 'drop-after';
+export const FAULT_KINDS: readonly FaultKind[] = ['429', '500', 'drop-before', 'drop-after'];
+
+/**
+ * Random faults, reproducible: whether the n-th call of a method in a chat
+ * fails is a function of (seed, method, chat, n), so the same plan injects
+ * the same faults into a chat's calls however the chats interleave.
+ */
+export interface FaultPlan {
+  /** Default 1. Print it in tests so a failure can be replayed. */
+  seed?: number;
+  /** Share (0–1) of calls answered with each kind of fault. */
+  rates?: Partial<Record<FaultKind, number>>;
+  /**
+   * Bursts: extra rates for the calls whose number n (the n-th call of that
+   * method in that chat, from 1) lies in [from, to]. Residents who move at a
+   * similar pace reach the same n at about the same time, so a storm hits many
+   * chats at once, as a network outage does.
+   */
+  storms?: readonly FaultStorm[];
+  /** At most this many faults of a kind (random ones; `failNext` is not counted against it). */
+  max?: Partial<Record<FaultKind, number>>;
+  /** `retry_after` of injected 429s, in seconds (default 1). */
+  retryAfter?: number;
+  /** Added latency of every affected call: a fixed number of ms, or a [min, max] range. */
+  latencyMs?: number | readonly [number, number];
+  /** Only these methods (case-insensitive); default every method but getUpdates. */
+  methods?: readonly string[];
+  /** getUpdates is spared unless this is true, so tests stay fast. */
+  includeGetUpdates?: boolean;
+}
+
+export interface FaultStorm {
+  from: number;
+  to: number;
+  rates: Partial<Record<FaultKind, number>>;
+  /** Only these methods; default the plan's. */
+  methods?: readonly string[];
+}
+
+export interface InjectedFault {
+  kind: FaultKind;
+  method: string;
+  chatId: number | undefined;
+  at: number;
+  /** For `drop-after`: the index in `telegram.calls` of the call that was applied. */
+  callIndex?: number;
 }
 
 const MAX_BODY_BYTES = 60 * 1024 * 1024;
@@ -26,8 +102,9 @@ export async function startFakeBotApi(
 ): Promise<FakeBotApiServer> {
   const token = options.token ?? telegram.token;
   const queue = new UpdateQueue(options.confirmTimeoutMs ?? 15_000);
+  const faults = new FaultInjector(options.faults);
   const server = createServer((req, res) => {
-    void handleRequest(req, res, { token, telegram, queue });
+    void handleRequest(req, res, { token, telegram, queue, faults });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -41,6 +118,14 @@ export async function startFakeBotApi(
   return {
     apiRoot: `http://127.0.0.1:${port}`,
     pending: () => queue.size,
+    deliveries: () => queue.deliveries(),
+    faults: (plan) => faults.setPlan(plan),
+    failNext: (method, kind, opts = {}) => faults.failNext(method, kind, opts.times ?? 1, opts.chatId, opts.retryAfter),
+    clearFaults: () => faults.clear(),
+    get injected() {
+      return faults.log;
+    },
+    faultCounts: () => faults.counts(),
     close: () => {
       closed ??= (async () => {
         telegram.setDelivery(undefined);
@@ -60,6 +145,7 @@ interface Context {
   token: string;
   telegram: FakeTelegram;
   queue: UpdateQueue;
+  faults: FaultInjector;
 }
 
 async function handleRequest(
@@ -78,10 +164,21 @@ async function handleRequest(
       return respond(res, { ok: false, error_code: 401, description: 'Unauthorized' });
     }
     const params: Params = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
-    const result =
-      method.toLowerCase() === 'getupdates'
-        ? await ctx.queue.getUpdates(params, res)
-        : ctx.telegram.call(method, params);
+    const isGetUpdates = method.toLowerCase() === 'getupdates';
+    const fault = ctx.faults.decide(method, params);
+    if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+    switch (fault.kind) {
+      case '429':
+      case '500':
+        return respond(res, ctx.faults.failure(fault.kind, fault.retryAfter));
+      case 'drop-before':
+        return drop(res);
+    }
+    const result = isGetUpdates ? await ctx.queue.getUpdates(params, res) : ctx.telegram.call(method, params);
+    if (fault.kind === 'drop-after') {
+      if (!isGetUpdates) fault.record.callIndex = ctx.telegram.calls.length - 1;
+      return drop(res);
+    }
     respond(res, result);
   } catch (error) {
     // A 500 means a bug in the fake itself, not something Telegram would say.
@@ -90,6 +187,14 @@ async function handleRequest(
     respond(res, { ok: false, error_code: bad ? 400 : 500, description });
   }
 }
+
+/** The connection dies without an answer, as when the network drops it. */
+function drop(res: ServerResponse): void {
+  res.socket?.destroy();
+  res.destroy();
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function respond(res: ServerResponse, result: ApiResult): void {
   if (res.writableEnded || res.destroyed) return;
@@ -205,6 +310,119 @@ function resolveAttachments(
   return params;
 }
 
+// ---------------------------------------------------------------- faults
+
+interface Decision {
+  kind: FaultKind | undefined;
+  latencyMs: number;
+  record: InjectedFault;
+  retryAfter?: number;
+}
+
+class FaultInjector {
+  readonly log: InjectedFault[] = [];
+  private plan: FaultPlan | undefined;
+  private readonly sequence = new Map<string, number>();
+  private readonly randomCounts = new Map<FaultKind, number>();
+  private readonly forced: { method: string; kind: FaultKind; times: number; chatId?: number; retryAfter?: number }[] =
+    [];
+
+  constructor(plan: FaultPlan | undefined) {
+    this.setPlan(plan);
+  }
+
+  setPlan(plan: FaultPlan | undefined): void {
+    this.plan = plan;
+    this.sequence.clear();
+    this.randomCounts.clear();
+  }
+
+  clear(): void {
+    this.setPlan(undefined);
+    this.forced.length = 0;
+  }
+
+  failNext(method: string, kind: FaultKind, times: number, chatId?: number, retryAfter?: number): void {
+    this.forced.push({
+      method: method.toLowerCase(),
+      kind,
+      times,
+      ...(chatId !== undefined ? { chatId } : {}),
+      ...(retryAfter !== undefined ? { retryAfter } : {}),
+    });
+  }
+
+  counts(): Record<FaultKind, number> {
+    const counts = { '429': 0, '500': 0, 'drop-before': 0, 'drop-after': 0 };
+    for (const entry of this.log) counts[entry.kind]++;
+    return counts;
+  }
+
+  failure(kind: '429' | '500', retryAfterSeconds?: number): ApiFailure {
+    if (kind === '500') return { ok: false, error_code: 500, description: 'Internal Server Error' };
+    const retryAfter = retryAfterSeconds ?? this.plan?.retryAfter ?? 1;
+    return {
+      ok: false,
+      error_code: 429,
+      description: `Too Many Requests: retry after ${retryAfter}`,
+      parameters: { retry_after: retryAfter },
+    };
+  }
+
+  decide(method: string, params: Params): Decision {
+    const name = method.toLowerCase();
+    const chatId = intParam(params.chat_id);
+    const record = (kind: FaultKind): InjectedFault => {
+      const entry: InjectedFault = { kind, method, chatId, at: Date.now() };
+      this.log.push(entry);
+      return entry;
+    };
+    const none: Decision = { kind: undefined, latencyMs: 0, record: { kind: '500', method, chatId, at: 0 } };
+
+    const forcedIndex = this.forced.findIndex(
+      (f) => f.method === name && (f.chatId === undefined || f.chatId === chatId),
+    );
+    const forced = this.forced[forcedIndex];
+    if (forced) {
+      if (--forced.times <= 0) this.forced.splice(forcedIndex, 1);
+      const retryAfter = forced.retryAfter !== undefined ? { retryAfter: forced.retryAfter } : {};
+      return { kind: forced.kind, latencyMs: 0, record: record(forced.kind), ...retryAfter };
+    }
+
+    const plan = this.plan;
+    if (!plan) return none;
+    if (name === 'getupdates' && !plan.includeGetUpdates) return none;
+    if (plan.methods && !plan.methods.some((m) => m.toLowerCase() === name)) return none;
+
+    // The n-th call of this method in this chat gets its own random stream.
+    const key = `${name}|${chatId ?? ''}`;
+    const n = (this.sequence.get(key) ?? 0) + 1;
+    this.sequence.set(key, n);
+    const random = seededRandom(hash32(`${plan.seed ?? 1}|${key}|${n}`));
+
+    const latency = plan.latencyMs ?? 0;
+    const [low, high] = typeof latency === 'number' ? [latency, latency] : latency;
+    const latencyMs = Math.round(low + (high - low) * random());
+
+    const storms = (plan.storms ?? []).filter(
+      (storm) =>
+        n >= storm.from && n <= storm.to && (!storm.methods || storm.methods.some((m) => m.toLowerCase() === name)),
+    );
+    let roll = random();
+    for (const kind of FAULT_KINDS) {
+      const rate = storms.reduce((sum, storm) => sum + (storm.rates[kind] ?? 0), plan.rates?.[kind] ?? 0);
+      if (roll < rate) {
+        const used = this.randomCounts.get(kind) ?? 0;
+        if (used >= (plan.max?.[kind] ?? Infinity)) break;
+        this.randomCounts.set(kind, used + 1);
+        return { kind, latencyMs, record: record(kind) };
+      }
+      roll -= rate;
+    }
+    return { ...none, latencyMs };
+  }
+}
+
 // ---------------------------------------------------------------- updates
 
 interface Queued {
@@ -239,8 +457,21 @@ class UpdateQueue {
   private queued: Queued[] = [];
   private held: HeldRequest | undefined;
   private allowed: Set<string> | undefined;
+  /** Times each update was handed out in a getUpdates response. */
+  private readonly handedOut = new Map<number, number>();
 
   constructor(private readonly confirmTimeoutMs: number) {}
+
+  deliveries(): { delivered: number; redelivered: number } {
+    let redelivered = 0;
+    for (const times of this.handedOut.values()) if (times > 1) redelivered++;
+    return { delivered: this.handedOut.size, redelivered };
+  }
+
+  private handOut(updates: Update[]): Update[] {
+    for (const update of updates) this.handedOut.set(update.update_id, (this.handedOut.get(update.update_id) ?? 0) + 1);
+    return updates;
+  }
 
   get size(): number {
     return this.queued.length;
@@ -278,7 +509,7 @@ class UpdateQueue {
     this.confirm(offset);
     if (this.held) this.held.finish(CONFLICT);
     const ready = this.deliverable(limit);
-    if (ready.length > 0 || timeoutSeconds === 0) return { ok: true, result: ready };
+    if (ready.length > 0 || timeoutSeconds === 0) return { ok: true, result: this.handOut(ready) };
     return new Promise((resolve) => {
       const held: HeldRequest = {
         limit,
@@ -307,7 +538,7 @@ class UpdateQueue {
   private wakeHeld(): void {
     if (!this.held) return;
     const ready = this.deliverable(this.held.limit);
-    if (ready.length > 0) this.held.finish({ ok: true, result: ready });
+    if (ready.length > 0) this.held.finish({ ok: true, result: this.handOut(ready) });
   }
 
   /** Confirms (drops) updates below offset; a negative offset keeps only the last -offset. */

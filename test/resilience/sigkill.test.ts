@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Language } from '../../src/questionnaire/languages.js';
+import { startBotProcess, temporaryDatabasePath, type BotProcess } from '../helpers/bot-process.js';
+import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
+import { FakeTelegram, type ApiCall } from '../helpers/fake-telegram.js';
+import { PersistentResident } from '../helpers/persistent-resident.js';
+import { defaultQuestionnaire } from '../helpers/questionnaires.js';
+import { Random, seedFrom } from '../helpers/random.js';
+import {
+  answersKey,
+  databaseIntegrity,
+  readSurvey,
+  responsesOf,
+  surveyInvariantViolations,
+} from '../helpers/survey-db.js';
+
+/*
+ * The bot process is killed with SIGKILL four times while thirty residents are
+ * answering at once — each time in the middle of handling a batch, right
+ * as Telegram receives one of its calls — and restarted on the same
+ * database. Updates not yet confirmed are redelivered to the new process,
+ * as Telegram does. Residents whose next question never came send /start.
+ * In the end: every answer a resident was shown as recorded (or saw the next
+ * question after) is stored with the value shown, one response each, all
+ * completed with exactly what they chose. Replay with SIGKILL_SEED=<seed>.
+ */
+
+const SEED = seedFrom('SIGKILL_SEED', 7_1_2025);
+const RESIDENTS = 30;
+const ADMIN = 5001;
+const LANGUAGE_CODES: Record<Language, string> = { 'zh-Hant': 'zh-hant', 'zh-Hans': 'zh-hans', en: 'en' };
+const LANGUAGES: Language[] = ['zh-Hant', 'zh-Hans', 'en'];
+
+let telegram: FakeTelegram;
+let server: FakeBotApiServer;
+let bot: BotProcess | undefined;
+let databasePath: string;
+
+beforeAll(async () => {
+  console.log(`sigkill.test: seed ${SEED} (replay with SIGKILL_SEED=${SEED})`);
+  telegram = new FakeTelegram();
+  server = await startFakeBotApi(telegram, { confirmTimeoutMs: 90_000 });
+  databasePath = temporaryDatabasePath();
+  telegram.user(ADMIN, { first_name: 'Admin', language_code: 'en' });
+  bot = await startBotProcess(environment());
+  await telegram.user(ADMIN).send('/open_round Crash test');
+}, 60_000);
+
+afterAll(async () => {
+  await bot?.stop('SIGKILL');
+  await server?.close();
+});
+
+function environment(): Record<string, string> {
+  return {
+    BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: server.apiRoot,
+    DATABASE_PATH: databasePath,
+    ADMIN_CHAT_IDS: String(ADMIN),
+    // The pacing of outgoing calls has nothing to do with crashes and would only slow this down.
+    TELEGRAM_RATE_LIMITS: 'off',
+  };
+}
+
+/**
+ * Kills the bot with SIGKILL from inside the fake Telegram the moment it
+ * receives the matching call: the process dies in the middle of an update,
+ * after some of its effects and before others.
+ */
+function killWhen(predicate: (call: ApiCall, index: number) => boolean): Promise<{ pending: number }> {
+  const victim = bot!;
+  const from = telegram.calls.length;
+  let pendingAtKill = 0;
+  return telegram
+    .waitForCall((call, index) => {
+      // Only calls from now on (waitForCall also looks at past ones).
+      if (index < from || !predicate(call, index)) return false;
+      victim.child.kill('SIGKILL');
+      pendingAtKill = server.pending();
+      return true;
+    }, 60_000)
+    .then(async () => {
+      await victim.exited;
+      return { pending: pendingAtKill };
+    });
+}
+
+describe('SIGKILL in the middle of many questionnaires', () => {
+  it('loses no acknowledged answer, makes no duplicate, and lets everyone finish', async () => {
+    const questionnaire = defaultQuestionnaire();
+    const residents = Array.from({ length: RESIDENTS }, (_, i) => {
+      const language = LANGUAGES[i % LANGUAGES.length]!;
+      const user = telegram.user(40_000 + i, { language_code: LANGUAGE_CODES[language] });
+      return new PersistentResident(user, language, questionnaire, SEED, { source: `kill_${i}` });
+    });
+
+    // Four kills, each the moment Telegram receives a given kind of call once the residents are
+    // some way in: as a press is acknowledged, as an answer is shown recorded, as the next question
+    // goes out, and at a random call. Where exactly is drawn from the seed.
+    const random = new Random(SEED);
+    const edits = () => telegram.calls.filter((c) => c.method === 'editMessageText').length;
+    const plan = (['answerCallbackQuery', 'editMessageText', 'sendMessage', undefined] as const).map((method, i) => ({
+      method,
+      afterEdits: Math.round(RESIDENTS * (1 + 3.5 * i + random.next() * 2)),
+    }));
+    const kills: { method: string; afterEdits: number; pending: number }[] = [];
+    const crashes = (async () => {
+      for (const { method, afterEdits } of plan) {
+        const killed = await killWhen(
+          (call) => (method === undefined || call.method === method) && call.method !== 'getUpdates' && edits() >= afterEdits,
+        );
+        kills.push({ method: method ?? 'any', afterEdits, ...killed });
+        bot = await startBotProcess(environment());
+      }
+    })();
+
+    const results = await Promise.allSettled(residents.map((resident) => resident.finish()));
+    await crashes;
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`resident ${i}: ${String(r.reason)}`] : []));
+    const deliveries = server.deliveries();
+    console.log(
+      `sigkill.test: kills ${JSON.stringify(kills)}; ${deliveries.redelivered} of ${deliveries.delivered} updates ` +
+        `delivered again; ${residents.filter((r) => r.restarts > 0).length} residents sent /start again`,
+    );
+    if (process.env['SIGKILL_DEBUG']) for (const r of residents.filter((r) => r.restarts > 0).slice(0, 3)) console.log(r.user.chatId, r.log.join('\n'), '\n--- messages:\n', telegram.messages(r.user.chatId).map((m) => `#${m.message_id} ${m.from}: ${m.text.slice(0, 60).replace(/\n/g, ' | ')} ${m.replyMarkup ? '[kb]' : ''}`).join('\n'));
+    expect(failed).toEqual([]);
+    expect(kills).toHaveLength(plan.length);
+    // The kills did land in the middle of things: updates were in flight and came again.
+    expect(kills.every((kill) => kill.pending > 0)).toBe(true);
+    expect(deliveries.redelivered).toBeGreaterThan(0);
+
+    expect(databaseIntegrity(databasePath)).toEqual({ integrity: 'ok', foreignKeyProblems: 0 });
+    const snapshot = readSurvey(databasePath);
+    expect(surveyInvariantViolations(snapshot)).toEqual([]);
+    expect(snapshot.responses).toHaveLength(RESIDENTS);
+    let acknowledged = 0;
+    for (const resident of residents) {
+      const responses = responsesOf(snapshot, resident.user.user.id);
+      expect(responses.map((r) => r.status), `user ${resident.user.chatId}`).toEqual(['completed']);
+      const stored = responses[0]!.answers;
+      for (const ack of resident.acknowledgements()) {
+        acknowledged++;
+        const question = questionnaire.questions.find((q) => q.id === ack.questionId)!;
+        const answer = stored.get(ack.questionId);
+        expect(answer, `${ack.questionId} was acknowledged to ${resident.user.chatId}`).toBeDefined();
+        expect(resident.shownAs(question, answer!)).toBe(ack.shown);
+      }
+      expect(answersKey(stored), `user ${resident.user.chatId}`).toEqual(answersKey(resident.expectedAnswers()));
+    }
+    expect(acknowledged).toBeGreaterThan(RESIDENTS * 10);
+
+    // The restarted bot is whole: a newcomer is served at once.
+    const newcomer = telegram.user(49_999, { language_code: 'en' });
+    await newcomer.send('/start');
+    expect(newcomer.lastText()).toMatch(/^1 \/ \d+\n/);
+  }, 120_000);
+});
+
+/*
+ * A crash between committing a step and showing it: the update comes again,
+ * is recognised as handled (nothing changes), and the resident should then be
+ * shown where they are without having to send /start.
+ */
+describe('after a crash, the redelivered update shows the resident where they stand', () => {
+  /** Presses (or types) and kills the bot the moment Telegram has applied its `method` call for it; restarts it. */
+  async function cutShort(action: () => Promise<void>, method: string): Promise<void> {
+    const killed = killWhen((call) => call.method === method);
+    const done = action();
+    await killed;
+    bot = await startBotProcess(environment());
+    await done;
+  }
+
+  function callbackData(message: { replyMarkup?: { inline_keyboard: { text: string; callback_data?: string }[][] } }, text: string) {
+    const button = message.replyMarkup?.inline_keyboard.flat().find((b) => b.text === text);
+    if (!button?.callback_data) throw new Error(`no button ${text}`);
+    return button.callback_data;
+  }
+
+  it('a press cut short before its acknowledgement: the pressed question shows what was recorded, without buttons', async () => {
+    const user = telegram.user(48_001, { language_code: 'en' });
+    await user.send('/start');
+    const prompt = user.lastBotMessage()!;
+    await cutShort(() => user.pressData(callbackData(prompt, 'Member of the public'), prompt.message_id), 'answerCallbackQuery');
+    expect(user.lastText()).toMatch(/^2 \/ 16\n/);
+    const pressed = telegram.messages(user.chatId).find((m) => m.message_id === prompt.message_id)!;
+    expect(pressed.text).toMatch(/✓ Recorded: Member of the public$/);
+    expect(pressed.replyMarkup).toBeUndefined();
+  }, 60_000);
+
+  it('a toggle on a multi question cut short: the question shows the option as selected', async () => {
+    const user = telegram.user(48_002, { language_code: 'en' });
+    await user.send('/start');
+    while (!user.buttons().includes('Done ✔')) {
+      const options = user.buttons().filter((b) => b !== '◀ Back' && b !== 'Skip ▶');
+      await user.press(options[0]!);
+    }
+    const prompt = user.lastBotMessage()!;
+    const option = user.buttons()[0]!;
+    await cutShort(() => user.pressData(callbackData(prompt, option), prompt.message_id), 'answerCallbackQuery');
+    expect(user.buttons(prompt.message_id)).toContain(`✅ ${option}`);
+  }, 60_000);
+
+  it('a typed answer cut short after it was shown recorded: the next question (here the summary) comes', async () => {
+    const user = telegram.user(48_003, { language_code: 'en' });
+    await user.send('/start');
+    while (!user.buttons().includes('Skip ▶') || user.buttons().some((b) => b !== '◀ Back' && b !== 'Skip ▶')) {
+      const options = user.buttons().filter((b) => b !== '◀ Back' && b !== 'Skip ▶' && b !== 'Done ✔');
+      await user.press(options[0]!);
+      if (user.buttons().includes('Done ✔')) await user.press('Done ✔');
+    }
+    await cutShort(() => user.send('A suggestion typed just before the crash'), 'editMessageText');
+    expect(user.buttons()).toEqual(['◀ Back', '✅ Submit']);
+  }, 60_000);
+});
