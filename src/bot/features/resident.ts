@@ -1,5 +1,5 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import { markAnnounced, setContactLanguage, setPromptMessage, touchContact } from '../../db/contacts.js';
+import { findContact, markAnnounced, setContactLanguage, setPromptMessage, touchContact } from '../../db/contacts.js';
 import { findOpenRound, type Round } from '../../db/rounds.js';
 import { findQuestion, progressOf } from '../../questionnaire/engine.js';
 import { LANGUAGES } from '../../questionnaire/languages.js';
@@ -239,17 +239,20 @@ async function answerPress(
 
 async function chooseLanguage(ctx: BotContext, language: (typeof LANGUAGES)[number]): Promise<void> {
   const { db, clock } = ctx.deps;
-  touchContact(db, ctx.chat!.id, clock(), language);
-  setContactLanguage(db, ctx.chat!.id, language);
+  const chatId = ctx.chat!.id;
+  const before = findContact(db, chatId)?.language;
+  touchContact(db, chatId, clock(), language);
+  setContactLanguage(db, chatId, language);
   ctx.language = language;
-  await ctx.answerCallbackQuery();
   const messageId = ctx.callbackQuery?.message?.message_id;
-  // A second tap on the picker finds it already answered: nothing to edit.
-  if (messageId !== undefined && pressedMessageHasButtons(ctx)) {
-    await editQuietly(ctx, messageId, { html: TEXTS[language].languageSet });
-  }
+  // The picker is edited once: a second tap on the same language (a double tap)
+  // gets a notice instead, and language data pressed on a question edits nothing.
+  const answerPicker =
+    messageId !== undefined && before !== language && pressedMessageHasButtons(ctx) && messageId !== promptMessageId(ctx);
+  await ctx.answerCallbackQuery(answerPicker ? undefined : TEXTS[language].languageSet);
+  if (answerPicker) await editQuietly(ctx, messageId, { html: TEXTS[language].languageSet });
   const round = findOpenRound(db);
-  if (!round) return;
+  if (!round || before === language) return;
   const state = setResponseLanguage(db, respondent(ctx, round), language, clock());
   // Show the question being asked again, now in the new language.
   if (state?.status === 'partial') await sendPrompt(ctx, round, state);
