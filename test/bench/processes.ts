@@ -16,8 +16,9 @@ export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const TSX_LOADER = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
 
 const alive = new Set<ChildProcess>();
+const scratchDirs = new Set<string>();
 
-function killAll(): void {
+function cleanUp(): void {
   for (const child of alive) {
     try {
       child.kill('SIGKILL');
@@ -26,8 +27,10 @@ function killAll(): void {
     }
   }
   alive.clear();
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+  scratchDirs.clear();
 }
-process.on('exit', killAll);
+process.on('exit', cleanUp);
 
 export interface MemorySample {
   /** ms since the process started being sampled */
@@ -44,6 +47,8 @@ export interface BotProcess {
   output(): string;
   exited: Promise<number | null>;
   isRunning(): boolean;
+  /** How it ended: an exit code or a signal, or 'running'. */
+  status(): string;
   /** Resolves when the output contains `text`; rejects on exit or after `timeoutMs`. */
   waitForOutput(text: string, timeoutMs: number): Promise<void>;
   /** Current and peak memory from /proc/<pid>/status (kB), or undefined once gone. */
@@ -72,6 +77,7 @@ export interface SpawnOptions {
 
 export function spawnBot(entry: string, { env, nodeFlags = [] }: SpawnOptions): BotProcess {
   const cwd = mkdtempSync(join(tmpdir(), 'manyi-bench-cwd-'));
+  scratchDirs.add(cwd);
   const child = spawn(process.execPath, [...nodeFlags, '--import', TSX_LOADER, join(REPO, entry)], {
     cwd,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? cwd, ...env },
@@ -89,6 +95,7 @@ export function spawnBot(entry: string, { env, nodeFlags = [] }: SpawnOptions): 
     child.once('close', (code) => {
       alive.delete(child);
       rmSync(cwd, { recursive: true, force: true });
+      scratchDirs.delete(cwd);
       resolve(code);
     }),
   );
@@ -142,6 +149,7 @@ export function spawnBot(entry: string, { env, nodeFlags = [] }: SpawnOptions): 
     output: () => output,
     exited,
     isRunning,
+    status: () => (isRunning() ? 'running' : `exit code ${child.exitCode ?? '–'}, signal ${child.signalCode ?? '–'}`),
     waitForOutput: async (text, timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
       while (!output.includes(text)) {
@@ -216,6 +224,7 @@ export function machineCpuSeconds(): number {
 
 export function scratchDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.add(dir);
   mkdirSync(join(dir, 'data'), { recursive: true });
   return dir;
 }
