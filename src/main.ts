@@ -17,7 +17,7 @@ import { loadPseudonymSecret } from './privacy/pseudonym.js';
 import { loadQuestionnaireFile } from './questionnaire/validate.js';
 
 /** A clean stop waits this long at most for work in hand (updates, a digest, an announcement). */
-const STOP_DEADLINE_MS = 6_000;
+const STOP_DEADLINE_MS = 5_000;
 
 /** The composition root: the one place that starts anything and handles signals. */
 async function main(): Promise<void> {
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
       await digestJob?.stop();
       // At once: stop fetching updates and let the batch in hand finish (then
       // confirm it), let a digest run or an announcement reach a safe point.
-      await Promise.all([polling?.stop(4_000), digests.settled(), background.settled(4_000)]);
+      await Promise.all([polling?.stop(3_500), digests.settled(), background.settled(3_500)]);
       closeDatabase(db);
       logger.info('stopped');
     })();
