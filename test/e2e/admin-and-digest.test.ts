@@ -107,8 +107,12 @@ describe('the admin console over HTTP', () => {
 
 describe('the weekly digest over HTTP', () => {
   it('reaches both admin chats with text and picture', async () => {
-    const groupBefore = photos(ADMIN_GROUP).length;
-    await until(() => photos(ADMIN_GROUP).length > groupBefore && digestTexts(ADMIN).length > 0, 'a digest run');
+    const groupBefore = digestTexts(ADMIN_GROUP).length;
+    // The picture goes out before the message: wait for the messages, in both chats.
+    await until(
+      () => digestTexts(ADMIN_GROUP).length > groupBefore && photos(ADMIN).length > 0 && digestTexts(ADMIN).length > 0,
+      'a digest run with its picture',
+    );
     const picture = photos(ADMIN)[0]!;
     expect([...picture.photo!.data!.subarray(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG');
     expect(digestTexts(ADMIN)[0]!.text).toMatch(/^📊 Weekly satisfaction digest\n/);
