@@ -18,7 +18,19 @@ export interface Config {
   telegramApiRoot: string | undefined;
   /** Keep outgoing calls under Telegram's limits; off only against a fake server (benchmarks). */
   telegramRateLimits: boolean;
+  /** Set: Telegram posts updates to us (webhook mode); unset: we poll. */
+  webhook: WebhookConfig | undefined;
   logLevel: LogLevel;
+}
+
+export interface WebhookConfig {
+  /** The public URL Telegram posts to. */
+  url: string;
+  /** Where our server listens. */
+  port: number;
+  path: string;
+  /** WEBHOOK_SECRET; when unset, one is generated and kept in the database. */
+  secret: string | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -101,6 +113,23 @@ const fields = {
     .enum(['on', 'off'], 'should be on or off')
     .default('on')
     .transform((value) => value === 'on'),
+  WEBHOOK_URL: z
+    .string()
+    .refine(isHttpUrl, 'should be the public https:// URL Telegram posts updates to, like https://bot.example.org/telegram')
+    .optional(),
+  PORT: z
+    .string()
+    .default('8080')
+    .refine((value) => /^\d{1,5}$/.test(value) && Number(value) >= 1 && Number(value) <= 65535, 'should be a port number from 1 to 65535, like 8080')
+    .transform(Number),
+  WEBHOOK_PATH: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]*$/, 'should be a URL path starting with /, like /telegram/webhook')
+    .optional(),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, "should be 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for a secret token)")
+    .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, `should be one of ${LOG_LEVELS.join(', ')}`).default('info'),
 };
 
@@ -124,7 +153,37 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     }
     values[name] = parsed.data;
   }
-  const v = values as { [K in keyof typeof fields]: z.output<(typeof fields)[K]> };
+  const v = values as Values;
+  return {
+    ...pick(v),
+    webhook: webhookConfig(v.WEBHOOK_URL, v),
+  };
+}
+
+type Values = { [K in keyof typeof fields]: z.output<(typeof fields)[K]> };
+
+/**
+ * Webhook mode needs an https URL: Telegram posts only there. A plain http
+ * URL is allowed only beside TELEGRAM_API_ROOT (a local Bot API server,
+ * which may post anywhere, or the fake server of the tests).
+ */
+function webhookConfig(url: string | undefined, v: Values): WebhookConfig | undefined {
+  if (url === undefined) return undefined;
+  const parsed = new URL(url);
+  if (parsed.protocol === 'http:' && v.TELEGRAM_API_ROOT === undefined) {
+    throw new ConfigError(
+      `WEBHOOK_URL should be an https:// URL: Telegram posts only to https (got ${JSON.stringify(url)}); http:// is accepted only with TELEGRAM_API_ROOT, for a local Bot API server.`,
+    );
+  }
+  return {
+    url,
+    port: v.PORT,
+    path: v.WEBHOOK_PATH ?? (parsed.pathname === '' ? '/' : parsed.pathname),
+    secret: v.WEBHOOK_SECRET,
+  };
+}
+
+function pick(v: Values): Omit<Config, 'webhook'> {
   return {
     botToken: v.BOT_TOKEN,
     adminChatIds: v.ADMIN_CHAT_IDS,

@@ -1,20 +1,24 @@
 import { config as loadDotenv } from 'dotenv';
-import { Api, GrammyError } from 'grammy';
+import { GrammyError } from 'grammy';
 import cron, { type ScheduledTask } from 'node-cron';
 import { closeDueRound } from './bot/admin/round-closing.js';
-import { createDigestRunner } from './digest/run.js';
 import { announceRound } from './bot/announce-round.js';
 import { createBackgroundTasks } from './bot/background.js';
-import { findOpenRound } from './db/rounds.js';
-import { scheduleDigest } from './digest/schedule.js';
 import { setCommandMenus } from './bot/command-menus.js';
 import { ALLOWED_UPDATES, createBot } from './bot/create-bot.js';
-import { startPolling, type Polling } from './bot/polling.js';
+import { createFloodGuard, isJunkWhateverTheQuestion } from './bot/flood.js';
 import { ConfigError, loadConfig } from './config.js';
 import { closeDatabase, openDatabase } from './db/client.js';
+import { findOpenRound } from './db/rounds.js';
+import { createDigestRunner } from './digest/run.js';
+import { scheduleDigest } from './digest/schedule.js';
 import { createLogger } from './logger.js';
 import { loadPseudonymSecret } from './privacy/pseudonym.js';
 import { loadQuestionnaireFile } from './questionnaire/validate.js';
+import { reachTelegram } from './transport/connect.js';
+import { createUpdateHandler } from './transport/handle-update.js';
+import { createInbox, type Inbox } from './transport/inbox.js';
+import { receiveUpdates, type Receiver } from './transport/receive.js';
 
 /** A clean stop waits this long at most for work in hand (updates, a digest, an announcement). */
 const STOP_DEADLINE_MS = 5_000;
@@ -36,15 +40,23 @@ async function main(): Promise<void> {
 
   const db = openDatabase(config.databasePath);
   logger.info({ database: config.databasePath }, 'database ready');
+  const clock = () => new Date();
   const background = createBackgroundTasks(logger);
+  let inbox: Inbox | undefined;
+  // A flooding chat's queued junk (stickers, photos, edits) is dropped at once.
+  const flood = createFloodGuard((chatId) => {
+    const dropped = inbox?.dropQueued(`chat:${chatId}`, isJunkWhateverTheQuestion) ?? 0;
+    logger.info({ chatId, dropped }, 'flooding chat: its queued junk is dropped');
+  });
   const bot = createBot({
     background,
     config,
     db,
     logger,
-    clock: () => new Date(),
+    clock,
     pseudonymSecret: loadPseudonymSecret(db),
     loadQuestionnaire,
+    flood,
   });
 
   // Rounds with a deadline close within a minute of it, also after downtime.
@@ -52,14 +64,14 @@ async function main(): Promise<void> {
     closeDueRound({ api: bot.api, db, config, logger }, new Date()).catch((error: unknown) =>
       logger.error({ err: error }, 'closing a round at its deadline failed'),
     );
-
-  const digests = createDigestRunner({ api: bot.api, db, config, logger, clock: () => new Date() });
+  const digests = createDigestRunner({ api: bot.api, db, config, logger, clock });
   const sendDigest = (scheduledAt: Date) =>
     digests.runScheduled(scheduledAt).catch((error: unknown) => logger.error({ err: error }, 'digest run failed'));
 
+  const starting = new AbortController();
   let deadlineJob: ScheduledTask | undefined;
   let digestJob: ScheduledTask | undefined;
-  let polling: Polling | undefined;
+  let receiver: Receiver | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (signal: string) => {
     // However the network behaves, the process is gone within STOP_DEADLINE_MS.
@@ -70,11 +82,13 @@ async function main(): Promise<void> {
     }, STOP_DEADLINE_MS).unref();
     stopping ??= (async () => {
       logger.info({ signal }, 'stopping');
+      starting.abort();
       await deadlineJob?.stop();
       await digestJob?.stop();
-      // At once: stop fetching updates and let the batch in hand finish (then
-      // confirm it), let a digest run or an announcement reach a safe point.
-      await Promise.all([polling?.stop(3_500), digests.settled(), background.settled(3_500)]);
+      // Stop taking updates first; what was taken is in the inbox, and what is
+      // left unfinished is handled at the next start.
+      await receiver?.stop();
+      await Promise.all([inbox?.stop(3_500), digests.settled(), background.settled(3_500)]);
       closeDatabase(db);
       logger.info('stopped');
     })();
@@ -84,7 +98,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
   try {
-    await bot.init();
+    const me = await reachTelegram(config, logger, starting.signal);
+    if (!me) return void (await stopping);
+    bot.botInfo = me;
     await setCommandMenus(bot.api, { ...config, logger });
     await closeDue();
     deadlineJob = cron.schedule('* * * * *', closeDue, { name: 'round-deadlines' });
@@ -94,19 +110,19 @@ async function main(): Promise<void> {
     if (open) background.run('announce round', () => announceRound({ api: bot.api, db, config, logger }, open));
     // A digest missed while the bot was down goes out now, in the background.
     void digests.catchUp().catch((error: unknown) => logger.error({ err: error }, 'missed digest not sent'));
-    const confirmClient = new Api(config.botToken, { ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}), timeoutSeconds: 3 });
-    polling = startPolling(bot, {
-      allowedUpdates: ALLOWED_UPDATES,
-      logger,
-      confirm: (offset) => confirmClient.getUpdates({ offset, limit: 1, timeout: 0 }),
-      onStart: () => logger.info({ username: bot.botInfo.username }, 'polling for updates'),
-    });
-    await polling.done;
+
+    inbox = createInbox({ db, logger, clock, handle: createUpdateHandler(bot, logger) });
+    // What the last run left unfinished goes first.
+    inbox.start();
+    if (starting.signal.aborted) return void (await stopping);
+    receiver = await receiveUpdates({ api: bot.api, config, db, inbox, logger, allowedUpdates: ALLOWED_UPDATES });
+    await receiver.done;
     await stopping;
   } finally {
-    // Also when polling failed for good: nothing may keep the process alive.
+    // Also when receiving failed for good: nothing may keep the process alive.
     await deadlineJob?.stop();
     await digestJob?.stop();
+    await inbox?.stop(0);
     closeDatabase(db);
   }
 }
@@ -116,6 +132,10 @@ main().catch((error: unknown) => {
     console.error(error.message);
   } else if (error instanceof GrammyError && error.error_code === 401) {
     console.error('Telegram refused BOT_TOKEN (401 Unauthorized): check the token @BotFather gave you.');
+  } else if (error instanceof GrammyError && error.error_code === 409) {
+    console.error(
+      'Telegram refused to deliver updates (409 Conflict): another copy of this bot is fetching them. Stop the other one first.',
+    );
   } else {
     console.error('manyi could not start:', error instanceof Error ? error.message : error);
   }

@@ -1,10 +1,13 @@
 import type { Context } from 'grammy';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { Contact } from '../db/contacts.js';
 import type { Logger } from '../logger.js';
 import type { Language } from '../questionnaire/languages.js';
 import type { ValidationResult } from '../questionnaire/validate.js';
 import type { BackgroundTasks } from './background.js';
+import type { FloodGuard } from './flood.js';
+import type { SettledMessages } from './settled-messages.js';
 
 export interface BotDeps {
   config: Config;
@@ -17,6 +20,8 @@ export interface BotDeps {
   loadQuestionnaire: () => ValidationResult;
   /** Work that must not hold up the updates (announcing a round). */
   background: BackgroundTasks;
+  /** Decides when a chat sending junk is flooding (bot/flood.ts). */
+  flood: FloodGuard;
 }
 
 export interface BotContextFlavor {
@@ -25,6 +30,9 @@ export interface BotContextFlavor {
   log: Logger;
   /** The language to answer this update in. */
   language: Language;
+  /** The chat's contact row, read once per update and kept current by the prompt's writes. */
+  contact: Contact | undefined;
+  settled: SettledMessages;
 }
 
 export type BotContext = Context & BotContextFlavor;

@@ -2,6 +2,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError, HttpError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { findContact, setContactOptedOut } from '../db/contacts.js';
+import type { Logger } from '../logger.js';
 import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';
 import { residentFeature } from './features/resident.js';
@@ -9,12 +10,16 @@ import { unhandledFeature } from './features/unhandled.js';
 import { languageFromTelegram } from './language.js';
 import { retryNetworkErrors } from './network-retry.js';
 import { telegramRateLimits } from './rate-limits.js';
+import { createSettledMessages } from './settled-messages.js';
 import { TEXTS } from './texts.js';
 
 export interface CreateBotOptions extends BotDeps {
   /** Known bot identity; tests pass one so no getMe is sent. */
   botInfo?: UserFromGetMe;
 }
+
+/** Seconds before a call to Telegram is given up (and retried, if it may have been a network failure). */
+const CALL_TIMEOUT_SECONDS = 60;
 
 /** The updates manyi acts on; anything else Telegram is not asked to send. */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
@@ -25,8 +30,13 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   const { config, logger } = deps;
   const bot = new Bot<BotContext>(config.botToken, {
     ...(botInfo ? { botInfo } : {}),
-    client: config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {},
+    client: {
+      ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}),
+      // A call that hangs holds up its chat; grammY's default would wait 500 s.
+      timeoutSeconds: CALL_TIMEOUT_SECONDS,
+    },
   });
+  const settled = createSettledMessages();
   // The throttler goes in first, so every retried attempt waits its turn too.
   if (config.telegramRateLimits) bot.api.config.use(telegramRateLimits());
   // Network errors: three more tries, 0.5 s, 1 s and 2 s apart.
@@ -36,8 +46,15 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
 
   bot.use(async (ctx, next) => {
     ctx.deps = deps;
-    ctx.log = logger.child({ updateId: ctx.update.update_id });
-    const stored = ctx.chat?.type === 'private' ? findContact(deps.db, ctx.chat.id)?.language : undefined;
+    ctx.settled = settled;
+    let log: Logger | undefined;
+    // Made on first use: most updates log nothing.
+    Object.defineProperty(ctx, 'log', {
+      get: () => (log ??= logger.child({ updateId: ctx.update.update_id })),
+      configurable: true,
+    });
+    ctx.contact = ctx.chat?.type === 'private' ? findContact(deps.db, ctx.chat.id) : undefined;
+    const stored = ctx.contact?.language;
     ctx.language =
       stored === 'zh-Hant' || stored === 'zh-Hans' || stored === 'en'
         ? stored

@@ -1,20 +1,69 @@
-import { GrammyError } from 'grammy';
-import { findContact, setPromptMessage } from '../db/contacts.js';
+import { GrammyError, HttpError } from 'grammy';
+import { setPromptMessage } from '../db/contacts.js';
 import type { ResponseState } from '../db/responses.js';
 import type { Round } from '../db/rounds.js';
 import { findQuestion } from '../questionnaire/engine.js';
+import type { Language } from '../questionnaire/languages.js';
 import type { BotContext } from './context.js';
-import { renderQuestion, renderSummary, type Rendered } from './render.js';
+import { sentAfterLostAttempt } from './network-retry.js';
+import { renderQuestion, renderRecorded, renderSummary, type Rendered } from './render.js';
 
 /*
  * The "prompt" is the one message in a resident's chat that carries live
- * buttons: the question being asked, or the summary. Sending a new one
- * retires the old, so no answered question keeps buttons that could mislead.
+ * buttons: the question being asked, or the summary. The chat's contact row
+ * records which message it is and what it shows. A new prompt retires the
+ * old one first (edited into what was recorded, or stripped of its buttons),
+ * so no answered question keeps buttons that could mislead, and there is
+ * never more than one live prompt.
+ *
+ * A message can also keep buttons the bot does not know about: a copy whose
+ * sending looked lost (the connection died after Telegram took it, or the
+ * process died before it recorded the id). Such a copy is retired when the
+ * next prompt goes out (it sits just below it) or when it is pressed.
  */
+
+export interface LivePrompt {
+  messageId: number;
+  shows: string;
+}
+
+/** What a prompt for this state shows: the response, the question at the cursor (or the summary), the language. */
+export function promptShows(state: ResponseState, language: Language): string {
+  return `${state.id}:${state.cursor ?? '='}:${language}`;
+}
+
+function shownQuestion(shows: string): { responseId: number; questionId: string | null } {
+  const [responseId, questionId] = shows.split(':');
+  return { responseId: Number(responseId), questionId: questionId === '=' || questionId === undefined ? null : questionId };
+}
 
 function chatIdOf(ctx: BotContext): number {
   if (!ctx.chat) throw new Error('a prompt needs a chat');
   return ctx.chat.id;
+}
+
+export function livePrompt(ctx: BotContext): LivePrompt | null {
+  const contact = ctx.contact;
+  if (!contact || contact.promptMessageId === null) return null;
+  return { messageId: contact.promptMessageId, shows: contact.promptShows ?? '' };
+}
+
+/** Whether the chat's live prompt shows exactly this state. */
+export function promptIsCurrent(ctx: BotContext, state: ResponseState): boolean {
+  return livePrompt(ctx)?.shows === promptShows(state, ctx.language);
+}
+
+function remember(ctx: BotContext, prompt: LivePrompt | null): void {
+  setPromptMessage(ctx.deps.db, chatIdOf(ctx), prompt);
+  if (ctx.contact) {
+    ctx.contact = { ...ctx.contact, promptMessageId: prompt?.messageId ?? null, promptShows: prompt?.shows ?? null };
+  }
+}
+
+/** Forgets the live prompt once its buttons are gone (the caller edited it into its final form). */
+export function releasePrompt(ctx: BotContext, messageId: number): void {
+  if (livePrompt(ctx)?.messageId === messageId) remember(ctx, null);
+  ctx.settled.add(chatIdOf(ctx), messageId);
 }
 
 /** Telegram refuses an edit that changes nothing or names a message now gone; neither matters here. */
@@ -38,6 +87,25 @@ export async function editQuietly(ctx: BotContext, messageId: number, rendered: 
   }
 }
 
+/** Takes the buttons off a message, keeping its text. */
+async function removeButtons(ctx: BotContext, messageId: number): Promise<void> {
+  try {
+    await ctx.api.editMessageReplyMarkup(chatIdOf(ctx), messageId);
+  } catch (error) {
+    if (!isHarmlessEditError(error)) throw error;
+  }
+}
+
+/** Answers a button press; a press answered late (or twice) is not worth failing the update for. */
+export async function answerPress(ctx: BotContext, text?: string): Promise<void> {
+  try {
+    await ctx.answerCallbackQuery(text === undefined ? undefined : { text: [...text].slice(0, 200).join('') });
+  } catch (error) {
+    if (!(error instanceof GrammyError || error instanceof HttpError)) throw error;
+    ctx.log.debug({ reason: error.message }, 'press not answered');
+  }
+}
+
 /** Edits the pressed message only if its buttons would change (a toggle shown already needs no edit). */
 export async function editIfChanged(ctx: BotContext, messageId: number, rendered: Rendered): Promise<void> {
   const shown = JSON.stringify(ctx.callbackQuery?.message?.reply_markup?.inline_keyboard ?? []);
@@ -45,33 +113,10 @@ export async function editIfChanged(ctx: BotContext, messageId: number, rendered
   if (shown !== wanted) await editQuietly(ctx, messageId, rendered);
 }
 
-/** Takes the buttons off a message, keeping its text. */
-export async function retireButtons(ctx: BotContext, messageId: number): Promise<void> {
-  try {
-    await ctx.api.editMessageReplyMarkup(chatIdOf(ctx), messageId);
-  } catch (error) {
-    if (!isHarmlessEditError(error)) throw error;
-  }
-  releasePrompt(ctx, messageId);
-}
-
-/**
- * Forgets the prompt once its buttons are gone (retired, or edited into what
- * was recorded): the stored prompt is always a message with live buttons, so
- * the bot never sends Telegram an edit that would change nothing.
- */
-export function releasePrompt(ctx: BotContext, messageId: number): void {
-  if (promptMessageId(ctx) === messageId) setPromptMessage(ctx.deps.db, chatIdOf(ctx), null);
-}
-
 /** Whether the message a button was pressed on still shows buttons (Telegram sends it as it is). */
 export function pressedMessageHasButtons(ctx: BotContext): boolean {
   const markup = ctx.callbackQuery?.message?.reply_markup;
   return markup !== undefined && markup.inline_keyboard.length > 0;
-}
-
-export function promptMessageId(ctx: BotContext): number | null {
-  return findContact(ctx.deps.db, chatIdOf(ctx))?.promptMessageId ?? null;
 }
 
 export function renderCursor(round: Round, state: ResponseState, ctx: BotContext, hint?: string): Rendered {
@@ -84,25 +129,109 @@ export function renderCursor(round: Round, state: ResponseState, ctx: BotContext
 }
 
 /**
- * Sends where the resident stands (question or summary) as the new prompt,
- * then retires the previous prompt unless the caller already did.
+ * Puts a message that still has buttons into its final form: the question it
+ * asks as recorded, when it is answered and no longer being asked, else the
+ * same text without buttons.
  */
-export async function sendPrompt(
+export async function settleMessage(
   ctx: BotContext,
   round: Round,
   state: ResponseState,
-  options: { hint?: string; retired?: number } = {},
+  messageId: number,
+  questionId: string | null,
 ): Promise<void> {
-  const chatId = chatIdOf(ctx);
-  const previous = promptMessageId(ctx);
+  const question = questionId === null ? undefined : findQuestion(round.questionnaire, questionId);
+  const answer = question && state.answers.get(question.id);
+  if (question && answer && state.cursor !== question.id) {
+    await editQuietly(ctx, messageId, renderRecorded(round.questionnaire, state, question, answer, ctx.language));
+  } else {
+    await removeButtons(ctx, messageId);
+  }
+  releasePrompt(ctx, messageId);
+}
+
+/**
+ * A pressed message that is not the live prompt but still shows buttons (a
+ * copy the bot lost track of) is settled; one the bot settled already is
+ * left alone, so no edit that changes nothing is sent.
+ */
+export async function settlePressedCopy(
+  ctx: BotContext,
+  round: Round,
+  state: ResponseState,
+  questionId: string | null,
+): Promise<void> {
+  const messageId = ctx.callbackQuery?.message?.message_id;
+  if (messageId === undefined || !pressedMessageHasButtons(ctx)) return;
+  if (livePrompt(ctx)?.messageId === messageId || ctx.settled.has(chatIdOf(ctx), messageId)) return;
+  ctx.log.info({ messageId }, 'a copy of a prompt the bot had lost track of is settled');
+  await settleMessage(ctx, round, state, messageId, questionId);
+}
+
+export interface ShowOptions {
+  /** Shown above the question (a refused input, when no prompt is live). */
+  hint?: string;
+  /** The old prompt, already put into its final form by the caller. */
+  handled?: number;
+  /** An earlier attempt at this update may have sent a prompt that was never recorded. */
+  uncertain?: boolean;
+}
+
+/**
+ * Sends where the resident stands (question or summary) as the chat's one
+ * live prompt: the old prompt is retired first, then the new one is sent
+ * and recorded.
+ */
+export async function showPrompt(ctx: BotContext, round: Round, state: ResponseState, options: ShowOptions = {}): Promise<void> {
+  const old = livePrompt(ctx);
+  if (old && old.messageId !== options.handled) {
+    const shown = shownQuestion(old.shows);
+    await settleMessage(ctx, round, state, old.messageId, shown.responseId === state.id ? shown.questionId : null);
+  }
   const rendered = renderCursor(round, state, ctx, options.hint);
   const sent = await ctx.reply(rendered.html, { parse_mode: 'HTML', reply_markup: rendered.keyboard });
-  setPromptMessage(ctx.deps.db, chatId, sent.message_id);
-  if (previous !== null && previous !== options.retired && previous !== sent.message_id) {
-    try {
-      await ctx.api.editMessageReplyMarkup(chatId, previous);
-    } catch (error) {
-      if (!isHarmlessEditError(error)) throw error;
-    }
+  remember(ctx, { messageId: sent.message_id, shows: promptShows(state, ctx.language) });
+  if (options.uncertain || sentAfterLostAttempt.has(sent)) {
+    await retireLostCopies(ctx, sent.message_id, [old?.messageId, options.handled]);
+  }
+}
+
+/** Makes `messageId` (a copy the bot lost track of, now showing the question being asked) the live prompt. */
+export async function adoptPrompt(ctx: BotContext, round: Round, state: ResponseState, messageId: number): Promise<void> {
+  const old = livePrompt(ctx);
+  if (old && old.messageId !== messageId) await settleMessage(ctx, round, state, old.messageId, null);
+  remember(ctx, { messageId, shows: promptShows(state, ctx.language) });
+}
+
+/**
+ * After a redelivery or a lost connection: makes sure the live prompt shows
+ * where the resident stands, sending nothing when it already does.
+ */
+export async function ensurePrompt(ctx: BotContext, round: Round, state: ResponseState): Promise<void> {
+  if (promptIsCurrent(ctx, state)) return;
+  await showPrompt(ctx, round, state, { uncertain: true });
+}
+
+/** A refused input: one short message when the question is on screen, else the question with the hint. */
+export async function sendHint(ctx: BotContext, round: Round, state: ResponseState, hint: string): Promise<void> {
+  if (promptIsCurrent(ctx, state)) await ctx.reply(`⚠️ ${hint}`);
+  else await showPrompt(ctx, round, state, { hint });
+}
+
+/** How far below a new prompt a lost copy may sit (the messages between are the resident's). */
+const LOST_COPY_REACH = 3;
+
+/**
+ * Retires a copy of the prompt that an earlier, seemingly failed attempt
+ * left: it can only be just below the prompt now sent (message ids of a
+ * private chat count up) and above the message this update is about.
+ */
+async function retireLostCopies(ctx: BotContext, sentId: number, known: readonly (number | undefined)[]): Promise<void> {
+  const chatId = chatIdOf(ctx);
+  const floor = Math.max(ctx.msg?.message_id ?? 0, ...known.map((id) => id ?? 0));
+  for (let id = sentId - 1; id > floor && id >= sentId - LOST_COPY_REACH; id--) {
+    if (ctx.settled.has(chatId, id)) continue;
+    await removeButtons(ctx, id);
+    ctx.settled.add(chatId, id);
   }
 }

@@ -40,6 +40,7 @@ interface RawContact {
   language: string | null;
   opted_out: number;
   prompt_message_id: number | null;
+  prompt_shows: string | null;
   first_seen_at: number;
   last_seen_at: number;
   last_language: string | null;
@@ -55,6 +56,7 @@ export function findContact(db: Db, chatId: number): Contact | undefined {
     language: row.language,
     optedOut: row.opted_out === 1,
     promptMessageId: row.prompt_message_id,
+    promptShows: row.prompt_shows,
     firstSeenAt: new Date(row.first_seen_at),
     lastSeenAt: new Date(row.last_seen_at),
     lastLanguage: row.last_language,
@@ -66,8 +68,13 @@ export function setContactLanguage(db: Db, chatId: number, language: Language): 
   db.update(contacts).set({ language }).where(eq(contacts.chatId, chatId)).run();
 }
 
-export function setPromptMessage(db: Db, chatId: number, messageId: number | null): void {
-  statement(db, 'UPDATE contacts SET prompt_message_id = ? WHERE chat_id = ?').run(messageId, chatId);
+/** Records the chat's live prompt and what it shows (null: the chat has none). */
+export function setPromptMessage(db: Db, chatId: number, prompt: { messageId: number; shows: string } | null): void {
+  statement(db, 'UPDATE contacts SET prompt_message_id = ?, prompt_shows = ? WHERE chat_id = ?').run(
+    prompt?.messageId ?? null,
+    prompt?.shows ?? null,
+    chatId,
+  );
 }
 
 export function setContactOptedOut(db: Db, chatId: number, optedOut: boolean): void {

@@ -1,8 +1,7 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Answer } from '../questionnaire/engine.js';
 import type { Language } from '../questionnaire/languages.js';
 import { statement, type Db } from './client.js';
-import { answers, responses, type ResponseStatus } from './schema.js';
+import type { answers, ResponseStatus } from './schema.js';
 
 export interface ResponseState {
   id: number;
@@ -85,6 +84,7 @@ export function loadResponse(
   };
 }
 
+/** Starts a response and returns its id. */
 export function insertResponse(
   db: Db,
   input: {
@@ -96,19 +96,22 @@ export function insertResponse(
     updateId: number;
     now: Date;
   },
-): void {
-  db.insert(responses)
-    .values({
-      roundId: input.roundId,
-      respondentKey: input.respondentKey,
-      language: input.language,
-      source: input.source,
-      cursor: input.cursor,
-      lastUpdateId: input.updateId,
-      startedAt: input.now,
-      updatedAt: input.now,
-    })
-    .run();
+): number {
+  const result = statement(
+    db,
+    `INSERT INTO responses (round_id, respondent_key, status, language, source, cursor, last_update_id, started_at, updated_at)
+     VALUES (?, ?, 'partial', ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    input.roundId,
+    input.respondentKey,
+    input.language,
+    input.source,
+    input.cursor,
+    input.updateId,
+    input.now.getTime(),
+    input.now.getTime(),
+  );
+  return Number(result.lastInsertRowid);
 }
 
 const RESPONSE_COLUMNS = {
@@ -158,8 +161,6 @@ export function saveAnswer(
 }
 
 export function deleteAnswers(db: Db, responseId: number, questionIds: readonly string[]): void {
-  if (questionIds.length === 0) return;
-  db.delete(answers)
-    .where(and(eq(answers.responseId, responseId), inArray(answers.questionId, [...questionIds])))
-    .run();
+  const remove = statement(db, 'DELETE FROM answers WHERE response_id = ? AND question_id = ?');
+  for (const questionId of questionIds) remove.run(responseId, questionId);
 }

@@ -41,14 +41,20 @@ interface RawRound {
 
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
-/** The open round, if any. On every update, so a prepared statement and a cached questionnaire. */
+/** The open round, if any. On every update, so a prepared statement, and the questionnaire copy read once. */
 export function findOpenRound(db: Db): Round | null {
-  const row = statement(db, 'SELECT * FROM rounds WHERE closed_at IS NULL').get() as RawRound | undefined;
+  const row = statement(db, 'SELECT id, title, opened_at, closes_at, closed_at FROM rounds WHERE closed_at IS NULL').get() as
+    | Omit<RawRound, 'questionnaire'>
+    | undefined;
   if (!row) return null;
+  const cached = parsedCopies.get(db)?.get(row.id);
+  const questionnaire =
+    cached ??
+    questionnaireOf(db, row.id, (statement(db, 'SELECT questionnaire FROM rounds WHERE id = ?').get(row.id) as RawRound).questionnaire);
   return {
     id: row.id,
     title: row.title,
-    questionnaire: questionnaireOf(db, row.id, row.questionnaire),
+    questionnaire,
     openedAt: new Date(row.opened_at),
     closesAt: date(row.closes_at),
     closedAt: date(row.closed_at),

@@ -86,6 +86,8 @@ export const contacts = sqliteTable('contacts', {
   optedOut: integer('opted_out', { mode: 'boolean' }).notNull().default(false),
   /** The message that carries the live question buttons, so they can be retired. */
   promptMessageId: integer('prompt_message_id'),
+  /** What that message shows (response, question or summary, language): a repair that finds it showing the right thing sends nothing. */
+  promptShows: text('prompt_shows'),
   /** The language the chat was last answered in, for messages the bot sends first (announcements). */
   lastLanguage: text('last_language'),
   /** The latest round this chat was told about; announcements resume from here after a restart. */
@@ -98,13 +100,51 @@ export const contacts = sqliteTable('contacts', {
  * Which admin chat received the digest of which scheduled run: a chat gets a
  * run's digest once, also when the bot restarts in the middle of a run.
  */
+export const DIGEST_PARTS = ['chart', 'text'] as const;
+export type DigestPart = (typeof DIGEST_PARTS)[number];
+
 export const digestDeliveries = sqliteTable(
   'digest_deliveries',
   {
     /** The run's scheduled instant (ISO 8601), see digest/schedule.ts. */
     runKey: text('run_key').notNull(),
     chatId: integer('chat_id').notNull(),
+    /** Picture and text are recorded apart, so a restart between them sends only the part missing. */
+    part: text('part', { enum: DIGEST_PARTS }).notNull().default('text'),
     sentAt: integer('sent_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (table) => [primaryKey({ columns: [table.runKey, table.chatId] })],
+  (table) => [primaryKey({ columns: [table.runKey, table.chatId, table.part] })],
+);
+
+/**
+ * The durable inbox: every update Telegram delivered, written before it is
+ * confirmed and handled from here (src/transport/inbox.ts). A row's payload
+ * is cleared once it is handled; the id stays for a day so that a redelivery
+ * is recognised and skipped.
+ */
+export const inboxUpdates = sqliteTable(
+  'inbox_updates',
+  {
+    /** Arrival order. */
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    updateId: integer('update_id').notNull(),
+    /** The chat (or sender) whose updates are handled in order, one at a time. */
+    queueKey: text('queue_key').notNull(),
+    /** The update as Telegram sent it (JSON); null once handled. */
+    payload: text('payload'),
+    receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Attempts that ended in a failure worth retrying (Telegram or the network down). */
+    attempts: integer('attempts').notNull().default(0),
+    /** Not before this time (after a failed attempt). */
+    retryAt: integer('retry_at', { mode: 'timestamp_ms' }),
+    /** Null while unfinished. */
+    doneAt: integer('done_at', { mode: 'timestamp_ms' }),
+    /** handled, dropped (junk from a flooding chat) or failed (gave up after retries). */
+    outcome: text('outcome', { enum: ['handled', 'dropped', 'failed'] }),
+  },
+  (table) => [
+    uniqueIndex('inbox_updates_update_id').on(table.updateId),
+    index('inbox_updates_unfinished').on(table.seq).where(sql`${table.doneAt} IS NULL`),
+    index('inbox_updates_done_at').on(table.doneAt),
+  ],
 );

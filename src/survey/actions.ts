@@ -24,8 +24,9 @@ import type { Question } from '../questionnaire/schema.js';
 
 /*
  * What a resident does to their response, each step one transaction: read
- * the stored state, check the step against it, write. The caller replies only
- * after this returns, so whatever the resident is shown is already committed.
+ * the stored state, check the step against it, compute the new state in
+ * memory, write only what changed. The caller replies only after this
+ * returns, so whatever the resident is shown is already committed.
  */
 
 export interface Respondent {
@@ -36,17 +37,13 @@ export interface Respondent {
 export type StartOutcome =
   | { kind: 'started'; state: ResponseState }
   | { kind: 'resumed'; state: ResponseState }
-  | { kind: 'completed'; state: ResponseState };
+  | { kind: 'completed'; state: ResponseState }
+  /** The same /start again (a redelivery, or a retry after its reply failed): nothing changed. */
+  | { kind: 'duplicate'; state: ResponseState };
 
 function load(db: Db, { round, respondentKey }: Respondent): ResponseState | null {
   const typeOf = (id: string) => findQuestion(round.questionnaire, id)?.type;
   return loadResponse(db, round.id, respondentKey, typeOf);
-}
-
-function reload(db: Db, respondent: Respondent): ResponseState {
-  const state = load(db, respondent);
-  if (!state) throw new Error('a response vanished inside its own transaction');
-  return state;
 }
 
 /** Begins a response, or puts an unfinished one back at its first unanswered question. */
@@ -57,21 +54,33 @@ export function startOrResume(
   return inTransaction(db, (): StartOutcome => {
     const existing = load(db, input);
     if (existing?.status === 'completed') return { kind: 'completed', state: existing };
+    if (existing && input.updateId <= existing.lastUpdateId) return { kind: 'duplicate', state: existing };
     if (existing) {
       const cursor = firstUnanswered(input.round.questionnaire, existing.answers)?.id ?? null;
-      updateResponse(db, existing.id, { cursor, draft: null, now: input.now });
-      return { kind: 'resumed', state: reload(db, input) };
+      updateResponse(db, existing.id, { cursor, draft: null, lastUpdateId: input.updateId, now: input.now });
+      return { kind: 'resumed', state: { ...existing, cursor, draft: null, lastUpdateId: input.updateId } };
     }
-    insertResponse(db, {
+    const cursor = firstUnanswered(input.round.questionnaire, new Map())?.id ?? null;
+    const id = insertResponse(db, {
       roundId: input.round.id,
       respondentKey: input.respondentKey,
       language: input.language,
       source: input.source,
-      cursor: firstUnanswered(input.round.questionnaire, new Map())?.id ?? null,
+      cursor,
       updateId: input.updateId,
       now: input.now,
     });
-    return { kind: 'started', state: reload(db, input) };
+    const state: ResponseState = {
+      id,
+      roundId: input.round.id,
+      status: 'partial',
+      language: input.language,
+      cursor,
+      draft: null,
+      lastUpdateId: input.updateId,
+      answers: new Map(),
+    };
+    return { kind: 'started', state };
   });
 }
 
@@ -124,14 +133,19 @@ export function act(
     const refuse = (refusal: Refusal): ActionOutcome => ({ kind: 'refused', state, refusal });
     const stamp = { lastUpdateId: input.updateId, now: input.now };
 
+    const applied = (changes: Partial<ResponseState>): ResponseState => ({
+      ...state,
+      ...changes,
+      lastUpdateId: input.updateId,
+    });
     const record = (question: Question, answer: Answer): ActionOutcome => {
       const { answers, dropped } = withAnswer(questionnaire, state.answers, question.id, answer);
       const score = answer.kind === 'option' ? scoreOf(question, answer.value) : null;
       saveAnswer(db, { responseId: state.id, questionId: question.id, answer, score, now: input.now });
       deleteAnswers(db, state.id, dropped);
-      const next = nextQuestion(questionnaire, answers, question.id);
-      updateResponse(db, state.id, { cursor: next?.id ?? null, draft: null, ...stamp });
-      return { kind: 'applied', state: reload(db, input), asked, recorded: { question, answer } };
+      const cursor = nextQuestion(questionnaire, answers, question.id)?.id ?? null;
+      updateResponse(db, state.id, { cursor, draft: null, ...stamp });
+      return { kind: 'applied', state: applied({ answers, cursor, draft: null }), asked, recorded: { question, answer } };
     };
 
     const action = input.action;
@@ -147,14 +161,14 @@ export function act(
     if (action.type === 'submit') {
       if (asked || firstUnanswered(questionnaire, state.answers)) return refuse({ reason: 'stale' });
       updateResponse(db, state.id, { status: 'completed', completedAt: input.now, ...stamp });
-      return { kind: 'applied', state: reload(db, input), asked: null };
+      return { kind: 'applied', state: applied({ status: 'completed' }), asked: null };
     }
     if (action.type === 'back') {
       if (action.questionId !== (asked?.id ?? null)) return refuse({ reason: 'stale' });
       const previous = previousQuestion(questionnaire, state.answers, action.questionId);
       if (!previous) return refuse({ reason: 'stale' });
       updateResponse(db, state.id, { cursor: previous.id, draft: null, ...stamp });
-      return { kind: 'applied', state: reload(db, input), asked };
+      return { kind: 'applied', state: applied({ cursor: previous.id, draft: null }), asked };
     }
 
     // The remaining actions are presses on the question at the cursor.
@@ -173,7 +187,7 @@ export function act(
           ? selected.filter((value) => value !== option.value)
           : [...selected, option.value];
         updateResponse(db, state.id, { draft, ...stamp });
-        return { kind: 'applied', state: reload(db, input), asked };
+        return { kind: 'applied', state: applied({ draft }), asked };
       }
       case 'done': {
         if (asked.type !== 'multi') return refuse({ reason: 'stale' });
@@ -204,7 +218,7 @@ export function setResponseLanguage(db: Db, respondent: Respondent, language: La
     const state = load(db, respondent);
     if (!state || state.status === 'completed') return state;
     updateResponse(db, state.id, { language, now });
-    return reload(db, respondent);
+    return { ...state, language };
   });
 }
 

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Bot, InlineKeyboard, type Context } from 'grammy';
-import type { InlineKeyboardButton } from 'grammy/types';
-import { startPolling } from '../../src/bot/polling.js';
-import type { Logger } from '../../src/logger.js';
+import type { InlineKeyboardButton, Update } from 'grammy/types';
+import { queueKey } from '../../src/transport/queue-key.js';
 import type { FloorScript } from './floor-script.js';
 
 /*
@@ -13,8 +12,9 @@ import type { FloorScript } from './floor-script.js';
  * question in place — and stores nothing: no database, no questionnaire
  * engine, no logger, no plugins. The one thing kept in memory is which
  * message is a chat's current question (manyi keeps it in SQLite), needed to
- * mark a typed answer as recorded. It polls with manyi's own loop
- * (src/bot/polling.ts), so a comparison isolates manyi's work per update.
+ * mark a typed answer as recorded. Its loop confirms and dispatches updates
+ * as manyi's inbox does, but in memory (below), so a comparison isolates
+ * manyi's own work per update: storing, handling, recording.
  *
  *   BOT_TOKEN, TELEGRAM_API_ROOT, FLOOR_SCRIPT (a JSON FloorScript)
  *   node --import tsx test/bench/floor-bot.ts
@@ -150,19 +150,46 @@ bot.on('message:text', async (ctx) => {
   await sendStep(ctx, textStep + 1);
 });
 
-bot.catch((error) => console.error('floor bot: update failed:', error.message));
 
-// startPolling only logs warnings (a failed getUpdates); stderr will do.
-const warn = (...args: unknown[]) => console.error('floor bot:', ...args.map((a) => JSON.stringify(a)));
-const logger = { warn, error: warn, info: () => undefined, debug: () => undefined } as unknown as Logger;
+/*
+ * The floor's update loop: what a bot does that keeps nothing durable. Each
+ * batch is confirmed by the next getUpdates at once and handled in memory,
+ * one promise chain per chat (so a chat's updates stay in order), chats at
+ * once — manyi's inbox without the inbox.
+ */
+const chains = new Map<string, Promise<void>>();
+function dispatch(update: Update): void {
+  const key = queueKey(update);
+  const next = (chains.get(key) ?? Promise.resolve())
+    .then(() => bot.handleUpdate(update))
+    .catch((error: unknown) => console.error('floor bot: update failed:', (error as Error).message))
+    .finally(() => {
+      if (chains.get(key) === next) chains.delete(key);
+    });
+  chains.set(key, next);
+}
 
 await bot.init();
-const polling = startPolling(bot, {
-  allowedUpdates: ['message', 'callback_query'],
-  logger,
-  onStart: () => console.log('floor bot polling for updates'),
-});
-const stop = () => void polling.stop();
+const abort = new AbortController();
+const stop = () => abort.abort();
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);
-await polling.done;
+console.log('floor bot polling for updates');
+let offset = 0;
+while (!abort.signal.aborted) {
+  let updates: Update[];
+  try {
+    updates = await bot.api.getUpdates(
+      { offset, limit: 100, timeout: 30, allowed_updates: ['message', 'callback_query'] },
+      abort.signal as Parameters<typeof bot.api.getUpdates>[1],
+    );
+  } catch (error) {
+    if (abort.signal.aborted) break;
+    console.error('floor bot: getUpdates failed:', (error as Error).message);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    continue;
+  }
+  for (const update of updates) dispatch(update);
+  if (updates.length > 0) offset = updates.at(-1)!.update_id + 1;
+}
+await Promise.all(chains.values());

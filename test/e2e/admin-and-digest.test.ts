@@ -59,7 +59,7 @@ beforeAll(async () => {
   telegram.user(ADMIN, { first_name: 'Admin', language_code: 'en' });
   telegram.addChat(ADMIN);
   telegram.group(ADMIN_GROUP, 'Admins');
-  bot = await startBotProcess(environment());
+  bot = await startBotProcess(environment(), { server });
 }, 60_000);
 
 afterAll(async () => {
@@ -131,7 +131,7 @@ describe('the weekly digest over HTTP', () => {
   it('sends nothing twice when the bot restarts within a slot', async () => {
     for (let restart = 0; restart < 3; restart++) {
       expect(await bot.stop('SIGTERM')).toBe(0);
-      bot = await startBotProcess(environment());
+      bot = await startBotProcess(environment(), { server });
       await new Promise((resolve) => setTimeout(resolve, 1500));
     }
     await until(() => server.pending() === 0, 'the bot to settle');

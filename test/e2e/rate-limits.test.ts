@@ -31,7 +31,7 @@ describe('outgoing rate limits', () => {
       DATABASE_PATH: temporaryDatabasePath(),
       ADMIN_CHAT_IDS: String(ADMIN),
       TELEGRAM_RATE_LIMITS: 'on',
-    });
+    }, { server });
     try {
       await telegram.user(ADMIN).send('/open_round Burst');
       const since = telegram.calls.length;

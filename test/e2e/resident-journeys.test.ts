@@ -51,7 +51,7 @@ beforeAll(async () => {
   databasePath = temporaryDatabasePath();
   telegram.user(ADMIN, { first_name: 'Admin', language_code: 'en' });
   telegram.group(ADMIN_GROUP, 'Admins');
-  bot = await startBotProcess(environment());
+  bot = await startBotProcess(environment(), { server });
   await telegram.user(ADMIN).send('/open_round Autumn survey');
 }, 60_000);
 
@@ -116,13 +116,16 @@ describe('end to end over HTTP', () => {
   it('text over the limit, a sticker where a button is expected, a double press, forged and stale data', async () => {
     const resident = telegram.user(6200, { language_code: 'en' });
     await resident.send('/start');
-    await resident.sendSticker();
-    expect(resident.lastText()).toMatch(/^⚠️ Please answer with the buttons below\.\n\n1 \/ 16/);
     const first = resident.lastBotMessage()!;
+    expect(first.text).toMatch(/^1 \/ 16/);
+    await resident.sendSticker();
+    // One short hint; the question above keeps the only live buttons.
+    expect(resident.lastText()).toBe('⚠️ This question is answered with the buttons under it.');
+    expect(resident.botMessages().filter((m) => m.replyMarkup?.inline_keyboard.length).map((m) => m.message_id)).toEqual([first.message_id]);
     const [data] = first.replyMarkup!.inline_keyboard[0]!.map((b) => ('callback_data' in b ? b.callback_data : ''));
     await resident.pressData(data!, first.message_id);
     await resident.pressData(data!, first.message_id);
-    expect(resident.lastCallbackAnswer()?.text).toBe('Already recorded; no need to press again.');
+    expect(resident.lastCallbackAnswer()?.text).toBe('Already recorded for this question: Party cadre');
     await resident.pressData('1a:999:respondent_type:0');
     expect(resident.lastCallbackAnswer()?.text).toBe('This button is no longer active; please use the latest message.');
     await resident.pressData('not ours');
@@ -162,7 +165,7 @@ describe('end to end over HTTP', () => {
     await resident.press('了解一些');
     await resident.press('满意');
     expect(await bot.stop('SIGTERM')).toBe(0);
-    bot = await startBotProcess(environment());
+    bot = await startBotProcess(environment(), { server });
     await resident.send('/start');
     expect(resident.botMessages().at(-2)?.text).toBe('欢迎回来！从第 4 / 15 题继续。');
     expect(resident.lastText()).toMatch(/^4 \/ 15\n/);

@@ -53,7 +53,7 @@ describe('starting the bot', () => {
     const server = await startFakeBotApi(telegram);
     const cwd = mkdtempSync(join(tmpdir(), 'manyi-cwd-'));
     try {
-      const bot = await startBotProcess({ BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: server.apiRoot }, { cwd });
+      const bot = await startBotProcess({ BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: server.apiRoot }, { cwd, server });
       expect(existsSync(join(cwd, 'data', 'manyi.sqlite'))).toBe(true);
       const resident = telegram.user(42, { language_code: 'en' });
       await resident.send('/start');
@@ -69,7 +69,7 @@ describe('starting the bot', () => {
   it('stops within seconds on SIGTERM even when Telegram has gone away', async () => {
     const telegram = new FakeTelegram();
     const server = await startFakeBotApi(telegram);
-    const bot = await startBotProcess({ BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: server.apiRoot });
+    const bot = await startBotProcess({ BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: server.apiRoot }, { server });
     await telegram.user(42, { language_code: 'en' }).send('/start');
     await server.close();
     const started = Date.now();

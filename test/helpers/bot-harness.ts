@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createBackgroundTasks } from '../../src/bot/background.js';
 import { createBot } from '../../src/bot/create-bot.js';
+import { createFloodGuard, isJunkWhateverTheQuestion } from '../../src/bot/flood.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
 import { loadPseudonymSecret } from '../../src/privacy/pseudonym.js';
 import { loadQuestionnaireFile } from '../../src/questionnaire/validate.js';
+import { createUpdateHandler } from '../../src/transport/handle-update.js';
+import { createInbox, type Inbox } from '../../src/transport/inbox.js';
 import { FakeTelegram } from './fake-telegram.js';
 import { connectBotToFake } from './in-process-api.js';
 import { SMALL_YAML } from './questionnaires.js';
@@ -32,8 +35,9 @@ export interface TestBotOptions {
 }
 
 /**
- * The real bot, built by createBot as main.ts builds it, answering from an
- * in-process fake Telegram: users' actions resolve once the bot handled them.
+ * The real bot, built by createBot as main.ts builds it, fed through the
+ * durable inbox as main.ts feeds it, answering from an in-process fake
+ * Telegram: users' actions resolve once the bot handled them.
  */
 export function createTestBot(options: TestBotOptions = {}) {
   const telegram = options.telegram ?? new FakeTelegram();
@@ -44,18 +48,40 @@ export function createTestBot(options: TestBotOptions = {}) {
     ADMIN_CHAT_IDS: `${ADMIN_ID},${ADMIN_GROUP_ID}`,
     QUESTIONNAIRE_PATH: questionnairePath,
   });
-  const background = createBackgroundTasks(pino({ level: 'silent' }));
+  const logger = pino({ level: 'silent' });
+  const background = createBackgroundTasks(logger);
+  let inbox: Inbox | undefined;
+  const flood = createFloodGuard((chatId) => inbox?.dropQueued(`chat:${chatId}`, isJunkWhateverTheQuestion));
   const bot = createBot({
     background,
     config,
     db,
-    logger: pino({ level: 'silent' }),
+    flood,
+    logger,
     clock: options.now ?? (() => new Date()),
     pseudonymSecret: loadPseudonymSecret(db),
     loadQuestionnaire: () => loadQuestionnaireFile(questionnairePath),
     botInfo: telegram.botInfo,
   });
-  connectBotToFake(bot, telegram);
+  // Whatever escapes the update handler (it should be nothing) is kept for the test to see.
+  const escaped: unknown[] = [];
+  const handle = createUpdateHandler(bot, logger);
+  inbox = createInbox({
+    db,
+    logger,
+    clock: () => new Date(),
+    handle: (update, attempt) =>
+      handle(update, attempt).catch((error: unknown) => {
+        escaped.push(error);
+        throw error;
+      }),
+  });
+  inbox.start();
+  const through = inbox;
+  connectBotToFake(bot, telegram, async (update) => {
+    through.add([update]);
+    await through.whenFinished(update.update_id);
+  });
   telegram.group(ADMIN_GROUP_ID, 'Admins');
   const admin = telegram.user(ADMIN_ID, { first_name: 'Admin', language_code: 'en' });
   // The admin has talked to the bot before, so it may write first (digests, reports).
@@ -64,6 +90,8 @@ export function createTestBot(options: TestBotOptions = {}) {
     telegram,
     db,
     bot,
+    inbox,
+    escaped,
     config,
     /** Waits for work the bot started in the background (announcements). */
     settled: () => background.settled(10_000),

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { FakeBotApiServer } from './fake-bot-api-server.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const TSX_LOADER = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -21,18 +23,34 @@ export function temporaryDatabasePath(): string {
   return join(mkdtempSync(join(tmpdir(), 'manyi-e2e-')), 'data', 'manyi.sqlite');
 }
 
+export interface StartOptions {
+  /** Wait until the bot receives updates (polling, or its webhook set); default true. */
+  waitForPolling?: boolean;
+  cwd?: string;
+  /**
+   * The fake server the bot talks to: a user action then resolves only once
+   * the bot has handled it (see `inboxProbe`), not merely stored it.
+   */
+  server?: FakeBotApiServer;
+}
+
 /**
  * Runs the bot exactly as `npm start` does (node with the tsx loader on
- * src/main.ts) with the given environment, and waits until it polls.
+ * src/main.ts) with the given environment, and waits until it receives updates.
  */
 export async function startBotProcess(
   env: Record<string, string>,
-  { waitForPolling = true, cwd }: { waitForPolling?: boolean; cwd?: string } = {},
+  { waitForPolling = true, cwd: givenCwd, server }: StartOptions = {},
 ): Promise<BotProcess> {
+  const cwd = givenCwd ?? mkdtempSync(join(tmpdir(), 'manyi-cwd-'));
+  if (server) {
+    const inbox = inboxProbe(resolve(cwd, env['DATABASE_PATH'] ?? 'data/manyi.sqlite'));
+    server.setHandledProbe(inbox.probe);
+  }
   // Same command as `npm start`, but from a scratch folder, so a developer's
   // .env in the repo cannot leak into the test and relative paths land there.
   const child = spawn(process.execPath, ['--import', TSX_LOADER, join(REPO, 'src/main.ts')], {
-    cwd: cwd ?? mkdtempSync(join(tmpdir(), 'manyi-cwd-')),
+    cwd,
     // Rate limits would make scripted residents wait like no person does; rate-limits.test.ts turns them on.
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', TELEGRAM_RATE_LIMITS: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,11 +72,12 @@ export async function startBotProcess(
   if (!waitForPolling) return handle;
 
   const deadline = Date.now() + 30_000;
-  while (!output.includes('polling for updates')) {
+  const ready = env['WEBHOOK_URL'] ? 'webhook ready' : 'polling for updates';
+  while (!output.includes(ready)) {
     if (child.exitCode !== null) throw new Error(`the bot exited with ${child.exitCode}:\n${output}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`the bot did not start polling within 30 s:\n${output}`);
+      throw new Error(`the bot did not start receiving updates within 30 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -73,4 +92,35 @@ export async function runBotToExit(
   const bot = await startBotProcess(env, { ...options, waitForPolling: false });
   const code = await bot.exited;
   return { code, output: bot.output() };
+}
+
+/**
+ * Resolves once the bot process has handled an update, read from its inbox
+ * (inbox_updates) as an operator would read it: the bot confirms an update to
+ * Telegram as soon as it is stored, before handling it, so a user action
+ * waits for this too (`server.setHandledProbe`). A row that is gone was
+ * handled and pruned.
+ */
+export function inboxProbe(databasePath: string, { timeoutMs = 30_000 } = {}) {
+  let db: Database.Database | undefined;
+  const probe = async (updateId: number): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        db ??= new Database(databasePath, { readonly: true, fileMustExist: true });
+        const row = db.prepare('SELECT done_at FROM inbox_updates WHERE update_id = ?').get(updateId) as
+          | { done_at: number | null }
+          | undefined;
+        if (!row || row.done_at !== null) return;
+      } catch (error) {
+        // The bot may be creating or migrating the file; try again.
+        db?.close();
+        db = undefined;
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`update ${updateId} was not handled within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  return { probe, close: () => db?.close() };
 }

@@ -24,6 +24,22 @@ export interface FakeBotApiServer {
   clearFaults(): void;
   /** Every fault injected so far, in order. */
   readonly injected: readonly InjectedFault[];
+  /**
+   * After the bot confirmed an update (a later getUpdates offset, or 200 to a
+   * webhook post), a user action also waits for this, e.g. `inboxProbe`: the
+   * bot confirms as soon as the update is stored, before it is handled.
+   */
+  setHandledProbe(probe: ((updateId: number) => Promise<void>) | undefined): void;
+  /**
+   * getUpdates calls that came while another was still open on the server's
+   * side: held, or aborted by the bot less than a second ago (Telegram does
+   * not notice an abort at once, and answers such a call with 409 Conflict).
+   */
+  overlappingPolls(): number;
+  /** The webhook the bot set (url and secret), if any. */
+  webhook(): { url: string; secret: string | undefined } | undefined;
+  /** Every POST of an update to the bot's webhook, with the HTTP status it got (0: no answer). */
+  readonly webhookPosts: readonly { updateId: number; status: number }[];
   /** How many faults of each kind were injected so far. */
   faultCounts(): Record<FaultKind, number>;
   close(): Promise<void>;
@@ -110,7 +126,11 @@ export async function startFakeBotApi(
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  const delivery = (update: Update): Promise<void> => queue.push(update);
+  let handledProbe: ((updateId: number) => Promise<void>) | undefined;
+  const delivery = async (update: Update): Promise<void> => {
+    await queue.push(update);
+    await handledProbe?.(update.update_id);
+  };
   telegram.setDelivery(delivery);
   const { port } = server.address() as AddressInfo;
 
@@ -126,6 +146,14 @@ export async function startFakeBotApi(
       return faults.log;
     },
     faultCounts: () => faults.counts(),
+    setHandledProbe: (probe) => {
+      handledProbe = probe;
+    },
+    webhook: () => queue.webhookInfo(),
+    overlappingPolls: () => queue.overlaps,
+    get webhookPosts() {
+      return queue.webhookPosts;
+    },
     close: () => {
       closed ??= (async () => {
         telegram.setDelivery(undefined);
@@ -174,7 +202,12 @@ async function handleRequest(
       case 'drop-before':
         return drop(res);
     }
-    const result = isGetUpdates ? await ctx.queue.getUpdates(params, res) : ctx.telegram.call(method, params);
+    const name = method.toLowerCase();
+    const result = isGetUpdates
+      ? await ctx.queue.getUpdates(params, res)
+      : WEBHOOK_METHODS.has(name)
+        ? ctx.queue.webhookMethod(name, params)
+        : ctx.telegram.call(method, params);
     if (fault.kind === 'drop-after') {
       if (!isGetUpdates) fault.record.callIndex = ctx.telegram.calls.length - 1;
       return drop(res);
@@ -425,6 +458,15 @@ class FaultInjector {
 
 // ---------------------------------------------------------------- updates
 
+/** Handled by the update queue rather than FakeTelegram: they decide how updates are delivered. */
+const WEBHOOK_METHODS = new Set(['setwebhook', 'deletewebhook', 'getwebhookinfo']);
+
+const WEBHOOK_ACTIVE: ApiFailure = {
+  ok: false,
+  error_code: 409,
+  description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+};
+
 interface Queued {
   update: Update;
   settled: boolean;
@@ -453,10 +495,21 @@ function updateType(update: Update): string {
   return Object.keys(update).find((key) => key !== 'update_id') ?? 'unknown';
 }
 
+interface Webhook {
+  url: string;
+  secret: string | undefined;
+}
+
 class UpdateQueue {
   private queued: Queued[] = [];
   private held: HeldRequest | undefined;
   private allowed: Set<string> | undefined;
+  private hook: Webhook | undefined;
+  private posting = false;
+  private closed = false;
+  private lastAbortAt = 0;
+  overlaps = 0;
+  readonly webhookPosts: { updateId: number; status: number }[] = [];
   /** Times each update was handed out in a getUpdates response. */
   private readonly handedOut = new Map<number, number>();
 
@@ -501,7 +554,91 @@ class UpdateQueue {
     });
   }
 
+  webhookInfo(): Webhook | undefined {
+    return this.hook ? { ...this.hook } : undefined;
+  }
+
+  /** setWebhook, deleteWebhook and getWebhookInfo, as Telegram (a local Bot API server) answers them. */
+  webhookMethod(name: string, params: Params): ApiResult {
+    if (name === 'getwebhookinfo') {
+      return { ok: true, result: { url: this.hook?.url ?? '', has_custom_certificate: false, pending_update_count: this.queued.length } };
+    }
+    if (name === 'deletewebhook') {
+      this.hook = undefined;
+      if (params.drop_pending_updates === true || params.drop_pending_updates === 'true') this.confirm(Number.MAX_SAFE_INTEGER);
+      return { ok: true, result: true };
+    }
+    const url = typeof params.url === 'string' ? params.url : '';
+    if (url === '') {
+      this.hook = undefined;
+      return { ok: true, result: true };
+    }
+    if (!/^https?:\/\/[^\s/]+/.test(url)) return { ok: false, error_code: 400, description: 'Bad Request: bad webhook: invalid URL' };
+    const secret = params.secret_token === undefined ? undefined : String(params.secret_token);
+    if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) {
+      return { ok: false, error_code: 400, description: 'Bad Request: secret token contains unallowed characters' };
+    }
+    this.setAllowedUpdates(params.allowed_updates);
+    if (params.drop_pending_updates === true || params.drop_pending_updates === 'true') this.confirm(Number.MAX_SAFE_INTEGER);
+    // A long poll still waiting ends, as Telegram ends it.
+    this.held?.finish(WEBHOOK_ACTIVE);
+    this.hook = { url, secret };
+    void this.post();
+    return { ok: true, result: true };
+  }
+
+  /**
+   * Posts queued updates to the webhook one at a time, in order; one that
+   * gets no 2xx is posted again after a pause, as Telegram does.
+   */
+  private async post(): Promise<void> {
+    if (this.posting) return;
+    this.posting = true;
+    let pause = 100;
+    try {
+      while (this.hook && !this.closed) {
+        const [next] = this.deliverable(1);
+        if (!next) break;
+        const hook = this.hook;
+        let status = 0;
+        try {
+          const response = await fetch(hook.url, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              ...(hook.secret !== undefined ? { 'x-telegram-bot-api-secret-token': hook.secret } : {}),
+            },
+            body: JSON.stringify(this.handOut([next])[0]),
+            signal: AbortSignal.timeout(10_000),
+          });
+          status = response.status;
+          await response.arrayBuffer();
+        } catch {
+          status = 0;
+        }
+        this.webhookPosts.push({ updateId: next.update_id, status });
+        if (status >= 200 && status < 300) {
+          this.confirmOne(next.update_id);
+          pause = 100;
+        } else {
+          await sleep(pause);
+          pause = Math.min(pause * 2, 2_000);
+        }
+      }
+    } finally {
+      this.posting = false;
+    }
+  }
+
+  private confirmOne(updateId: number): void {
+    const index = this.queued.findIndex((entry) => entry.update.update_id === updateId);
+    const [entry] = index === -1 ? [] : this.queued.splice(index, 1);
+    entry?.resolve();
+  }
+
   async getUpdates(params: Params, res: ServerResponse): Promise<ApiResult> {
+    if (this.hook) return WEBHOOK_ACTIVE;
+    if (this.held || Date.now() - this.lastAbortAt < 1_000) this.overlaps++;
     const offset = intParam(params.offset) ?? 0;
     const limit = Math.min(Math.max(intParam(params.limit) ?? 100, 1), 100);
     const timeoutSeconds = Math.max(intParam(params.timeout) ?? 0, 0);
@@ -522,11 +659,15 @@ class UpdateQueue {
       const timer = setTimeout(() => held.finish({ ok: true, result: [] }), timeoutSeconds * 1000);
       this.held = held;
       // The bot aborts its long poll on stop(): forget the request.
-      res.once('close', () => held.finish({ ok: true, result: [] }));
+      res.once('close', () => {
+        if (this.held === held) this.lastAbortAt = Date.now();
+        held.finish({ ok: true, result: [] });
+      });
     });
   }
 
   shutdown(): void {
+    this.closed = true;
     this.held?.finish({ ok: true, result: [] });
     for (const entry of this.queued) {
       const id = entry.update.update_id;
@@ -536,6 +677,7 @@ class UpdateQueue {
   }
 
   private wakeHeld(): void {
+    if (this.hook) void this.post();
     if (!this.held) return;
     const ready = this.deliverable(this.held.limit);
     if (ready.length > 0) this.held.finish({ ok: true, result: this.handOut(ready) });

@@ -74,6 +74,9 @@ export interface CallbackQueryRecord {
   data: string;
   answered: boolean;
   answer?: { text?: string; show_alert?: boolean; url?: string };
+  /** When the press was made (epoch ms), and when it was answered. */
+  at: number;
+  answeredAt?: number;
 }
 
 export type Delivery = (update: Update) => Promise<void>;
@@ -83,6 +86,8 @@ export interface FakeTelegramOptions {
   botInfo?: UserFromGetMe;
   token?: string;
   firstUpdateId?: number;
+  /** A button press not answered within this long is refused as Telegram refuses it ("query is too old"). */
+  callbackQueryTtlMs?: number;
 }
 
 export const DEFAULT_BOT_INFO: UserFromGetMe = {
@@ -458,11 +463,13 @@ export class FakeTelegram {
   private readonly handlers: Map<string, Handler>;
   private readonly host: UserHost;
   private counter = 0;
+  private readonly callbackQueryTtlMs: number | undefined;
 
   constructor(options: FakeTelegramOptions = {}) {
     this.botInfo = { ...(options.botInfo ?? DEFAULT_BOT_INFO) };
     this.token = options.token ?? `${this.botInfo.id}:AAFakeTokenForManyiTests_0123456789`;
     this.nextUpdateId = options.firstUpdateId ?? 1;
+    this.callbackQueryTtlMs = options.callbackQueryTtlMs;
     this.handlers = this.buildHandlers();
     this.host = this.buildHost();
   }
@@ -895,7 +902,8 @@ export class FakeTelegram {
   private answerCallbackQuery(params: Params): true {
     const id = optString(params, 'callback_query_id');
     const query = id === undefined ? undefined : this.queries.get(id);
-    if (!query || query.answered) {
+    const late = query !== undefined && this.callbackQueryTtlMs !== undefined && Date.now() - query.at > this.callbackQueryTtlMs;
+    if (!query || query.answered || late) {
       return badRequest('query is too old and response timeout expired or query ID is invalid');
     }
     const text = optString(params, 'text');
@@ -903,6 +911,7 @@ export class FakeTelegram {
     const showAlert = optBool(params, 'show_alert');
     const url = optString(params, 'url');
     query.answered = true;
+    query.answeredAt = Date.now();
     query.answer = {
       ...(text !== undefined ? { text } : {}),
       ...(showAlert !== undefined ? { show_alert: showAlert } : {}),
@@ -1010,6 +1019,7 @@ export class FakeTelegram {
           fromId: from.id,
           data,
           answered: false,
+          at: Date.now(),
         });
         return {
           id,

@@ -1,7 +1,6 @@
 import type { BotError } from 'grammy';
 import type { Update } from 'grammy/types';
 import { afterAll, describe, expect, it } from 'vitest';
-import { handleBatch } from '../../src/bot/polling.js';
 import type { BotContext } from '../../src/bot/context.js';
 import { ADMIN_GROUP_ID, createTestBot, type TestBot } from '../helpers/bot-harness.js';
 import { startBotProcess, temporaryDatabasePath, type BotProcess } from '../helpers/bot-process.js';
@@ -67,37 +66,7 @@ async function runActions(world: FuzzWorld, stats: FuzzStats, count: number, lan
   );
 }
 
-/**
- * Delivers updates as the polling loop does: gathered into batches, each
- * handled by handleBatch (chats at once, each chat in order) before the next.
- * Anything that escapes handleBatch would have stopped the real process.
- */
-function batchedDelivery(bot: Parameters<typeof handleBatch>[0], escaped: unknown[]) {
-  let waiting: { update: Update; done: () => void }[] = [];
-  let running = false;
-  const drain = async () => {
-    if (running) return;
-    running = true;
-    while (waiting.length > 0) {
-      const batch = waiting;
-      waiting = [];
-      try {
-        await handleBatch(bot, batch.map((entry) => entry.update));
-      } catch (error) {
-        escaped.push(error);
-      }
-      for (const entry of batch) entry.done();
-    }
-    running = false;
-  };
-  return (update: Update) =>
-    new Promise<void>((resolve) => {
-      waiting.push({ update, done: resolve });
-      setImmediate(() => void drain());
-    });
-}
-
-describe('fuzz, in-process (the bot createBot builds, batches handled as polling does)', () => {
+describe('fuzz, in-process (the bot createBot builds, fed through the durable inbox)', () => {
   it.each([
     { name: 'the default questionnaire', yaml: defaultQuestionnaireYaml(), questionnaire: defaultQuestionnaire(), count: 3_000, seed: SEED },
     { name: 'a small questionnaire with a 20-character text question', yaml: SMALL_YAML, questionnaire: smallQuestionnaire(), count: 1_500, seed: SEED + 1 },
@@ -111,8 +80,6 @@ describe('fuzz, in-process (the bot createBot builds, batches handled as polling
       handlerErrors.push(error);
       await reportError(error);
     });
-    const escaped: unknown[] = [];
-    t.telegram.setDelivery(batchedDelivery(t.bot as never, escaped));
     await t.openRound('Fuzz <b>&</b> round');
 
     const random = new Random(seed);
@@ -139,11 +106,11 @@ describe('fuzz, in-process (the bot createBot builds, batches handled as polling
       return !(cause.error_code === 403 && stats.blocked.has(e.ctx.chat?.id ?? 0));
     });
     expect({
-      escapedTheBatch: escaped.map(String),
+      escapedTheInbox: t.escaped.map(String),
       brokeAHandler: unexpected.map((e) => `update ${e.ctx.update.update_id}: ${String(e.error)}`),
       refusedByTelegram: refusalSummary(refusedCalls(t.telegram.calls, stats)),
       invalidData: surveyInvariantViolations(readSurvey(t.db.$client)),
-    }).toEqual({ escapedTheBatch: [], brokeAHandler: [], refusedByTelegram: {}, invalidData: [] });
+    }).toEqual({ escapedTheInbox: [], brokeAHandler: [], refusedByTelegram: {}, invalidData: [] });
 
     // Still serving: with a round open, a newcomer's /start gets the first question.
     await t.admin.send('/open_round After the fuzz');
@@ -178,7 +145,7 @@ describe('fuzz against the real process over HTTP', () => {
       DATABASE_PATH: databasePath,
       ADMIN_CHAT_IDS: `5001,${adminGroupId}`,
       TELEGRAM_RATE_LIMITS: 'off',
-    });
+    }, { server });
     await admin.send('/open_round Fuzz <i>over</i> HTTP');
 
     const random = new Random(seed);
@@ -229,8 +196,6 @@ describe('fuzz against the real process over HTTP', () => {
 describe('cases the fuzz found', () => {
   function botWithBatches() {
     const t = createTestBot();
-    const escaped: unknown[] = [];
-    t.telegram.setDelivery(batchedDelivery(t.bot as never, escaped));
     return t;
   }
 

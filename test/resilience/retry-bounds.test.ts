@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBackgroundTasks } from '../../src/bot/background.js';
 import { createBot } from '../../src/bot/create-bot.js';
+import { createFloodGuard } from '../../src/bot/flood.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { loadPseudonymSecret } from '../../src/privacy/pseudonym.js';
@@ -48,6 +49,7 @@ function botOverHttp() {
     pseudonymSecret: loadPseudonymSecret(db),
     loadQuestionnaire: () => loadQuestionnaireFile(config.questionnairePath),
     background: createBackgroundTasks(logger),
+    flood: createFloodGuard(),
     botInfo: telegram.botInfo,
   });
 }

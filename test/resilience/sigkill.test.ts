@@ -1,4 +1,6 @@
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerLabel } from '../../src/bot/render.js';
 import type { Language } from '../../src/questionnaire/languages.js';
 import { startBotProcess, temporaryDatabasePath, type BotProcess } from '../helpers/bot-process.js';
 import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
@@ -16,13 +18,15 @@ import {
 
 /*
  * The bot process is killed with SIGKILL four times while thirty residents are
- * answering at once — each time in the middle of handling a batch, right
+ * answering at once — each time in the middle of handling updates, right
  * as Telegram receives one of its calls — and restarted on the same
- * database. Updates not yet confirmed are redelivered to the new process,
- * as Telegram does. Residents whose next question never came send /start.
- * In the end: every answer a resident was shown as recorded (or saw the next
- * question after) is stored with the value shown, one response each, all
- * completed with exactly what they chose. Replay with SIGKILL_SEED=<seed>.
+ * database. What it had taken from Telegram is in its inbox; the new process
+ * handles what was left unfinished first. Nobody has to send /start: every
+ * resident's next question comes by itself. In the end: every answer a
+ * resident was shown as recorded (or saw the next question after) is stored
+ * with the value shown, one response each, all completed with exactly what
+ * they chose, and no message is left with live buttons. Replay with
+ * SIGKILL_SEED=<seed>.
  */
 
 const SEED = seedFrom('SIGKILL_SEED', 7_1_2025);
@@ -42,7 +46,7 @@ beforeAll(async () => {
   server = await startFakeBotApi(telegram, { confirmTimeoutMs: 90_000 });
   databasePath = temporaryDatabasePath();
   telegram.user(ADMIN, { first_name: 'Admin', language_code: 'en' });
-  bot = await startBotProcess(environment());
+  bot = await startBotProcess(environment(), { server });
   await telegram.user(ADMIN).send('/open_round Crash test');
 }, 60_000);
 
@@ -67,22 +71,35 @@ function environment(): Record<string, string> {
  * receives the matching call: the process dies in the middle of an update,
  * after some of its effects and before others.
  */
-function killWhen(predicate: (call: ApiCall, index: number) => boolean): Promise<{ pending: number }> {
+function killWhen(predicate: (call: ApiCall, index: number) => boolean): Promise<{ unfinished: number }> {
   const victim = bot!;
   const from = telegram.calls.length;
-  let pendingAtKill = 0;
   return telegram
     .waitForCall((call, index) => {
       // Only calls from now on (waitForCall also looks at past ones).
       if (index < from || !predicate(call, index)) return false;
       victim.child.kill('SIGKILL');
-      pendingAtKill = server.pending();
       return true;
     }, 60_000)
     .then(async () => {
       await victim.exited;
-      return { pending: pendingAtKill };
+      // What the dead process had taken from Telegram and not finished.
+      return { unfinished: unfinishedInInbox() };
     });
+}
+
+function unfinishedInInbox(): number {
+  const db = new Database(databasePath, { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM inbox_updates WHERE done_at IS NULL').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/** Messages of the bot in a chat that still carry buttons a resident could press. */
+function liveButtonMessages(chatId: number) {
+  return telegram.messages(chatId).filter((m) => m.from === 'bot' && (m.replyMarkup?.inline_keyboard.length ?? 0) > 0);
 }
 
 describe('SIGKILL in the middle of many questionnaires', () => {
@@ -103,31 +120,32 @@ describe('SIGKILL in the middle of many questionnaires', () => {
       method,
       afterEdits: Math.round(RESIDENTS * (1 + 3.5 * i + random.next() * 2)),
     }));
-    const kills: { method: string; afterEdits: number; pending: number }[] = [];
+    const kills: { method: string; afterEdits: number; unfinished: number }[] = [];
     const crashes = (async () => {
       for (const { method, afterEdits } of plan) {
         const killed = await killWhen(
           (call) => (method === undefined || call.method === method) && call.method !== 'getUpdates' && edits() >= afterEdits,
         );
         kills.push({ method: method ?? 'any', afterEdits, ...killed });
-        bot = await startBotProcess(environment());
+        bot = await startBotProcess(environment(), { server });
       }
     })();
 
     const results = await Promise.allSettled(residents.map((resident) => resident.finish()));
     await crashes;
     const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`resident ${i}: ${String(r.reason)}`] : []));
-    const deliveries = server.deliveries();
     console.log(
-      `sigkill.test: kills ${JSON.stringify(kills)}; ${deliveries.redelivered} of ${deliveries.delivered} updates ` +
-        `delivered again; ${residents.filter((r) => r.restarts > 0).length} residents sent /start again`,
+      `sigkill.test: kills ${JSON.stringify(kills)}; ` +
+        `${residents.filter((r) => r.restarts > 0).length} residents sent /start again`,
     );
     if (process.env['SIGKILL_DEBUG']) for (const r of residents.filter((r) => r.restarts > 0).slice(0, 3)) console.log(r.user.chatId, r.log.join('\n'), '\n--- messages:\n', telegram.messages(r.user.chatId).map((m) => `#${m.message_id} ${m.from}: ${m.text.slice(0, 60).replace(/\n/g, ' | ')} ${m.replyMarkup ? '[kb]' : ''}`).join('\n'));
     expect(failed).toEqual([]);
     expect(kills).toHaveLength(plan.length);
-    // The kills did land in the middle of things: updates were in flight and came again.
-    expect(kills.every((kill) => kill.pending > 0)).toBe(true);
-    expect(deliveries.redelivered).toBeGreaterThan(0);
+    // The kills did land in the middle of things: updates taken and not finished, handled after the restart.
+    expect(kills.every((kill) => kill.unfinished > 0)).toBe(true);
+    expect(unfinishedInInbox()).toBe(0);
+    // Nobody had to send /start to get their next question.
+    expect(residents.map((r) => r.restarts)).toEqual(residents.map(() => 0));
 
     expect(databaseIntegrity(databasePath)).toEqual({ integrity: 'ok', foreignKeyProblems: 0 });
     const snapshot = readSurvey(databasePath);
@@ -146,6 +164,7 @@ describe('SIGKILL in the middle of many questionnaires', () => {
         expect(resident.shownAs(question, answer!)).toBe(ack.shown);
       }
       expect(answersKey(stored), `user ${resident.user.chatId}`).toEqual(answersKey(resident.expectedAnswers()));
+      expect(liveButtonMessages(resident.user.chatId), `user ${resident.user.chatId}`).toEqual([]);
     }
     expect(acknowledged).toBeGreaterThan(RESIDENTS * 10);
 
@@ -167,7 +186,7 @@ describe('after a crash, the redelivered update shows the resident where they st
     const killed = killWhen((call) => call.method === method);
     const done = action();
     await killed;
-    bot = await startBotProcess(environment());
+    bot = await startBotProcess(environment(), { server });
     await done;
   }
 
@@ -199,6 +218,35 @@ describe('after a crash, the redelivered update shows the resident where they st
     const option = user.buttons()[0]!;
     await cutShort(() => user.pressData(callbackData(prompt, option), prompt.message_id), 'answerCallbackQuery');
     expect(user.buttons(prompt.message_id)).toContain(`✅ ${option}`);
+  }, 60_000);
+
+  it('a crash as the next question goes out, then /start: one live copy, and what is stored is what was shown', async () => {
+    const user = telegram.user(48_004, { language_code: 'en' });
+    await user.send('/start');
+    const first = user.lastBotMessage()!;
+    // Telegram takes the next question, and the bot dies before it records which message that is.
+    await cutShort(() => user.pressData(callbackData(first, 'Party cadre'), first.message_id), 'sendMessage');
+    // A person who is not sure where they are sends /start.
+    await user.send('/start');
+    const copies = telegram.messages(user.chatId).filter((m) => m.from === 'bot' && /^2 \/ 16\n/.test(m.text));
+    expect(copies.length).toBeGreaterThanOrEqual(2);
+    const live = liveButtonMessages(user.chatId);
+    expect(live.map((m) => m.message_id)).toEqual([copies.at(-1)!.message_id]);
+
+    const [chosen, other] = live[0]!.replyMarkup!.inline_keyboard.flat() as { text: string; callback_data: string }[];
+    await user.pressData(chosen!.callback_data, live[0]!.message_id);
+    // A stale press on an older copy, with another option: told the truth, nothing changes.
+    await user.pressData(other!.callback_data, copies[0]!.message_id);
+    expect(user.lastCallbackAnswer()?.text).toBe(`Already recorded for this question: ${chosen!.text}`);
+
+    const shown = telegram.messages(user.chatId).find((m) => m.message_id === live[0]!.message_id)!;
+    expect(shown.text).toMatch(new RegExp(`✓ Recorded: ${chosen!.text}$`));
+    const snapshot = readSurvey(databasePath);
+    const stored = responsesOf(snapshot, user.user.id)[0]!.answers;
+    const questionId = chosen!.callback_data.split(':')[2]!;
+    const question = defaultQuestionnaire().questions.find((q) => q.id === questionId)!;
+    expect(answerLabel(question, stored.get(questionId)!, 'en')).toBe(chosen!.text);
+    expect(liveButtonMessages(user.chatId)).toHaveLength(1);
   }, 60_000);
 
   it('a typed answer cut short after it was shown recorded: the next question (here the summary) comes', async () => {

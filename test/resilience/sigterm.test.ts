@@ -61,7 +61,7 @@ beforeAll(async () => {
   server = await startFakeBotApi(telegram, { confirmTimeoutMs: 90_000 });
   databasePath = temporaryDatabasePath();
   telegram.user(ADMIN, { first_name: 'Admin', language_code: 'en' });
-  bot = await startBotProcess(environment());
+  bot = await startBotProcess(environment(), { server });
   await telegram.user(ADMIN).send('/open_round Clean stops');
 }, 60_000);
 
@@ -114,7 +114,7 @@ describe('a clean stop while residents are answering', () => {
       }
     }
 
-    bot = await startBotProcess(environment());
+    bot = await startBotProcess(environment(), { server });
     const results = await finishing;
     const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`resident ${i}: ${String(r.reason)}`] : []));
     expect(failed).toEqual([]);
@@ -142,7 +142,7 @@ describe('a clean stop while residents are answering', () => {
     expect(code).toBe(0);
     expect(ms).toBeLessThan(EXIT_WITHIN_MS);
     expect(databaseIntegrity(databasePath).integrity).toBe('ok');
-    bot = await startBotProcess(environment());
+    bot = await startBotProcess(environment(), { server });
     await user.send('/start');
     expect(user.lastText()).toMatch(/^2 \/ 16\n/);
   }, 60_000);
@@ -159,7 +159,7 @@ describe('a clean stop while residents are answering', () => {
     console.log(`sigterm.test: with an update in a flood wait, exit ${code} after ${ms} ms (null: still running, killed)`);
     if (process.env['SIGTERM_DEBUG']) console.log(output.slice(-4000));
     server.clearFaults();
-    bot = await startBotProcess(environment());
+    bot = await startBotProcess(environment(), { server });
     await start;
     expect(user.lastText()).toMatch(/^1 \/ 16\n/);
     expect(code).toBe(0);

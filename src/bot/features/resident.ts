@@ -1,5 +1,6 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import { findContact, markAnnounced, setContactLanguage, setPromptMessage, touchContact } from '../../db/contacts.js';
+import { markAnnounced, setContactLanguage, touchContact } from '../../db/contacts.js';
+import type { ResponseState } from '../../db/responses.js';
 import { findOpenRound, type Round } from '../../db/rounds.js';
 import { findQuestion, progressOf } from '../../questionnaire/engine.js';
 import { LANGUAGES } from '../../questionnaire/languages.js';
@@ -17,16 +18,22 @@ import {
 import { decodeButton, encodeButton, type ButtonAction } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import {
+  adoptPrompt,
+  answerPress,
   editIfChanged,
   editQuietly,
+  ensurePrompt,
+  livePrompt,
   pressedMessageHasButtons,
-  promptMessageId,
+  promptIsCurrent,
   releasePrompt,
   renderCursor,
-  retireButtons,
-  sendPrompt,
+  sendHint,
+  settleMessage,
+  settlePressedCopy,
+  showPrompt,
 } from '../prompt.js';
-import { estimatedMinutes, renderRecorded } from '../render.js';
+import { answerLabel, estimatedMinutes, renderRecorded } from '../render.js';
 import { escapeHtml, TEXTS, type Texts } from '../texts.js';
 
 /** Deep-link tags as Telegram allows them (t.me/<bot>?start=<tag>). */
@@ -41,13 +48,28 @@ function texts(ctx: BotContext): Texts {
   return TEXTS[ctx.language];
 }
 
+/**
+ * Replies to a message that fits no question, unless the chat is flooding:
+ * then it gets one "please slow down" and silence (bot/flood.ts).
+ */
+async function replyToJunk(ctx: BotContext, reply: () => Promise<unknown>): Promise<void> {
+  const verdict = ctx.deps.flood.junk(ctx.chat!.id, ctx.deps.clock());
+  if (verdict === 'quiet') return;
+  if (verdict === 'slow-down') {
+    ctx.log.info({ chatId: ctx.chat!.id }, 'chat is flooding: slowed down');
+    await ctx.reply(texts(ctx).slowDown);
+    return;
+  }
+  await reply();
+}
+
 const composer = new Composer<BotContext>();
 const privateChat = composer.chatType('private');
 
 privateChat.command('start', async (ctx) => {
   const { db, clock } = ctx.deps;
   const t = texts(ctx);
-  touchContact(db, ctx.chat.id, clock(), ctx.language);
+  ctx.contact = touchContact(db, ctx.chat.id, clock(), ctx.language);
   const round = findOpenRound(db);
   if (!round) {
     await ctx.reply(t.noOpenRound);
@@ -64,29 +86,36 @@ privateChat.command('start', async (ctx) => {
     now: clock(),
   });
   const q = round.questionnaire;
-  if (outcome.kind === 'completed') {
-    await ctx.reply(t.alreadyCounted({ title: escapeHtml(round.title) }), { parse_mode: 'HTML' });
-    return;
+  switch (outcome.kind) {
+    case 'completed':
+      await ctx.reply(t.alreadyCounted({ title: escapeHtml(round.title) }), { parse_mode: 'HTML' });
+      return;
+    case 'duplicate':
+      // Handled before, and its replies may not all have gone out.
+      if (outcome.state.status === 'partial') await ensurePrompt(ctx, round, outcome.state);
+      return;
+    case 'started':
+      await ctx.reply(
+        t.greeting({
+          title: escapeHtml(q.title[ctx.language]),
+          description: escapeHtml(q.description[ctx.language]),
+          questions: q.questions.length,
+          minutes: estimatedMinutes(q),
+        }),
+        { parse_mode: 'HTML' },
+      );
+      break;
+    case 'resumed':
+      if (outcome.state.cursor !== null) {
+        const { position, total } = progressOf(q, outcome.state.answers, outcome.state.cursor);
+        await ctx.reply(t.welcomeBack({ position, total }));
+      }
   }
-  if (outcome.kind === 'started') {
-    await ctx.reply(
-      t.greeting({
-        title: escapeHtml(q.title[ctx.language]),
-        description: escapeHtml(q.description[ctx.language]),
-        questions: q.questions.length,
-        minutes: estimatedMinutes(q),
-      }),
-      { parse_mode: 'HTML' },
-    );
-  } else if (outcome.state.cursor !== null) {
-    const { position, total } = progressOf(q, outcome.state.answers, outcome.state.cursor);
-    await ctx.reply(t.welcomeBack({ position, total }));
-  }
-  await sendPrompt(ctx, round, outcome.state);
+  await showPrompt(ctx, round, outcome.state);
 });
 
 privateChat.command('language', async (ctx) => {
-  touchContact(ctx.deps.db, ctx.chat.id, ctx.deps.clock(), ctx.language);
+  ctx.contact = touchContact(ctx.deps.db, ctx.chat.id, ctx.deps.clock(), ctx.language);
   const keyboard = new InlineKeyboard();
   for (const language of LANGUAGES) {
     const mark = language === ctx.language ? '✓ ' : '';
@@ -103,7 +132,7 @@ privateChat.on('callback_query:data', async (ctx) => {
   const t = texts(ctx);
   const button = decodeButton(ctx.callbackQuery.data);
   if (!button) {
-    await ctx.answerCallbackQuery(t.invalidButton);
+    await answerPress(ctx, t.invalidButton);
     return;
   }
   if (button.type === 'language') {
@@ -111,10 +140,13 @@ privateChat.on('callback_query:data', async (ctx) => {
     return;
   }
   const round = findOpenRound(ctx.deps.db);
-  const messageId = ctx.callbackQuery.message?.message_id;
   if (!round) {
-    await ctx.answerCallbackQuery(t.roundClosed);
-    if (messageId !== undefined && messageId === promptMessageId(ctx)) await retireButtons(ctx, messageId);
+    await answerPress(ctx, t.roundClosed);
+    const messageId = ctx.callbackQuery.message?.message_id;
+    if (messageId !== undefined && pressedMessageHasButtons(ctx) && !ctx.settled.has(ctx.chat.id, messageId)) {
+      await editQuietly(ctx, messageId, { html: ctx.callbackQuery.message?.text ?? t.roundClosed });
+      releasePrompt(ctx, messageId);
+    }
     return;
   }
   const outcome = act(ctx.deps.db, {
@@ -124,7 +156,7 @@ privateChat.on('callback_query:data', async (ctx) => {
     now: ctx.deps.clock(),
     action: toAction(button),
   });
-  await answerPress(ctx, round, outcome, button, messageId);
+  await answerButton(ctx, round, outcome, button);
 });
 
 function toAction(button: Exclude<ButtonAction, { type: 'language' }>): Action {
@@ -142,131 +174,136 @@ function toAction(button: Exclude<ButtonAction, { type: 'language' }>): Action {
   }
 }
 
-async function answerPress(
+const pressedQuestionOf = (button: Exclude<ButtonAction, { type: 'language' }>) =>
+  'questionId' in button ? button.questionId : null;
+
+/** What the press told the resident when it was refused: the truth about the question pressed. */
+function refusalNotice(ctx: BotContext, round: Round, state: ResponseState, button: Exclude<ButtonAction, { type: 'language' }>, refusal: Refusal): string {
+  const t = texts(ctx);
+  if (refusal.reason === 'no_selection') return t.chooseAtLeastOne;
+  const questionId = pressedQuestionOf(button);
+  const question = questionId === null || button.responseId !== state.id ? undefined : findQuestion(round.questionnaire, questionId);
+  const answer = question && state.answers.get(question.id);
+  if (question && answer && button.type !== 'back') {
+    return t.alreadyRecordedAs({ answer: answerLabel(question, answer, ctx.language) });
+  }
+  return t.staleButton;
+}
+
+async function answerButton(
   ctx: BotContext,
   round: Round,
   outcome: ActionOutcome,
   button: Exclude<ButtonAction, { type: 'language' }>,
-  messageId: number | undefined,
 ): Promise<void> {
   const t = texts(ctx);
+  const pressedQuestion = pressedQuestionOf(button);
   switch (outcome.kind) {
     case 'missing':
-      await ctx.answerCallbackQuery(t.staleButton);
+      await answerPress(ctx, t.staleButton);
       return;
     case 'completed':
-      await ctx.answerCallbackQuery(t.alreadyRecorded);
+      await answerPress(ctx, t.alreadyRecorded);
+      await settlePressedCopy(ctx, round, outcome.state, pressedQuestion);
       return;
     case 'duplicate': {
-      // Handled before. If that run stopped after committing but before the
-      // next prompt went out, the pressed message is still the prompt although
-      // the response has moved on: send the prompt now.
-      await ctx.answerCallbackQuery().catch(() => undefined);
-      if (messageId === undefined || outcome.state.status !== 'partial') return;
-      // No live prompt: that run stopped after the pressed question was shown recorded.
-      if (promptMessageId(ctx) === null) return void (await sendPrompt(ctx, round, outcome.state));
-      // Otherwise only a press on the live prompt can have been cut short before its reply.
-      if (promptMessageId(ctx) !== messageId) return;
-      const pressedQuestion = 'questionId' in button ? button.questionId : null;
-      const question = pressedQuestion === null ? undefined : findQuestion(round.questionnaire, pressedQuestion);
-      const answer = question && outcome.state.answers.get(question.id);
+      // Handled before; its replies may not all have gone out: repair what the resident sees.
+      await answerPress(ctx);
       const { state } = outcome;
-      if (state.status === 'partial' && pressedQuestion === state.cursor) {
-        // Still on that question (a toggle): show the selection as stored.
-        await editIfChanged(ctx, messageId, renderCursor(round, state, ctx));
-        return;
-      }
-      if (question && answer) {
-        await editQuietly(ctx, messageId, renderRecorded(round.questionnaire, state, question, answer, ctx.language));
+      const messageId = ctx.callbackQuery?.message?.message_id;
+      const live = livePrompt(ctx);
+      if (messageId !== undefined && messageId === live?.messageId) {
+        if (button.type === 'toggle' && state.status === 'partial' && state.cursor === pressedQuestion) {
+          // Still on that question: show the selection as stored.
+          await editIfChanged(ctx, messageId, renderCursor(round, state, ctx));
+          return;
+        }
+        if (button.type === 'submit' && state.status === 'completed') {
+          const summary = renderCursor(round, state, ctx);
+          await editQuietly(ctx, messageId, { html: `${summary.html}\n\n<b>${t.submitted}</b>` });
+          releasePrompt(ctx, messageId);
+          await ctx.reply(t.thanks);
+          return;
+        }
+        // The response moved on without the pressed prompt being shown so.
+        if (!promptIsCurrent(ctx, state)) await settleMessage(ctx, round, state, messageId, pressedQuestion);
       } else {
-        await retireButtons(ctx, messageId);
+        await settlePressedCopy(ctx, round, state, pressedQuestion);
       }
-      releasePrompt(ctx, messageId);
-      if (state.status === 'partial') await sendPrompt(ctx, round, state, { retired: messageId });
+      if (state.status === 'partial') await ensurePrompt(ctx, round, state);
       return;
     }
-    case 'refused': {
-      // A second press on a question just answered (same response) is not an error, just late.
-      const answered =
-        button.responseId === outcome.state.id &&
-        'questionId' in button &&
-        button.questionId !== null &&
-        outcome.state.answers.has(button.questionId);
-      const notice =
-        outcome.refusal.reason === 'no_selection'
-          ? t.chooseAtLeastOne
-          : answered && button.type !== 'back'
-            ? t.alreadyRecorded
-            : t.staleButton;
-      await ctx.answerCallbackQuery(notice);
+    case 'refused':
+      await answerPress(ctx, refusalNotice(ctx, round, outcome.state, button, outcome.refusal));
+      await settlePressedCopy(ctx, round, outcome.state, pressedQuestion);
       return;
-    }
     case 'applied':
       break;
   }
-  await ctx.answerCallbackQuery();
-  const { state, asked, recorded } = outcome;
-  // Only the live prompt is known to show buttons: a press on any other message
-  // (a second tap, a forged press on an old message) leaves that message as it is.
-  const pressedLive = messageId !== undefined && messageId === promptMessageId(ctx);
+  await answerPress(ctx);
+  const { state, recorded } = outcome;
+  const messageId = ctx.callbackQuery?.message?.message_id;
+  const pressed = messageId !== undefined && pressedMessageHasButtons(ctx) ? messageId : undefined;
   if (button.type === 'toggle') {
-    if (pressedLive) await editIfChanged(ctx, messageId, renderCursor(round, state, ctx));
+    if (pressed === undefined) return;
+    await editIfChanged(ctx, pressed, renderCursor(round, state, ctx));
+    // A toggle on a copy the bot had lost track of makes that copy the prompt.
+    if (livePrompt(ctx)?.messageId !== pressed) await adoptPrompt(ctx, round, state, pressed);
     return;
   }
   if (button.type === 'submit') {
-    if (messageId !== undefined && messageId === promptMessageId(ctx)) {
+    if (pressed !== undefined) {
       const summary = renderCursor(round, state, ctx);
-      await editQuietly(ctx, messageId, { html: `${summary.html}\n\n<b>${t.submitted}</b>` });
+      await editQuietly(ctx, pressed, { html: `${summary.html}\n\n<b>${t.submitted}</b>` });
+      releasePrompt(ctx, pressed);
     }
-    setPromptMessage(ctx.deps.db, ctx.chat!.id, null);
+    const live = livePrompt(ctx);
+    if (live) await settleMessage(ctx, round, state, live.messageId, null);
     await ctx.reply(t.thanks);
     return;
   }
-  if (pressedLive) {
+  if (pressed !== undefined) {
     if (recorded) {
-      await editQuietly(
-        ctx,
-        messageId,
-        renderRecorded(round.questionnaire, state, recorded.question, recorded.answer, ctx.language),
-      );
-      releasePrompt(ctx, messageId);
-    } else if (asked === null || button.type === 'back') {
-      await retireButtons(ctx, messageId);
+      await editQuietly(ctx, pressed, renderRecorded(round.questionnaire, state, recorded.question, recorded.answer, ctx.language));
+      releasePrompt(ctx, pressed);
+    } else {
+      await settleMessage(ctx, round, state, pressed, null);
     }
   }
-  await sendPrompt(ctx, round, state, pressedLive ? { retired: messageId } : {});
+  await showPrompt(ctx, round, state, pressed === undefined ? {} : { handled: pressed });
 }
 
 async function chooseLanguage(ctx: BotContext, language: (typeof LANGUAGES)[number]): Promise<void> {
   const { db, clock } = ctx.deps;
   const chatId = ctx.chat!.id;
-  const before = findContact(db, chatId)?.language;
-  touchContact(db, chatId, clock(), language);
+  const before = ctx.contact?.language;
+  ctx.contact = touchContact(db, chatId, clock(), language);
   setContactLanguage(db, chatId, language);
+  ctx.contact = { ...ctx.contact, language };
   ctx.language = language;
   const messageId = ctx.callbackQuery?.message?.message_id;
   // The picker is edited once: a second tap on the same language (a double tap)
   // gets a notice instead, and language data pressed on a question edits nothing.
   const answerPicker =
-    messageId !== undefined && before !== language && pressedMessageHasButtons(ctx) && messageId !== promptMessageId(ctx);
-  await ctx.answerCallbackQuery(answerPicker ? undefined : TEXTS[language].languageSet);
+    messageId !== undefined && before !== language && pressedMessageHasButtons(ctx) && messageId !== livePrompt(ctx)?.messageId;
+  await answerPress(ctx, answerPicker ? undefined : TEXTS[language].languageSet);
   if (answerPicker) await editQuietly(ctx, messageId, { html: TEXTS[language].languageSet });
   const round = findOpenRound(db);
   if (!round || before === language) return;
   const state = setResponseLanguage(db, respondent(ctx, round), language, clock());
   // Show the question being asked again, now in the new language.
-  if (state?.status === 'partial') await sendPrompt(ctx, round, state);
+  if (state?.status === 'partial') await showPrompt(ctx, round, state);
 }
 
 privateChat.on('message:text', async (ctx) => {
   const t = texts(ctx);
   if (ctx.message.text.startsWith('/')) {
-    await ctx.reply(t.startHint);
+    await replyToJunk(ctx, () => ctx.reply(t.startHint));
     return;
   }
   const round = findOpenRound(ctx.deps.db);
   if (!round) {
-    await ctx.reply(t.noOpenRound);
+    await replyToJunk(ctx, () => ctx.reply(t.noOpenRound));
     return;
   }
   const outcome = act(ctx.deps.db, {
@@ -277,28 +314,28 @@ privateChat.on('message:text', async (ctx) => {
   });
   switch (outcome.kind) {
     case 'missing':
-      await ctx.reply(t.startHint);
+      await replyToJunk(ctx, () => ctx.reply(t.startHint));
       return;
     case 'completed':
-      await ctx.reply(t.alreadyCounted({ title: escapeHtml(round.title) }), { parse_mode: 'HTML' });
+      await replyToJunk(ctx, () => ctx.reply(t.alreadyCounted({ title: escapeHtml(round.title) }), { parse_mode: 'HTML' }));
       return;
     case 'duplicate':
-      // Telegram sends a message again only when the run that handled it did not
-      // finish (a crash); its reply may be missing, so the question being asked
-      // goes out again (a repeat at worst).
-      if (outcome.state.status === 'partial') await sendPrompt(ctx, round, outcome.state);
+      // Handled before; its replies may not all have gone out.
+      if (outcome.state.status === 'partial') await ensurePrompt(ctx, round, outcome.state);
       return;
-    case 'refused':
-      await sendPrompt(ctx, round, outcome.state, { hint: refusalHint(t, outcome.refusal, round, outcome.state.cursor) });
+    case 'refused': {
+      const { state, refusal } = outcome;
+      await replyToJunk(ctx, () => sendHint(ctx, round, state, refusalHint(t, refusal, round, state.cursor)));
       return;
+    }
     case 'applied': {
-      const prompt = promptMessageId(ctx);
-      if (prompt !== null && outcome.recorded) {
+      const live = livePrompt(ctx);
+      if (live !== null && outcome.recorded) {
         const { question, answer } = outcome.recorded;
-        await editQuietly(ctx, prompt, renderRecorded(round.questionnaire, outcome.state, question, answer, ctx.language));
-        releasePrompt(ctx, prompt);
+        await editQuietly(ctx, live.messageId, renderRecorded(round.questionnaire, outcome.state, question, answer, ctx.language));
+        releasePrompt(ctx, live.messageId);
       }
-      await sendPrompt(ctx, round, outcome.state, prompt === null ? {} : { retired: prompt });
+      await showPrompt(ctx, round, outcome.state, live === null ? {} : { handled: live.messageId });
     }
   }
 });
@@ -328,20 +365,20 @@ function inputHint(t: Texts, round: Round, cursor: string | null): string {
   return question.type === 'multi' ? t.useButtonsMulti : t.useButtons;
 }
 
-// Stickers, photos, voice and the like: a hint and the same question again.
+// Stickers, photos, voice and the like: a hint (one message).
 privateChat.on('message', async (ctx) => {
   const t = texts(ctx);
   const round = findOpenRound(ctx.deps.db);
   const state = round ? currentResponse(ctx.deps.db, respondent(ctx, round)) : null;
   if (!round || !state || state.status !== 'partial') {
-    await ctx.reply(round ? t.startHint : t.noOpenRound);
+    await replyToJunk(ctx, () => ctx.reply(round ? t.startHint : t.noOpenRound));
     return;
   }
-  await sendPrompt(ctx, round, state, { hint: inputHint(t, round, state.cursor) });
+  await replyToJunk(ctx, () => sendHint(ctx, round, state, inputHint(t, round, state.cursor)));
 });
 
 privateChat.on('edited_message', async (ctx) => {
-  await ctx.reply(texts(ctx).editedIgnored);
+  await replyToJunk(ctx, () => ctx.reply(texts(ctx).editedIgnored));
 });
 
 // In groups the survey is not answered in public: point to the private chat.

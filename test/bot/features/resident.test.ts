@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TEXTS } from '../../../src/bot/texts.js';
 import { answers, contacts, responses } from '../../../src/db/schema.js';
 import type { FakeUser } from '../../helpers/fake-telegram.js';
 import { createTestBot, type TestBot } from '../../helpers/bot-harness.js';
@@ -137,27 +138,41 @@ describe('a resident answering the questionnaire', () => {
     expect(storedAnswers(t)).toEqual({ role: 'member', satisfaction: '100' });
   });
 
-  it('gets a specific hint and the same question again for input that does not fit', async () => {
+  it('gets one short, specific hint for input that does not fit, under the question still live', async () => {
     const t = createTestBot();
     const resident = await startedResident(t);
+    const question = resident.lastBotMessage()!;
+    const before = resident.botMessages().length;
     await resident.send('Member please');
-    expect(resident.lastText()).toMatch(/^⚠️ Please answer with the buttons below\.\n\n1 \/ 5\nWho are you\?/);
+    expect(resident.lastText()).toBe('⚠️ This question is answered with the buttons under it.');
     await resident.sendSticker();
-    expect(resident.lastText()).toMatch(/^⚠️ Please answer with the buttons below\./);
-    expect(liveKeyboards(resident)).toHaveLength(1);
+    expect(resident.lastText()).toBe('⚠️ This question is answered with the buttons under it.');
+    // One message per hint, and the question above keeps the only live buttons.
+    expect(resident.botMessages()).toHaveLength(before + 2);
+    expect(liveKeyboards(resident).map((m) => m.message_id)).toEqual([question.message_id]);
     await resident.press('Member');
     await resident.press('Satisfied');
     await resident.sendPhoto();
-    expect(resident.lastText()).toMatch(/^⚠️ Please choose from the options below, then press Done\./);
+    expect(resident.lastText()).toBe('⚠️ Please choose from the options under the question, then press Done.');
     await resident.press('Online');
     await resident.press('Done ✔');
     await resident.sendVoice();
-    expect(resident.lastText()).toMatch(/^⚠️ This question takes a typed answer \(up to 20 characters\)\./);
+    expect(resident.lastText()).toBe('⚠️ This question takes a typed answer (up to 20 characters).');
     await resident.send('x'.repeat(21));
     expect(resident.lastText()).toMatch(/^⚠️ That answer is too long: 21 characters, and the limit is 20\./);
+    expect(liveKeyboards(resident)).toHaveLength(1);
     expect(storedAnswers(t)).toEqual({ role: 'member', satisfaction: '80', channels: '["online"]' });
     await resident.send('短短的建議');
     expect(storedAnswers(t)['comment']).toBe('短短的建議');
+  });
+
+  it('gets the question with the hint when no question is live (its buttons were taken away)', async () => {
+    const t = createTestBot();
+    const resident = await startedResident(t);
+    t.db.$client.prepare('UPDATE contacts SET prompt_message_id = NULL, prompt_shows = NULL').run();
+    await resident.send('Member please');
+    expect(resident.lastText()).toMatch(/^⚠️ This question is answered with the buttons under it\.\n\n1 \/ 5\nWho are you\?/);
+    expect(resident.buttons()).toContain('Member');
   });
 
   it('changes nothing by pressing the same button twice', async () => {
@@ -166,7 +181,7 @@ describe('a resident answering the questionnaire', () => {
     const question = resident.lastBotMessage()!;
     await resident.pressData('1a:1:role:0', question.message_id);
     await resident.pressData('1a:1:role:1', question.message_id);
-    expect(resident.lastCallbackAnswer()?.text).toBe('Already recorded; no need to press again.');
+    expect(resident.lastCallbackAnswer()?.text).toBe('Already recorded for this question: Member');
     expect(storedAnswers(t)).toEqual({ role: 'member' });
     expect(resident.lastText()).toMatch(/^2 \/ 5/);
   });
@@ -188,17 +203,33 @@ describe('a resident answering the questionnaire', () => {
     expect(resident.botMessages()).toHaveLength(messagesBefore);
   });
 
-  it('after failing between committing an answer and replying, shows the next question when the press is redelivered', async () => {
+  it('after Telegram refused the next question, apologises, and a redelivered press shows it', async () => {
     const t = createTestBot();
     const resident = await startedResident(t);
     t.telegram.failNext('sendMessage', { error_code: 400, description: 'Bad Request: simulated failure' });
-    await expect(resident.press('Member')).rejects.toThrow(/simulated failure/);
+    await resident.press('Member');
     expect(storedAnswers(t)).toEqual({ role: 'member' });
-    expect(resident.lastText()).toMatch(/^1 \/ 5\nWho are you\?\n\n✓ Recorded: Member/);
+    expect(resident.botMessages().at(-2)?.text).toMatch(/^1 \/ 5\nWho are you\?\n\n✓ Recorded: Member/);
+    expect(resident.lastText()).toBe(TEXTS.en.somethingWentWrong);
     await t.bot.handleUpdate(t.telegram.updates.at(-1)!);
     expect(resident.lastText()).toMatch(/^2 \/ 5\nAre you satisfied\?/);
     expect(storedAnswers(t)).toEqual({ role: 'member' });
+    expect(liveKeyboards(resident)).toHaveLength(1);
   });
+
+  it('when the next question cannot be sent for a while (429s), handles the press again a little later and shows it', async () => {
+    const t = createTestBot();
+    const resident = await startedResident(t);
+    const busy = { error_code: 429, description: 'Too Many Requests: retry after 0', parameters: { retry_after: 0 } };
+    // One more than the client's own retries: the update itself has to be handled again.
+    t.telegram.failNext('sendMessage', busy, 4);
+    await resident.press('Member');
+    expect(resident.lastText()).toMatch(/^2 \/ 5\nAre you satisfied\?/);
+    expect(storedAnswers(t)).toEqual({ role: 'member' });
+    expect(liveKeyboards(resident)).toHaveLength(1);
+    expect(resident.botMessages().filter((m) => m.text === TEXTS.en.somethingWentWrong)).toEqual([]);
+    // Every attempt waits its turn under the chat's rate limit, and the update's retry comes a second later.
+  }, 20_000);
 
   it('gets a short notice for forged or stale button data, and nothing changes', async () => {
     const t = createTestBot();

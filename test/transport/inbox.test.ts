@@ -1,0 +1,230 @@
+import type { Update } from 'grammy/types';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../src/db/client.js';
+import { createInbox, type HandleResult, type Inbox, type InboxOptions } from '../../src/transport/inbox.js';
+
+const logger = pino({ level: 'silent' });
+
+const text = (update_id: number, chat: number, body: string): Update => ({
+  update_id,
+  message: {
+    message_id: update_id,
+    date: 0,
+    chat: { id: chat, type: 'private', first_name: 'x' },
+    from: { id: chat, is_bot: false, first_name: 'x' },
+    text: body,
+  },
+});
+
+const sticker = (update_id: number, chat: number): Update => {
+  const update = text(update_id, chat, '');
+  const { text: _none, ...message } = update.message!;
+  return { update_id, message: { ...message, sticker: { file_id: 's' } } as never };
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const bodyOf = (update: Update) => `${update.message?.chat.id}:${update.message?.text}`;
+
+function rows(db: Db) {
+  return db.$client
+    .prepare('SELECT update_id, payload IS NOT NULL AS has_payload, done_at IS NOT NULL AS done, outcome, attempts FROM inbox_updates ORDER BY seq')
+    .all() as { update_id: number; has_payload: number; done: number; outcome: string | null; attempts: number }[];
+}
+
+function inboxWith(db: Db, handle: InboxOptions['handle'], extra: Partial<InboxOptions> = {}): Inbox {
+  const inbox = createInbox({ db, logger, clock: () => new Date(), handle, ...extra });
+  inbox.start();
+  return inbox;
+}
+
+async function allFinished(inbox: Inbox, updates: readonly Update[]) {
+  await Promise.all(updates.map((u) => inbox.whenFinished(u.update_id)));
+}
+
+describe('the durable inbox', () => {
+  it('handles different chats at once and each chat in order, one update at a time', async () => {
+    const db = openDatabase(':memory:');
+    const events: string[] = [];
+    const inbox = inboxWith(db, async (update) => {
+      events.push(`start ${bodyOf(update)}`);
+      await sleep(update.message?.text === 'slow' ? 60 : 5);
+      events.push(`end ${bodyOf(update)}`);
+      return 'handled';
+    });
+    const updates = [text(1, 10, 'slow'), text(2, 20, 'a'), text(3, 10, 'after'), text(4, 20, 'b')];
+    expect(inbox.add(updates)).toBe(4);
+    await allFinished(inbox, updates);
+    // Chat 20 finished both while chat 10 was still on its slow first update…
+    expect(events.indexOf('end 20:b')).toBeLessThan(events.indexOf('end 10:slow'));
+    // …and chat 10's second update started only after its first ended.
+    expect(events.indexOf('start 10:after')).toBeGreaterThan(events.indexOf('end 10:slow'));
+    await inbox.stop();
+  });
+
+  it('writes updates before handling them, skips one delivered twice, and keeps no payload once handled', async () => {
+    const db = openDatabase(':memory:');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const handled: string[] = [];
+    const inbox = inboxWith(db, async (update) => {
+      await gate;
+      handled.push(bodyOf(update));
+      return 'handled';
+    });
+    inbox.add([text(7, 1, 'hello')]);
+    // Stored (with what it said) while its handler has not even run.
+    expect(rows(db)).toEqual([{ update_id: 7, has_payload: 1, done: 0, outcome: null, attempts: 0 }]);
+    expect(inbox.add([text(7, 1, 'hello')])).toBe(0);
+    release();
+    await inbox.whenFinished(7);
+    await inbox.stop();
+    expect(handled).toEqual(['1:hello']);
+    expect(rows(db)).toEqual([{ update_id: 7, has_payload: 0, done: 1, outcome: 'handled', attempts: 0 }]);
+    // Delivered again after it was handled (Telegram redelivers what was not confirmed): skipped.
+    const again = inboxWith(db, async (update) => {
+      handled.push(bodyOf(update));
+      return 'handled';
+    });
+    expect(again.add([text(7, 1, 'hello')])).toBe(0);
+    await again.stop();
+    expect(handled).toEqual(['1:hello']);
+  });
+
+  it('at start-up handles what the last run left unfinished before anything new of that chat', async () => {
+    const db = openDatabase(':memory:');
+    // The first run dies with three updates taken but not handled.
+    const dying = inboxWith(db, () => new Promise<HandleResult>(() => undefined));
+    dying.add([text(1, 5, 'first'), text(2, 5, 'second'), text(3, 6, 'other')]);
+    await dying.stop(10);
+    expect(rows(db).map((r) => r.done)).toEqual([0, 0, 0]);
+
+    const handled: string[] = [];
+    const next = createInbox({ db, logger, clock: () => new Date(), handle: async (update) => {
+      handled.push(bodyOf(update));
+      return 'handled';
+    } });
+    expect(next.start()).toBe(3);
+    next.add([text(4, 5, 'new')]);
+    await allFinished(next, [text(1, 5, ''), text(2, 5, ''), text(3, 6, ''), text(4, 5, '')]);
+    await next.stop();
+    expect(handled.filter((h) => h.startsWith('5:'))).toEqual(['5:first', '5:second', '5:new']);
+    expect(handled).toContain('6:other');
+  });
+
+  it('handles an update again a little later when its reply failed for a passing reason; the chat waits, others do not', async () => {
+    const db = openDatabase(':memory:');
+    const events: string[] = [];
+    let tries = 0;
+    const inbox = inboxWith(
+      db,
+      async (update) => {
+        events.push(bodyOf(update));
+        if (update.message?.text === 'flaky' && ++tries < 3) return 'retry';
+        return 'handled';
+      },
+      { retryDelayMs: () => 30 },
+    );
+    const updates = [text(1, 1, 'flaky'), text(2, 1, 'later'), text(3, 2, 'elsewhere')];
+    inbox.add(updates);
+    await allFinished(inbox, updates);
+    await inbox.stop();
+    expect(events.filter((e) => e.startsWith('1:'))).toEqual(['1:flaky', '1:flaky', '1:flaky', '1:later']);
+    // The other chat did not wait for the retries.
+    expect(events.indexOf('2:elsewhere')).toBeLessThan(events.lastIndexOf('1:flaky'));
+    expect(rows(db).find((r) => r.update_id === 1)).toMatchObject({ outcome: 'handled', attempts: 2 });
+  });
+
+  it('gives an update up after its last attempt, and the chat goes on', async () => {
+    const db = openDatabase(':memory:');
+    const seen: { body: string; last: boolean }[] = [];
+    const inbox = inboxWith(
+      db,
+      async (update, attempt) => {
+        seen.push({ body: bodyOf(update), last: attempt.last });
+        return update.message?.text === 'doomed' ? 'retry' : 'handled';
+      },
+      { retryDelayMs: () => 5, maxAttempts: 3 },
+    );
+    inbox.add([text(1, 1, 'doomed'), text(2, 1, 'fine')]);
+    await allFinished(inbox, [text(1, 1, ''), text(2, 1, '')]);
+    await inbox.stop();
+    expect(seen).toEqual([
+      { body: '1:doomed', last: false },
+      { body: '1:doomed', last: false },
+      { body: '1:doomed', last: true },
+      { body: '1:fine', last: false },
+    ]);
+    expect(rows(db).map((r) => r.outcome)).toEqual(['failed', 'handled']);
+  });
+
+  it('lets a chat with a backlog take turns with the others', async () => {
+    const db = openDatabase(':memory:');
+    const order: string[] = [];
+    const inbox = inboxWith(
+      db,
+      async (update) => {
+        order.push(bodyOf(update));
+        await sleep(2);
+        return 'handled';
+      },
+      { concurrency: 1 },
+    );
+    const backlog = Array.from({ length: 6 }, (_, i) => text(i + 1, 1, `junk${i}`));
+    inbox.add(backlog);
+    inbox.add([text(100, 2, 'answer')]);
+    await allFinished(inbox, [...backlog, text(100, 2, '')]);
+    await inbox.stop();
+    expect(order.indexOf('2:answer')).toBeLessThan(2);
+  });
+
+  it('drops a chat’s queued junk, but never the update in hand, text or another chat’s', async () => {
+    const db = openDatabase(':memory:');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const handled: number[] = [];
+    const inbox = inboxWith(db, async (update) => {
+      if (update.update_id === 1) await gate;
+      handled.push(update.update_id);
+      return 'handled';
+    });
+    const updates = [sticker(1, 9), sticker(2, 9), text(3, 9, 'an answer'), sticker(4, 9), sticker(5, 8)];
+    inbox.add(updates);
+    const junk = (u: Update) => u.message?.sticker !== undefined;
+    expect(inbox.dropQueued('chat:9', junk)).toBe(2);
+    expect(inbox.pending()).toBe(3);
+    release();
+    await allFinished(inbox, updates);
+    await inbox.stop();
+    expect(handled.sort()).toEqual([1, 3, 5]);
+    expect(rows(db).map((r) => r.outcome)).toEqual(['handled', 'dropped', 'handled', 'dropped', 'handled']);
+  });
+
+  it('forgets finished rows after a day, keeping them as long as Telegram might deliver them again', async () => {
+    const db = openDatabase(':memory:');
+    let now = new Date('2026-12-01T00:00:00Z');
+    const inbox = createInbox({ db, logger, clock: () => now, handle: async () => 'handled' });
+    inbox.start();
+    inbox.add([text(1, 1, 'old')]);
+    await inbox.whenFinished(1);
+    await inbox.stop();
+    now = new Date('2026-12-01T23:00:00Z');
+    createInbox({ db, logger, clock: () => now, handle: async () => 'handled' }).start();
+    expect(rows(db)).toHaveLength(1);
+    now = new Date('2026-12-02T02:00:00Z');
+    createInbox({ db, logger, clock: () => now, handle: async () => 'handled' }).start();
+    expect(rows(db)).toHaveLength(0);
+  });
+
+  it('on stop, waits for the updates in hand, then writes their marks', async () => {
+    const db = openDatabase(':memory:');
+    const inbox = inboxWith(db, async () => {
+      await sleep(40);
+      return 'handled';
+    });
+    inbox.add([text(1, 1, 'a'), text(2, 2, 'b')]);
+    await sleep(5);
+    await inbox.stop(1_000);
+    expect(rows(db).map((r) => r.done)).toEqual([1, 1]);
+  });
+});

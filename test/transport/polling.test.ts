@@ -1,0 +1,83 @@
+import pino from 'pino';
+import { Api } from 'grammy';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.js';
+import { createInbox } from '../../src/transport/inbox.js';
+import { startPolling } from '../../src/transport/polling.js';
+import { startFakeBotApi } from '../helpers/fake-bot-api-server.js';
+import { FakeTelegram } from '../helpers/fake-telegram.js';
+
+const logger = pino({ level: 'silent' });
+
+describe('long polling into the inbox', () => {
+  it('confirms each batch as soon as it is stored, without waiting for it to be handled', async () => {
+    const telegram = new FakeTelegram();
+    const server = await startFakeBotApi(telegram);
+    const db = openDatabase(':memory:');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const handled: string[] = [];
+    const inbox = createInbox({
+      db,
+      logger,
+      clock: () => new Date(),
+      handle: async (update) => {
+        await gate;
+        handled.push(update.message?.text ?? '');
+        return 'handled';
+      },
+    });
+    inbox.start();
+    const api = new Api(telegram.token, { apiRoot: server.apiRoot });
+    const polling = startPolling({ api, inbox, allowedUpdates: ['message'], logger, apiRoot: server.apiRoot, timeoutSeconds: 1 });
+    // Both resolve once the bot confirmed them: while no handler has finished.
+    await Promise.all([telegram.user(42).send('one'), telegram.user(43).send('two')]);
+    expect(handled).toEqual([]);
+    expect(server.pending()).toBe(0);
+    expect(inbox.pending()).toBe(2);
+    release();
+    await Promise.all(telegram.updates.map((u) => inbox.whenFinished(u.update_id)));
+    expect(handled.sort()).toEqual(['one', 'two']);
+    await polling.stop();
+    await inbox.stop();
+    await server.close();
+  });
+
+  it('stops without a getUpdates that would overlap the aborted long poll (no 409 Conflict)', async () => {
+    const telegram = new FakeTelegram();
+    const server = await startFakeBotApi(telegram);
+    const db = openDatabase(':memory:');
+    const inbox = createInbox({ db, logger, clock: () => new Date(), handle: async () => 'handled' });
+    inbox.start();
+    const api = new Api(telegram.token, { apiRoot: server.apiRoot });
+    const polling = startPolling({ api, inbox, allowedUpdates: ['message'], logger, apiRoot: server.apiRoot, timeoutSeconds: 5 });
+    await telegram.user(42).send('hello');
+    // Let the next long poll open, then stop in the middle of it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await polling.stop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.overlappingPolls()).toBe(0);
+    await inbox.stop();
+    await server.close();
+  });
+
+  it('after a network failure says where it could not reach and tries again', async () => {
+    const telegram = new FakeTelegram();
+    const server = await startFakeBotApi(telegram);
+    const db = openDatabase(':memory:');
+    const inbox = createInbox({ db, logger, clock: () => new Date(), handle: async () => 'handled' });
+    inbox.start();
+    const lines: string[] = [];
+    const recording = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    server.failNext('getUpdates', 'drop-before', { times: 1 });
+    const api = new Api(telegram.token, { apiRoot: server.apiRoot });
+    const polling = startPolling({ api, inbox, allowedUpdates: ['message'], logger: recording, apiRoot: server.apiRoot, timeoutSeconds: 1 });
+    await telegram.user(42).send('after the outage');
+    await polling.stop();
+    await inbox.stop();
+    await server.close();
+    expect(lines.join('')).toContain(`cannot fetch updates from Telegram at ${server.apiRoot}`);
+    expect(lines.join('')).toContain('trying again in 1 s');
+    expect(lines.join('')).toContain('reached Telegram again');
+  });
+});
