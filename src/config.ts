@@ -64,6 +64,8 @@ const isHttpUrl = (value: string) => {
 
 const chatId = /^-?\d{1,16}$/;
 
+const SECRETS = new Set(['BOT_TOKEN', 'WEBHOOK_SECRET']);
+
 /*
  * One entry per variable: its schema says what a good value looks like, in
  * words that end up in the start-up error.
@@ -135,7 +137,7 @@ const fields = {
 
 /**
  * Reads the configuration from the environment once. Throws a ConfigError that
- * names the first wrong variable; the token's value never appears in it.
+ * names the first wrong variable; the values of secrets never appear in it.
  */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (optional(env['BOT_TOKEN']) === undefined) {
@@ -148,7 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     const parsed = schema.safeParse(optional(env[name]));
     if (!parsed.success) {
       const reason = parsed.error.issues[0]?.message ?? 'is not valid';
-      const shown = name === 'BOT_TOKEN' ? '' : ` (got ${JSON.stringify(env[name])})`;
+      // Secrets are never repeated, not even malformed ones.
+      const shown = SECRETS.has(name) ? '' : ` (got ${JSON.stringify(env[name])})`;
       throw new ConfigError(`${name} ${reason}${shown}.`);
     }
     values[name] = parsed.data;

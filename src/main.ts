@@ -27,7 +27,9 @@ const STOP_DEADLINE_MS = 5_000;
 async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, {
+    secrets: [config.botToken, ...(config.webhook?.secret ? [config.webhook.secret] : [])],
+  });
 
   const loadQuestionnaire = () => loadQuestionnaireFile(config.questionnairePath);
   const questionnaire = loadQuestionnaire();

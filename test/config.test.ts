@@ -56,6 +56,38 @@ describe('configuration from the environment', () => {
     expect(failure({})).toMatch(/^BOT_TOKEN is not set: .*@BotFather/);
   });
 
+  it('reads the webhook settings, with the port and the URL’s path as defaults', () => {
+    expect(loadConfig({ BOT_TOKEN: TOKEN, WEBHOOK_URL: 'https://bot.example.org/telegram/hook' }).webhook).toEqual({
+      url: 'https://bot.example.org/telegram/hook',
+      port: 8080,
+      path: '/telegram/hook',
+      secret: undefined,
+    });
+    const config = loadConfig({
+      BOT_TOKEN: TOKEN,
+      WEBHOOK_URL: 'https://bot.example.org/',
+      PORT: '3000',
+      WEBHOOK_PATH: '/in',
+      WEBHOOK_SECRET: 'Only_Telegram-knows',
+    });
+    expect(config.webhook).toEqual({ url: 'https://bot.example.org/', port: 3000, path: '/in', secret: 'Only_Telegram-knows' });
+    expect(loadConfig({ BOT_TOKEN: TOKEN }).webhook).toBeUndefined();
+  });
+
+  it('takes an http:// webhook URL only beside a local Bot API server', () => {
+    expect(failure({ BOT_TOKEN: TOKEN, WEBHOOK_URL: 'http://bot.example.org/hook' })).toMatch(
+      /^WEBHOOK_URL should be an https:\/\/ URL: Telegram posts only to https .*only with TELEGRAM_API_ROOT/,
+    );
+    const local = loadConfig({ BOT_TOKEN: TOKEN, WEBHOOK_URL: 'http://127.0.0.1:8443/hook', TELEGRAM_API_ROOT: 'http://127.0.0.1:8081' });
+    expect(local.webhook?.url).toBe('http://127.0.0.1:8443/hook');
+  });
+
+  it('never repeats a malformed webhook secret', () => {
+    const message = failure({ BOT_TOKEN: TOKEN, WEBHOOK_URL: 'https://bot.example.org/', WEBHOOK_SECRET: 'has spaces and ü' });
+    expect(message).toMatch(/^WEBHOOK_SECRET should be 1 to 256 characters of A-Z, a-z, 0-9, _ and -/);
+    expect(message).not.toContain('has spaces');
+  });
+
   it('never repeats a malformed token', () => {
     const message = failure({ BOT_TOKEN: 'not-a-token-secret' });
     expect(message).toMatch(/^BOT_TOKEN should look like/);
@@ -71,6 +103,10 @@ describe('configuration from the environment', () => {
     ['TELEGRAM_API_ROOT', 'localhost:8081', /^TELEGRAM_API_ROOT should be an http\(s\) URL/],
     ['LOG_LEVEL', 'loud', /^LOG_LEVEL should be one of/],
     ['TELEGRAM_RATE_LIMITS', 'maybe', /^TELEGRAM_RATE_LIMITS should be on or off/],
+    ['WEBHOOK_URL', 'bot.example.org/hook', /^WEBHOOK_URL should be the public https:\/\/ URL Telegram posts updates to/],
+    ['PORT', '99999', /^PORT should be a port number from 1 to 65535, like 8080 \(got "99999"\)/],
+    ['PORT', 'eighty', /^PORT should be a port number/],
+    ['WEBHOOK_PATH', 'hook', /^WEBHOOK_PATH should be a URL path starting with \//],
   ])('names %s when it is %j', (name, value, expected) => {
     expect(failure({ BOT_TOKEN: TOKEN, [name]: value })).toMatch(expected);
   });

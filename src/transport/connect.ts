@@ -2,27 +2,9 @@ import { Api, GrammyError, HttpError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { ConfigError, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { backoffMs } from './polling.js';
+import { backoffMs, describeNetworkFailure, isNotTheBotApi } from './network.js';
 
 export const TELEGRAM_API_ROOT = 'https://api.telegram.org';
-
-/** A network failure in words a newcomer can act on. */
-export function describeNetworkFailure(error: HttpError): string {
-  const cause = error.error as { message?: string; cause?: { code?: string; message?: string } } | undefined;
-  const code = cause?.cause?.code;
-  const words: Record<string, string> = {
-    ECONNREFUSED: 'the connection was refused',
-    ENOTFOUND: 'the host name could not be resolved (no DNS, or no network)',
-    EAI_AGAIN: 'the host name could not be resolved (no DNS, or no network)',
-    ETIMEDOUT: 'the connection timed out',
-    ECONNRESET: 'the connection was reset',
-    ENETUNREACH: 'the network is unreachable',
-    EHOSTUNREACH: 'the host is unreachable',
-    UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
-  };
-  if (code && words[code]) return `${words[code]} (${code})`;
-  return cause?.cause?.message ?? cause?.message ?? error.message;
-}
 
 /**
  * Asks Telegram who the bot is (getMe) until it answers, saying plainly
@@ -52,6 +34,11 @@ export async function reachTelegram(config: Config, logger: Logger, signal: Abor
         if (error.error_code !== 429 && error.error_code < 500) throw error;
         reason = `Telegram answered ${error.error_code} ${error.description}`;
       } else if (error instanceof HttpError) {
+        if (isNotTheBotApi(error)) {
+          throw new ConfigError(
+            `TELEGRAM_API_ROOT (${root}) answered getMe with something that is not the Telegram Bot API (not JSON). Check the URL (like http://127.0.0.1:8081), or unset it to use Telegram's.`,
+          );
+        }
         reason = describeNetworkFailure(error);
       } else throw error;
       const wait = backoffMs(failures);

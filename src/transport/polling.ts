@@ -1,5 +1,6 @@
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Logger } from '../logger.js';
+import { backoffMs, describeNetworkFailure } from './network.js';
 import type { Inbox } from './inbox.js';
 
 /*
@@ -45,9 +46,6 @@ const delay = (ms: number, signal: AbortSignal) =>
     });
   });
 
-/** How long to wait after the n-th failure in a row: 1 s, 2 s, 4 s … at most 30 s. */
-export const backoffMs = (failures: number) => Math.min(30_000, 1_000 * 2 ** Math.max(0, failures - 1));
-
 export function startPolling(options: PollingOptions): Polling {
   const { api, inbox, logger } = options;
   const abort = new AbortController();
@@ -78,7 +76,7 @@ export function startPolling(options: PollingOptions): Polling {
         if (abort.signal.aborted) break;
         const wait = retryableWait(error, ++failures);
         if (wait === null) throw error;
-        const reason = error instanceof GrammyError ? error.description : (error as Error).message;
+        const reason = error instanceof GrammyError ? error.description : describeNetworkFailure(error as HttpError);
         logger.warn(
           { apiRoot: options.apiRoot, reason, retryInSeconds: Math.round(wait / 1000) },
           `cannot fetch updates from Telegram at ${options.apiRoot} (${reason}); trying again in ${Math.round(wait / 1000)} s`,

@@ -1,7 +1,11 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
 import { runBotToExit, startBotProcess } from '../helpers/bot-process.js';
 import { startFakeBotApi } from '../helpers/fake-bot-api-server.js';
 import { FakeTelegram } from '../helpers/fake-telegram.js';
@@ -76,4 +80,65 @@ describe('starting the bot', () => {
     expect(await bot.stop('SIGTERM')).toBe(0);
     expect(Date.now() - started).toBeLessThan(12_000);
   }, 30_000);
+});
+
+describe('a newcomer’s first start without a way to Telegram', () => {
+  it('says what it tries to reach, why it failed and when it tries again, and still stops at once', async () => {
+    // A port nobody listens on.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const root = `http://127.0.0.1:${port}`;
+    const bot = await startBotProcess({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: root }, { waitForPolling: false });
+    const deadline = Date.now() + 20_000;
+    while (!bot.output().includes('Trying again in 2 s') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const output = bot.output();
+    expect(output).toContain(`connecting to Telegram at ${root}`);
+    expect(output).toContain(
+      `cannot reach Telegram at ${root}: the connection was refused (ECONNREFUSED); check TELEGRAM_API_ROOT and that the server is running. Trying again in 1 s`,
+    );
+    expect(output).toContain('Trying again in 2 s');
+    expect(output).not.toContain(TOKEN.split(':')[1]);
+    expect(await bot.stop('SIGTERM')).toBe(0);
+  }, 30_000);
+
+  it('ends with a sentence when TELEGRAM_API_ROOT is some other web server', async () => {
+    const other = createHttpServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html><body>Not here</body></html>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const root = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    try {
+      const { code, output } = await runBotToExit({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: root });
+      expect(code).toBe(1);
+      expect(output).toContain(`TELEGRAM_API_ROOT (${root}) answered getMe with something that is not the Telegram Bot API`);
+    } finally {
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+    }
+  }, 30_000);
+
+  it('writes readable lines for a person at a terminal, JSON lines otherwise, and never a secret', () => {
+    const capture = () => {
+      const stream = new PassThrough();
+      const lines: string[] = [];
+      stream.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+      return { stream, text: () => lines.join('') };
+    };
+    const forPerson = capture();
+    createLogger('info', { readable: true, destination: forPerson.stream, secrets: [TOKEN] }).warn(
+      { reason: `request to http://x/bot${TOKEN}/getMe failed` },
+      'cannot reach Telegram',
+    );
+    expect(forPerson.text()).toMatch(/^\[\d\d:\d\d:\d\d\] WARN: cannot reach Telegram/);
+    expect(forPerson.text()).not.toContain(TOKEN);
+    const forCollector = capture();
+    createLogger('info', { readable: false, destination: forCollector.stream, secrets: [TOKEN] }).warn(
+      { reason: `request to http://x/bot${TOKEN}/getMe failed` },
+      'cannot reach Telegram',
+    );
+    expect(JSON.parse(forCollector.text())).toMatchObject({ msg: 'cannot reach Telegram', reason: 'request to http://x/bot<secret>/getMe failed' });
+  });
 });
