@@ -14,6 +14,8 @@ export interface RoundLine {
   opened: string;
   closed: string | null;
   closes: string | null;
+  /** The questionnaire version the round used; null for rounds from before versions were kept. */
+  version: number | null;
   started: number;
   completed: number;
 }
@@ -26,7 +28,6 @@ export interface AdminTexts {
   untilMalformed: string;
   untilPast(p: { date: string; zone: string }): string;
   roundAlreadyOpen(p: { title: string; openedAt: string }): string;
-  questionnaireBroken(p: { problems: string }): string;
   roundOpened(p: { id: number; title: string; questions: number; closes: string | null }): string;
   noRoundOpen: string;
   noRounds: string;
@@ -65,16 +66,16 @@ const zhHant: AdminTexts = {
   untilPast: ({ date, zone }) => `截止日 ${date} 已經過了（以 ${zone} 時間計）。請選擇今天或以後的日期。`,
   roundAlreadyOpen: ({ title, openedAt }) =>
     `已有一輪調查正在進行：「${title}」（${openedAt} 開放）。請先用 /close_round 結束它。`,
-  questionnaireBroken: ({ problems }) => `問卷檔案有誤，未開放新一輪調查：\n${problems}`,
   roundOpened: ({ id, title, questions, closes }) =>
     `已開放第 ${id} 輪調查「${title}」，共 ${questions} 題。` + (closes ? `將於 ${closes} 自動結束。` : ''),
   noRoundOpen: '目前沒有正在進行的調查。',
   noRounds: '還沒有任何調查輪次。用 /open_round 標題 開放第一輪。',
   roundsTitle: '調查輪次（由新到舊）',
-  roundLine: ({ id, title, opened, closed, closes, started, completed }) =>
+  roundLine: ({ id, title, opened, closed, closes, version, started, completed }) =>
     `<b>#${id}</b> ${title}\n　${opened} 開放，` +
     (closed ? `${closed} 結束` : closes ? `進行中，${closes} 截止` : '進行中') +
-    `；完成 ${completed} 份／開始 ${started} 份`,
+    `；完成 ${completed} 份／開始 ${started} 份` +
+    (version === null ? '' : `；問卷第 ${version} 版`),
   roundsMore: ({ count }) => `…另有 ${count} 輪較早的調查。`,
   exportUsage: '用法：/export 或 /export 輪次編號，例如 /export 3',
   unknownRound: ({ id }) => `沒有第 ${id} 輪調查。用 /rounds 查看所有輪次。`,
@@ -110,16 +111,16 @@ const zhHans: AdminTexts = {
   untilPast: ({ date, zone }) => `截止日 ${date} 已经过了（以 ${zone} 时间计）。请选择今天或以后的日期。`,
   roundAlreadyOpen: ({ title, openedAt }) =>
     `已有一轮调查正在进行：“${title}”（${openedAt} 开放）。请先用 /close_round 结束它。`,
-  questionnaireBroken: ({ problems }) => `问卷文件有误，未开放新一轮调查：\n${problems}`,
   roundOpened: ({ id, title, questions, closes }) =>
     `已开放第 ${id} 轮调查“${title}”，共 ${questions} 题。` + (closes ? `将于 ${closes} 自动结束。` : ''),
   noRoundOpen: '目前没有正在进行的调查。',
   noRounds: '还没有任何调查轮次。用 /open_round 标题 开放第一轮。',
   roundsTitle: '调查轮次（由新到旧）',
-  roundLine: ({ id, title, opened, closed, closes, started, completed }) =>
+  roundLine: ({ id, title, opened, closed, closes, version, started, completed }) =>
     `<b>#${id}</b> ${title}\n　${opened} 开放，` +
     (closed ? `${closed} 结束` : closes ? `进行中，${closes} 截止` : '进行中') +
-    `；完成 ${completed} 份／开始 ${started} 份`,
+    `；完成 ${completed} 份／开始 ${started} 份` +
+    (version === null ? '' : `；问卷第 ${version} 版`),
   roundsMore: ({ count }) => `…另有 ${count} 轮较早的调查。`,
   exportUsage: '用法：/export 或 /export 轮次编号，例如 /export 3',
   unknownRound: ({ id }) => `没有第 ${id} 轮调查。用 /rounds 查看所有轮次。`,
@@ -155,16 +156,16 @@ const en: AdminTexts = {
   untilPast: ({ date, zone }) => `The deadline ${date} has already passed (in ${zone}). Choose today or a later day.`,
   roundAlreadyOpen: ({ title, openedAt }) =>
     `A round is already open: “${title}” (opened ${openedAt}). Close it first with /close_round.`,
-  questionnaireBroken: ({ problems }) => `The questionnaire file has problems, so no round was opened:\n${problems}`,
   roundOpened: ({ id, title, questions, closes }) =>
     `Round ${id} “${title}” is open, with ${questions} questions.` + (closes ? ` It closes automatically at ${closes}.` : ''),
   noRoundOpen: 'No round is open.',
   noRounds: 'There are no rounds yet. Open the first with /open_round title.',
   roundsTitle: 'Rounds (newest first)',
-  roundLine: ({ id, title, opened, closed, closes, started, completed }) =>
+  roundLine: ({ id, title, opened, closed, closes, version, started, completed }) =>
     `<b>#${id}</b> ${title}\n   opened ${opened}, ` +
     (closed ? `closed ${closed}` : closes ? `open until ${closes}` : 'open') +
-    `; ${completed} completed / ${started} started`,
+    `; ${completed} completed / ${started} started` +
+    (version === null ? '' : `; questionnaire v${version}`),
   roundsMore: ({ count }) => `… and ${count} older rounds.`,
   exportUsage: 'Usage: /export, or /export followed by a round id, e.g. /export 3',
   unknownRound: ({ id }) => `There is no round ${id}. /rounds lists them all.`,

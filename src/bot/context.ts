@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Language } from '../questionnaire/languages.js';
-import type { ValidationResult } from '../questionnaire/validate.js';
+import type { ValidatedSource } from '../questionnaire/validate.js';
 import type { BackgroundTasks } from './background.js';
 
 export interface BotDeps {
@@ -13,8 +13,8 @@ export interface BotDeps {
   clock: () => Date;
   /** Secret behind respondent keys (privacy/pseudonym.ts). */
   pseudonymSecret: string;
-  /** Reads the questionnaire file afresh, as a round opens. */
-  loadQuestionnaire: () => ValidationResult;
+  /** Reads the questionnaire file afresh (its text and what validation found), as a round opens. */
+  loadQuestionnaire: () => ValidatedSource;
   /** Work that must not hold up the updates (announcing a round). */
   background: BackgroundTasks;
 }

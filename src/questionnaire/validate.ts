@@ -79,11 +79,13 @@ export function parseQuestionnaire(source: string): ValidationResult {
   return { ok: false, problems: ordered.map((problem) => problem.text) };
 }
 
-/** A questionnaire file as read: its text (null when it cannot be read) and what validation found. */
-export type QuestionnaireFile = ValidationResult & { source: string | null };
+/** Questionnaire text and what validation found in it; the text is null when a file cannot be read. */
+export type ValidatedSource =
+  | { ok: true; questionnaire: Questionnaire; source: string }
+  | { ok: false; problems: string[]; source: string | null };
 
 /** Reads and validates a questionnaire file; an unreadable file is one problem among the rest. */
-export function loadQuestionnaireFile(path: string): QuestionnaireFile {
+export function loadQuestionnaireFile(path: string): ValidatedSource {
   let source: string;
   try {
     source = readFileSync(path, 'utf8');
