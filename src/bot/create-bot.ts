@@ -4,6 +4,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import { findContact, setContactOptedOut } from '../db/contacts.js';
 import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';
+import { questionnaireFeature } from './features/questionnaire.js';
 import { residentFeature } from './features/resident.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { languageFromTelegram } from './language.js';
@@ -52,6 +53,8 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
     setContactOptedOut(deps.db, ctx.chat.id, status === 'kicked');
   });
 
+  // Before the admin feature, whose refusal of admin commands outside admin chats it leaves in place.
+  bot.use(questionnaireFeature);
   bot.use(adminFeature);
   bot.use(residentFeature);
   bot.use(unhandledFeature);

@@ -29,6 +29,11 @@ export interface TestBotOptions {
   db?: Db;
   telegram?: FakeTelegram;
   now?: () => Date;
+  /**
+   * TELEGRAM_API_ROOT: a fake Bot API server's, for what the bot fetches over
+   * HTTP itself (files users sent). Bot API calls still go in-process.
+   */
+  apiRoot?: string;
 }
 
 /**
@@ -43,6 +48,7 @@ export function createTestBot(options: TestBotOptions = {}) {
     BOT_TOKEN: telegram.token,
     ADMIN_CHAT_IDS: `${ADMIN_ID},${ADMIN_GROUP_ID}`,
     QUESTIONNAIRE_PATH: questionnairePath,
+    ...(options.apiRoot ? { TELEGRAM_API_ROOT: options.apiRoot } : {}),
   });
   const background = createBackgroundTasks(pino({ level: 'silent' }));
   const bot = createBot({

@@ -240,6 +240,7 @@ describe('help and menus', () => {
     await t.admin.send('/help');
     expect(t.admin.lastText()).toContain('/open_round');
     expect(t.admin.lastText()).toContain('/export');
+    expect(t.admin.lastText()).toContain('/questionnaire [version]');
     const resident = t.resident(2001, 'en');
     await resident.send('/help');
     expect(resident.lastText()).toContain('/start');
