@@ -20,13 +20,15 @@ export const MAX_QUESTIONS = 60;
 export const MAX_OPTIONS = 12;
 export const QUESTION_TYPES = ['scale', 'choice', 'multi', 'text'] as const;
 
+const quoted = (keys: readonly string[]) => keys.map((key) => `"${key}"`).join(', ');
+
 /** A map that refuses unknown keys, naming the keys it allows so that a typo is easy to spot. */
 function strict<T extends z.core.$ZodLooseShape>(shape: T, what = `a map with ${Object.keys(shape).join(', ')}`) {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `unknown key ${issue.keys.map((key) => `"${key}"`).join(', ')} (allowed: ${allowed})`
+        ? `unknown key ${quoted(issue.keys)} (allowed: ${allowed})`
         : issue.input === undefined
           ? 'required'
           : `must be ${what}`,
@@ -48,7 +50,7 @@ const localized = (max: number) =>
     {
       error: (issue) =>
         issue.code === 'unrecognized_keys'
-          ? `unknown language ${issue.keys.join(', ')} (expected ${LANGUAGES.join(', ')})`
+          ? `unknown language ${quoted(issue.keys)} (expected ${LANGUAGES.join(', ')})`
           : issue.input === undefined
             ? 'required'
             : `must give the text in each language (${LANGUAGES.join(', ')})`,
@@ -62,7 +64,14 @@ export const idSchema = z
 /** Option values are what exports and `when` conditions carry; scale values are numbers. */
 const OPTION_VALUE_PATTERN = /^[a-z0-9][a-z0-9_]{0,31}$/;
 export const optionValueSchema = z
-  .string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be an option value') })
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required'
+        : typeof issue.input === 'number'
+          ? `must be text: write '${String(issue.input)}' in quotes`
+          : 'must be an option value',
+  })
   .regex(OPTION_VALUE_PATTERN, 'must be lowercase letters, digits and _, at most 32 characters');
 
 const option = strict({
