@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBotProcess, temporaryDatabasePath, type BotProcess } from '../helpers/bot-process.js';
+import { queryDatabase, startBotProcess, temporaryDatabasePath, type BotProcess } from '../helpers/bot-process.js';
 import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
 import { FakeTelegram, type ChatMessage } from '../helpers/fake-telegram.js';
 import { defaultQuestionnaireYaml, SMALL_YAML } from '../helpers/questionnaires.js';
@@ -19,14 +18,7 @@ let server: FakeBotApiServer;
 let bot: BotProcess;
 let databasePath: string;
 
-function query<T>(sql: string): T[] {
-  const db = new Database(databasePath, { readonly: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
+const query = <T>(sql: string) => queryDatabase<T>(databasePath, sql);
 
 const botMessages = (chatId: number) => telegram.messages(chatId).filter((m) => m.from === 'bot');
 
