@@ -401,13 +401,18 @@ describe('documents users send', () => {
     ]);
   });
 
-  it('in a group reach a bot in privacy mode not at all', async () => {
+  it('in a group reach a bot in privacy mode only as a reply to one of its messages', async () => {
     const telegram = new FakeTelegram();
-    const seen: unknown[] = [];
-    telegram.setDelivery(async (update) => void seen.push(update));
+    const seen: Message[] = [];
+    telegram.setDelivery(async (update) => void (update.message && seen.push(update.message)));
     telegram.group(-100, 'Admins');
-    await telegram.user(USER).sendDocument('a: 1', { fileName: 'q.yaml', chatId: -100 });
+    const user = telegram.user(USER);
+    await user.sendDocument('a: 1', { fileName: 'q.yaml', chatId: -100 });
+    await user.sendDocument('a: 1', { fileName: 'q.yaml', chatId: -100, replyTo: 1 });
     expect(seen).toEqual([]);
-    expect(telegram.messages(-100)).toMatchObject([{ from: 'user', kind: 'document' }]);
+    const prompt = result<Message>(telegram.call('sendMessage', { chat_id: -100, text: 'Send the file here' }));
+    await user.sendDocument('a: 1', { fileName: 'q.yaml', chatId: -100, replyTo: prompt.message_id });
+    expect(seen).toMatchObject([{ reply_to_message: { message_id: prompt.message_id, text: 'Send the file here' } }]);
+    expect(telegram.messages(-100).map((m) => m.kind)).toEqual(['document', 'document', 'text', 'document']);
   });
 });

@@ -1146,13 +1146,14 @@ export class FakeUser {
   }
 
   /**
-   * Sends a file as a document, in the private chat or in a group (where a bot
-   * in privacy mode does not see it, as in Telegram). `declaredSize` is the
-   * file_size the update carries (default: the real size; null: none).
+   * Sends a file as a document, in the private chat or in a group, where a bot
+   * in privacy mode sees it only as a reply to one of its messages (`replyTo`),
+   * as in Telegram. `declaredSize` is the file_size the update carries
+   * (default: the real size; null: none).
    */
   async sendDocument(
     data: Buffer | string,
-    options: { fileName?: string; mimeType?: string; chatId?: number; declaredSize?: number | null } = {},
+    options: { fileName?: string; mimeType?: string; chatId?: number; replyTo?: number; declaredSize?: number | null } = {},
   ): Promise<void> {
     this.host.requireDelivery();
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
@@ -1167,12 +1168,15 @@ export class FakeUser {
       ...(size !== null ? { file_size: size } : {}),
     };
     const chatId = options.chatId ?? this.chatId;
-    if (chatId === this.chatId) return this.sendMessage({ document }, 'document');
-    const state = this.host.chat(chatId);
-    if (!state || state.chat.type === 'private') throw new Error(`unknown group ${chatId}: call telegram.group(${chatId}) first`);
-    const stored = this.host.addUserMessage(state, this.user, { document }, 'document');
+    const state = chatId === this.chatId ? this.privateChat() : this.host.chat(chatId);
+    if (!state) throw new Error(`unknown group ${chatId}: call telegram.group(${chatId}) first`);
+    const repliedTo = state.messages.find((m) => m.message_id === options.replyTo && !m.deleted);
+    if (options.replyTo !== undefined && !repliedTo) throw new Error(`no message ${options.replyTo} in chat ${chatId}`);
+    const reply = repliedTo ? { reply_to_message: structuredClone(repliedTo.raw) as Message['reply_to_message'] } : {};
+    if (state.chat.type === 'private') return this.sendMessage({ document, ...reply }, 'document');
+    const stored = this.host.addUserMessage(state, this.user, { document, ...reply }, 'document');
     this.lastOwn = { chatId, messageId: stored.message_id };
-    if (!this.host.botInfo.can_read_all_group_messages) return;
+    if (!this.host.botInfo.can_read_all_group_messages && repliedTo?.from !== 'bot') return;
     await this.host.deliver({ message: structuredClone(stored.raw) as Update['message'] });
   }
 

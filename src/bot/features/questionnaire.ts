@@ -33,7 +33,12 @@ admin.on('message:document', async (ctx) => {
   const t = texts(ctx);
   const { db, clock, config } = ctx.deps;
   const document = ctx.message.document;
-  if (!isYamlFileName(document.file_name)) return void (await ctx.reply(t.notYaml({ kb: KB })));
+  if (!isYamlFileName(document.file_name)) {
+    // Admins may share other files in a group that the bot reads in full; answer only what is sent to it.
+    const toTheBot = ctx.chat.type === 'private' || ctx.message.reply_to_message?.from?.id === ctx.me.id;
+    if (toTheBot) await ctx.reply(t.notYaml({ kb: KB }));
+    return;
+  }
   if ((document.file_size ?? 0) > MAX_UPLOAD_BYTES) return void (await ctx.reply(t.tooBig({ kb: KB })));
 
   const download = await downloadFile(ctx.api, {

@@ -161,12 +161,25 @@ describe('an admin uploads a questionnaire', () => {
     expect(t.uploads()).toHaveLength(1);
   });
 
-  it('works in an admin group whose messages the bot can read', async () => {
+  it('works in an admin group as a reply to the bot, which is all a bot in privacy mode sees there', async () => {
+    const t = await botWithFiles();
+    const groupMessages = () => t.telegram.messages(ADMIN_GROUP_ID).filter((m) => m.from === 'bot');
+    await t.admin.sendIn(ADMIN_GROUP_ID, '/questionnaire');
+    const sent = groupMessages().at(-1)!;
+    await t.admin.sendDocument(UPLOADED, { fileName: 'survey.yaml', chatId: ADMIN_GROUP_ID, replyTo: sent.message_id });
+    expect(groupMessages().at(-1)?.text).toMatch(/^✅ Saved as questionnaire version 1 /);
+    await t.admin.sendDocument('%PDF', { fileName: 'minutes.pdf', chatId: ADMIN_GROUP_ID, replyTo: sent.message_id });
+    expect(groupMessages().at(-1)?.text).toBe('Only a questionnaire can be uploaded here: a .yaml or .yml file of at most 256 KB.');
+    expect(t.uploads()).toHaveLength(1);
+  });
+
+  it('leaves other files alone in an admin group whose messages the bot reads in full', async () => {
     const telegram = new FakeTelegram({ botInfo: { ...DEFAULT_BOT_INFO, can_read_all_group_messages: true } });
     const t = await botWithFiles({ telegram });
+    await t.admin.sendDocument('%PDF', { fileName: 'minutes.pdf', chatId: ADMIN_GROUP_ID });
+    expect(t.telegram.messages(ADMIN_GROUP_ID).filter((m) => m.from === 'bot')).toEqual([]);
     await t.admin.sendDocument(UPLOADED, { fileName: 'survey.yaml', chatId: ADMIN_GROUP_ID });
     expect(t.telegram.messages(ADMIN_GROUP_ID).at(-1)?.text).toMatch(/^✅ Saved as questionnaire version 1 /);
-    expect(t.uploads()).toHaveLength(1);
   });
 });
 
