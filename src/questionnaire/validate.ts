@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isNode, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { crossCheck, type Path, type Problem } from './cross-check.js';
 import { questionnaireSchema, type Questionnaire } from './schema.js';
 
@@ -23,6 +23,24 @@ export function formatPath(path: Path): string {
   return out === '' ? '(the whole file)' : out;
 }
 
+const TOO_DEEP = /maximum call stack/i;
+
+function readableYamlError(message: string, code?: string): string {
+  if (code === 'MULTIPLE_DOCS') return 'a questionnaire is one document; remove the second ---';
+  if (/excessive alias/i.test(message)) return `more than ${MAX_ALIASES} aliases (*name)`;
+  if (TOO_DEEP.test(message)) return 'nested too deeply to read';
+  return message.split('\n')[0]!;
+}
+
+/** YAML syntax errors with their places; a file nested past the stack gets one line, not hundreds. */
+function yamlProblems(errors: readonly YAMLError[], lineCounter: LineCounter): string[] {
+  const deep = errors.find((error) => TOO_DEEP.test(error.message));
+  return (deep ? [deep] : errors).map((error) => {
+    const place = lineCounter.linePos(error.pos[0]);
+    return `line ${place.line}, column ${place.col}: not valid YAML: ${readableYamlError(error.message, error.code)}`;
+  });
+}
+
 /**
  * Parses and validates questionnaire YAML. Every problem is listed with its
  * path (and line, where the file has one), never just the first: structure and
@@ -31,24 +49,14 @@ export function formatPath(path: Path): string {
 export function parseQuestionnaire(source: string): ValidationResult {
   const lineCounter = new LineCounter();
   const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    return {
-      ok: false,
-      problems: document.errors.map((error) => {
-        const place = lineCounter.linePos(error.pos[0]);
-        const reason = error.code === 'MULTIPLE_DOCS' ? 'a questionnaire is one document; remove the second ---' : error.message.split('\n')[0];
-        return `line ${place.line}, column ${place.col}: not valid YAML: ${reason}`;
-      }),
-    };
-  }
+  if (document.errors.length > 0) return { ok: false, problems: yamlProblems(document.errors, lineCounter) };
   let raw: unknown;
   try {
     raw = document.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (error) {
-    // An alias used before its anchor is set, or an expansion bomb.
+    // An alias used before its anchor is set, an expansion bomb, or nesting deeper than the stack.
     const message = error instanceof Error ? error.message : String(error);
-    const reason = /excessive alias/i.test(message) ? `more than ${MAX_ALIASES} aliases (*name)` : message;
-    return { ok: false, problems: [`not valid YAML: ${reason}`] };
+    return { ok: false, problems: [`not valid YAML: ${readableYamlError(message)}`] };
   }
 
   const parsed = questionnaireSchema.safeParse(raw);

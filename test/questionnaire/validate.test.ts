@@ -200,6 +200,17 @@ describe('what is not a questionnaire', () => {
     });
   });
 
+  it('refuses nesting too deep to read in one line, quickly', () => {
+    for (const source of ['['.repeat(100_000), `a:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i + 1)}b:`).join('\n')}`]) {
+      const started = Date.now();
+      expect(parseQuestionnaire(source)).toEqual({
+        ok: false,
+        problems: [expect.stringMatching(/^line \d+, column \d+: not valid YAML: nested too deeply to read$/)],
+      });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
+  });
+
   it('refuses a second document and a repeated key with their lines', () => {
     expect(parseQuestionnaire(`${SMALL_YAML}---\ntitle: again\n`)).toEqual({
       ok: false,
