@@ -156,7 +156,7 @@ async function handleRequest(
   try {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
-    if (download) return serveFile(res, ctx, download[1]!, decodeURIComponent(download[2]!));
+    if (download) return serveFile(res, ctx, download[1]!, download[2]!);
     const route = /^\/bot([^/]+)\/(?:test\/)?([A-Za-z0-9_]+)\/?$/.exec(url.pathname);
     const [, token, method] = route ?? [];
     if (token === undefined || method === undefined) {
@@ -191,8 +191,14 @@ async function handleRequest(
 }
 
 /** A file the bot downloads after getFile; Telegram answers 404 for a wrong token or path alike. */
-function serveFile(res: ServerResponse, ctx: Context, token: string, filePath: string): void {
-  const data = token === ctx.token ? ctx.telegram.fileAt(filePath) : undefined;
+function serveFile(res: ServerResponse, ctx: Context, token: string, encodedPath: string): void {
+  let filePath: string | undefined;
+  try {
+    filePath = decodeURIComponent(encodedPath);
+  } catch {
+    filePath = undefined;
+  }
+  const data = token === ctx.token && filePath !== undefined ? ctx.telegram.fileAt(filePath) : undefined;
   if (!data) return respond(res, { ok: false, error_code: 404, description: 'Not Found' });
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': data.length });
   res.end(data);

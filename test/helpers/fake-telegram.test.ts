@@ -381,6 +381,7 @@ describe('documents users send', () => {
       // A wrong token or an unknown path is a 404, as Telegram answers both.
       expect((await fetch(`${server.apiRoot}/file/bot1:wrong/${file.file_path}`)).status).toBe(404);
       expect((await fetch(`${server.apiRoot}/file/bot${telegram.token}/documents/file_999.yaml`)).status).toBe(404);
+      expect((await fetch(`${server.apiRoot}/file/bot${telegram.token}/documents/%E0%A4%A`)).status).toBe(404);
       await expect(bot.api.getFile('nonsense')).rejects.toThrow('Bad Request: invalid file_id');
     } finally {
       await bot.stop();
