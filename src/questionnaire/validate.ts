@@ -76,9 +76,9 @@ export function parseQuestionnaire(source: string): ValidationResult {
     return line === undefined ? formatPath(path) : `${formatPath(path)} (line ${line})`;
   };
   const describe = ({ path, message, firstAt }: Problem) => {
-    const first = firstAt && (lineOf(firstAt) ?? formatPath(firstAt));
-    const suffix = first === undefined ? '' : ` (first at ${typeof first === 'number' ? `line ${first}` : first})`;
-    return `${where(path)}: ${message}${suffix}`;
+    if (!firstAt) return `${where(path)}: ${message}`;
+    const line = lineOf(firstAt);
+    return `${where(path)}: ${message} (first at ${line === undefined ? formatPath(firstAt) : `line ${line}`})`;
   };
   // Top to bottom, as an author fixes them; the sort is stable, so a line keeps its order.
   const ordered = problems
