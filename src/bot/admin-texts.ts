@@ -5,7 +5,7 @@ import type { Language } from '../questionnaire/languages.js';
  * titles and anything else people typed.
  */
 
-export const ADMIN_COMMANDS = ['open_round', 'close_round', 'status', 'rounds', 'digest', 'export'] as const;
+export const ADMIN_COMMANDS = ['open_round', 'close_round', 'status', 'rounds', 'digest', 'export', 'questionnaire'] as const;
 export type AdminCommand = (typeof ADMIN_COMMANDS)[number];
 
 export interface RoundLine {
@@ -14,6 +14,8 @@ export interface RoundLine {
   opened: string;
   closed: string | null;
   closes: string | null;
+  /** The questionnaire version the round used; null for rounds from before versions were kept. */
+  version: number | null;
   started: number;
   completed: number;
 }
@@ -26,7 +28,6 @@ export interface AdminTexts {
   untilMalformed: string;
   untilPast(p: { date: string; zone: string }): string;
   roundAlreadyOpen(p: { title: string; openedAt: string }): string;
-  questionnaireBroken(p: { problems: string }): string;
   roundOpened(p: { id: number; title: string; questions: number; closes: string | null }): string;
   noRoundOpen: string;
   noRounds: string;
@@ -50,6 +51,7 @@ const zhHant: AdminTexts = {
     '/rounds — 所有調查輪次\n' +
     '/digest — 立即在此發送每週摘要\n' +
     '/export [輪次編號] — 下載回答的 CSV 檔\n' +
+    '/questionnaire [版本] — 下一輪將使用的問卷（.yaml 檔）；把修改過的 .yaml 檔傳到這裡即成為新版本\n' +
     '/help — 顯示說明',
   commandDescriptions: {
     open_round: '開放新一輪調查',
@@ -58,6 +60,7 @@ const zhHant: AdminTexts = {
     rounds: '所有調查輪次',
     digest: '立即發送每週摘要',
     export: '下載回答（CSV）',
+    questionnaire: '下載問卷（.yaml）',
   },
   openRoundUsage: '請在指令後寫上標題，例如：/open_round 2026 年第四季（可加截止日：--until 2026-12-31）',
   titleTooLong: ({ max }) => `標題太長了，最多 ${max} 字。`,
@@ -65,16 +68,16 @@ const zhHant: AdminTexts = {
   untilPast: ({ date, zone }) => `截止日 ${date} 已經過了（以 ${zone} 時間計）。請選擇今天或以後的日期。`,
   roundAlreadyOpen: ({ title, openedAt }) =>
     `已有一輪調查正在進行：「${title}」（${openedAt} 開放）。請先用 /close_round 結束它。`,
-  questionnaireBroken: ({ problems }) => `問卷檔案有誤，未開放新一輪調查：\n${problems}`,
   roundOpened: ({ id, title, questions, closes }) =>
     `已開放第 ${id} 輪調查「${title}」，共 ${questions} 題。` + (closes ? `將於 ${closes} 自動結束。` : ''),
   noRoundOpen: '目前沒有正在進行的調查。',
   noRounds: '還沒有任何調查輪次。用 /open_round 標題 開放第一輪。',
   roundsTitle: '調查輪次（由新到舊）',
-  roundLine: ({ id, title, opened, closed, closes, started, completed }) =>
+  roundLine: ({ id, title, opened, closed, closes, version, started, completed }) =>
     `<b>#${id}</b> ${title}\n　${opened} 開放，` +
     (closed ? `${closed} 結束` : closes ? `進行中，${closes} 截止` : '進行中') +
-    `；完成 ${completed} 份／開始 ${started} 份`,
+    `；完成 ${completed} 份／開始 ${started} 份` +
+    (version === null ? '' : `；問卷第 ${version} 版`),
   roundsMore: ({ count }) => `…另有 ${count} 輪較早的調查。`,
   exportUsage: '用法：/export 或 /export 輪次編號，例如 /export 3',
   unknownRound: ({ id }) => `沒有第 ${id} 輪調查。用 /rounds 查看所有輪次。`,
@@ -95,6 +98,7 @@ const zhHans: AdminTexts = {
     '/rounds — 所有调查轮次\n' +
     '/digest — 立即在此发送每周摘要\n' +
     '/export [轮次编号] — 下载回答的 CSV 文件\n' +
+    '/questionnaire [版本] — 下一轮将使用的问卷（.yaml 文件）；把修改过的 .yaml 文件发到这里即成为新版本\n' +
     '/help — 显示说明',
   commandDescriptions: {
     open_round: '开放新一轮调查',
@@ -103,6 +107,7 @@ const zhHans: AdminTexts = {
     rounds: '所有调查轮次',
     digest: '立即发送每周摘要',
     export: '下载回答（CSV）',
+    questionnaire: '下载问卷（.yaml）',
   },
   openRoundUsage: '请在指令后写上标题，例如：/open_round 2026 年第四季度（可加截止日：--until 2026-12-31）',
   titleTooLong: ({ max }) => `标题太长了，最多 ${max} 字。`,
@@ -110,16 +115,16 @@ const zhHans: AdminTexts = {
   untilPast: ({ date, zone }) => `截止日 ${date} 已经过了（以 ${zone} 时间计）。请选择今天或以后的日期。`,
   roundAlreadyOpen: ({ title, openedAt }) =>
     `已有一轮调查正在进行：“${title}”（${openedAt} 开放）。请先用 /close_round 结束它。`,
-  questionnaireBroken: ({ problems }) => `问卷文件有误，未开放新一轮调查：\n${problems}`,
   roundOpened: ({ id, title, questions, closes }) =>
     `已开放第 ${id} 轮调查“${title}”，共 ${questions} 题。` + (closes ? `将于 ${closes} 自动结束。` : ''),
   noRoundOpen: '目前没有正在进行的调查。',
   noRounds: '还没有任何调查轮次。用 /open_round 标题 开放第一轮。',
   roundsTitle: '调查轮次（由新到旧）',
-  roundLine: ({ id, title, opened, closed, closes, started, completed }) =>
+  roundLine: ({ id, title, opened, closed, closes, version, started, completed }) =>
     `<b>#${id}</b> ${title}\n　${opened} 开放，` +
     (closed ? `${closed} 结束` : closes ? `进行中，${closes} 截止` : '进行中') +
-    `；完成 ${completed} 份／开始 ${started} 份`,
+    `；完成 ${completed} 份／开始 ${started} 份` +
+    (version === null ? '' : `；问卷第 ${version} 版`),
   roundsMore: ({ count }) => `…另有 ${count} 轮较早的调查。`,
   exportUsage: '用法：/export 或 /export 轮次编号，例如 /export 3',
   unknownRound: ({ id }) => `没有第 ${id} 轮调查。用 /rounds 查看所有轮次。`,
@@ -140,6 +145,7 @@ const en: AdminTexts = {
     '/rounds — every round\n' +
     '/digest — send the weekly digest here now\n' +
     '/export [round id] — download the responses as CSV\n' +
+    '/questionnaire [version] — the questionnaire the next round will use, as a .yaml file; send an edited .yaml file here to make a new version\n' +
     '/help — show this help',
   commandDescriptions: {
     open_round: 'Open a new survey round',
@@ -148,6 +154,7 @@ const en: AdminTexts = {
     rounds: 'Every round',
     digest: 'Send the weekly digest now',
     export: 'Download the responses (CSV)',
+    questionnaire: 'Download the questionnaire (.yaml)',
   },
   openRoundUsage: 'Please give the round a title, for example: /open_round 2026 Q4 (optionally --until 2026-12-31)',
   titleTooLong: ({ max }) => `That title is too long; at most ${max} characters.`,
@@ -155,16 +162,16 @@ const en: AdminTexts = {
   untilPast: ({ date, zone }) => `The deadline ${date} has already passed (in ${zone}). Choose today or a later day.`,
   roundAlreadyOpen: ({ title, openedAt }) =>
     `A round is already open: “${title}” (opened ${openedAt}). Close it first with /close_round.`,
-  questionnaireBroken: ({ problems }) => `The questionnaire file has problems, so no round was opened:\n${problems}`,
   roundOpened: ({ id, title, questions, closes }) =>
     `Round ${id} “${title}” is open, with ${questions} questions.` + (closes ? ` It closes automatically at ${closes}.` : ''),
   noRoundOpen: 'No round is open.',
   noRounds: 'There are no rounds yet. Open the first with /open_round title.',
   roundsTitle: 'Rounds (newest first)',
-  roundLine: ({ id, title, opened, closed, closes, started, completed }) =>
+  roundLine: ({ id, title, opened, closed, closes, version, started, completed }) =>
     `<b>#${id}</b> ${title}\n   opened ${opened}, ` +
     (closed ? `closed ${closed}` : closes ? `open until ${closes}` : 'open') +
-    `; ${completed} completed / ${started} started`,
+    `; ${completed} completed / ${started} started` +
+    (version === null ? '' : `; questionnaire v${version}`),
   roundsMore: ({ count }) => `… and ${count} older rounds.`,
   exportUsage: 'Usage: /export, or /export followed by a round id, e.g. /export 3',
   unknownRound: ({ id }) => `There is no round ${id}. /rounds lists them all.`,

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import type { Contact } from '../db/contacts.js';
 import type { Logger } from '../logger.js';
 import type { Language } from '../questionnaire/languages.js';
-import type { ValidationResult } from '../questionnaire/validate.js';
+import type { ValidatedSource } from '../questionnaire/validate.js';
 import type { BackgroundTasks } from './background.js';
 import type { FloodGuard } from './flood.js';
 import type { SettledMessages } from './settled-messages.js';
@@ -16,8 +16,8 @@ export interface BotDeps {
   clock: () => Date;
   /** Secret behind respondent keys (privacy/pseudonym.ts). */
   pseudonymSecret: string;
-  /** Reads the questionnaire file afresh, as a round opens. */
-  loadQuestionnaire: () => ValidationResult;
+  /** Reads the questionnaire file afresh (its text and what validation found), as a round opens. */
+  loadQuestionnaire: () => ValidatedSource;
   /** Work that must not hold up the updates (announcing a round). */
   background: BackgroundTasks;
   /** Decides when a chat sending junk is flooding (bot/flood.ts). */

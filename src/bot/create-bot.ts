@@ -5,6 +5,7 @@ import { findContact, setContactOptedOut } from '../db/contacts.js';
 import type { Logger } from '../logger.js';
 import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';
+import { questionnaireFeature } from './features/questionnaire.js';
 import { residentFeature } from './features/resident.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { languageFromTelegram } from './language.js';
@@ -69,6 +70,8 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
     setContactOptedOut(deps.db, ctx.chat.id, status === 'kicked');
   });
 
+  // Before the admin feature, whose refusal of admin commands outside admin chats it leaves in place.
+  bot.use(questionnaireFeature);
   bot.use(adminFeature);
   bot.use(residentFeature);
   bot.use(unhandledFeature);

@@ -1,6 +1,7 @@
 import { and, count, desc, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Questionnaire } from '../questionnaire/schema.js';
 import { inTransaction, statement, type Db } from './client.js';
+import { fileVersionId } from './questionnaire-versions.js';
 import { responses, rounds } from './schema.js';
 
 export type RoundRow = typeof rounds.$inferSelect;
@@ -9,6 +10,8 @@ export interface Round {
   id: number;
   title: string;
   questionnaire: Questionnaire;
+  /** The stored questionnaire version the round opened with; null for rounds from before versions were kept. */
+  questionnaireVersionId: number | null;
   openedAt: Date;
   closesAt: Date | null;
   closedAt: Date | null;
@@ -34,6 +37,7 @@ interface RawRound {
   id: number;
   title: string;
   questionnaire: string;
+  questionnaire_version_id: number | null;
   opened_at: number;
   closes_at: number | null;
   closed_at: number | null;
@@ -43,7 +47,7 @@ const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 /** The open round, if any. On every update, so a prepared statement, and the questionnaire copy read once. */
 export function findOpenRound(db: Db): Round | null {
-  const row = statement(db, 'SELECT id, title, opened_at, closes_at, closed_at FROM rounds WHERE closed_at IS NULL').get() as
+  const row = statement(db, 'SELECT id, title, questionnaire_version_id, opened_at, closes_at, closed_at FROM rounds WHERE closed_at IS NULL').get() as
     | Omit<RawRound, 'questionnaire'>
     | undefined;
   if (!row) return null;
@@ -55,6 +59,7 @@ export function findOpenRound(db: Db): Round | null {
     id: row.id,
     title: row.title,
     questionnaire,
+    questionnaireVersionId: row.questionnaire_version_id,
     openedAt: new Date(row.opened_at),
     closesAt: date(row.closes_at),
     closedAt: date(row.closed_at),
@@ -74,6 +79,7 @@ export function listRounds(db: Db): RoundSummary[] {
     .select({
       id: rounds.id,
       title: rounds.title,
+      questionnaireVersionId: rounds.questionnaireVersionId,
       openedAt: rounds.openedAt,
       closesAt: rounds.closesAt,
       closedAt: rounds.closedAt,
@@ -85,19 +91,28 @@ export function listRounds(db: Db): RoundSummary[] {
 
 export type OpenRoundResult = { ok: true; round: Round } | { ok: false; alreadyOpen: Round };
 
-/** Opens a round with its own copy of the questionnaire, unless one is open already. */
+/** Where a round's questionnaire comes from: a stored version, or the text of the questionnaire file. */
+export type QuestionnaireSource = { versionId: number } | { fileSource: string };
+
+/**
+ * Opens a round with its own copy of the questionnaire, unless one is open
+ * already. `from` names the version the copy came from (a file's text is
+ * stored as a version on the way); tests that build rounds directly leave it out.
+ */
 export function openRound(
   db: Db,
-  input: { title: string; questionnaire: Questionnaire; now: Date; closesAt?: Date | null },
+  input: { title: string; questionnaire: Questionnaire; from?: QuestionnaireSource; now: Date; closesAt?: Date | null },
 ): OpenRoundResult {
   return inTransaction(db, (): OpenRoundResult => {
     const open = findOpenRound(db);
     if (open) return { ok: false, alreadyOpen: open };
+    const { from } = input;
     const row = db
       .insert(rounds)
       .values({
         title: input.title,
         questionnaire: JSON.stringify(input.questionnaire),
+        questionnaireVersionId: from === undefined ? null : 'versionId' in from ? from.versionId : fileVersionId(db, from.fileSource, input.now),
         openedAt: input.now,
         closesAt: input.closesAt ?? null,
       })

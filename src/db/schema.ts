@@ -7,6 +7,27 @@ export const settings = sqliteTable('settings', {
   value: text('value').notNull(),
 });
 
+export const QUESTIONNAIRE_ORIGINS = ['upload', 'file'] as const;
+export type QuestionnaireOrigin = (typeof QUESTIONNAIRE_ORIGINS)[number];
+
+/**
+ * Every questionnaire an admin uploaded, and every questionnaire file a round
+ * was opened with, as text exactly as it was. Who uploaded it is not kept.
+ */
+export const questionnaireVersions = sqliteTable(
+  'questionnaire_versions',
+  {
+    /** The version number admins see and ask for (`/questionnaire 3`). */
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    origin: text('origin', { enum: QUESTIONNAIRE_ORIGINS }).notNull(),
+    source: text('source').notNull(),
+    /** SHA-256 of the source as UTF-8 (hex); its first characters identify a version in messages. */
+    sha256: text('sha256').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [index('questionnaire_versions_by_origin').on(table.origin, table.sha256)],
+);
+
 export const rounds = sqliteTable(
   'rounds',
   {
@@ -14,6 +35,8 @@ export const rounds = sqliteTable(
     title: text('title').notNull(),
     /** The questionnaire as it was when the round opened (JSON), so editing the file never changes a running round. */
     questionnaire: text('questionnaire').notNull(),
+    /** Which stored version that copy came from; null for rounds opened before versions were kept. */
+    questionnaireVersionId: integer('questionnaire_version_id').references(() => questionnaireVersions.id),
     openedAt: integer('opened_at', { mode: 'timestamp_ms' }).notNull(),
     closesAt: integer('closes_at', { mode: 'timestamp_ms' }),
     closedAt: integer('closed_at', { mode: 'timestamp_ms' }),

@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isNode, LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { crossCheck, type Path, type Problem } from './cross-check.js';
 import { questionnaireSchema, type Questionnaire } from './schema.js';
-import { SATISFACTION_SCALE } from './scale.js';
 
 export type ValidationResult =
   | { ok: true; questionnaire: Questionnaire }
   | { ok: false; problems: string[] };
 
-type Path = readonly PropertyKey[];
-interface Problem {
-  path: Path;
-  message: string;
-}
+/**
+ * Alias expansions a file may use. Anchors and aliases save authors repeating
+ * a label; thousands of them are an expansion bomb, not a questionnaire.
+ */
+export const MAX_ALIASES = 100;
 
 /** `['questions', 4, 'options']` → `questions[4].options` */
 export function formatPath(path: Path): string {
@@ -23,168 +23,83 @@ export function formatPath(path: Path): string {
   return out === '' ? '(the whole file)' : out;
 }
 
-/** Option values a question offers, or null when it has none to condition on. */
-function optionValues(question: Questionnaire['questions'][number]): string[] | null {
-  switch (question.type) {
-    case 'scale':
-      return SATISFACTION_SCALE.map((option) => option.value);
-    case 'choice':
-    case 'multi':
-      return question.options.map((option) => option.value);
-    case 'text':
-      return null;
-  }
+const TOO_DEEP = /maximum call stack/i;
+
+function readableYamlError(message: string, code?: string): string {
+  if (code === 'MULTIPLE_DOCS') return 'a questionnaire is one document; remove the second ---';
+  if (/excessive alias/i.test(message)) return `more than ${MAX_ALIASES} aliases (*name)`;
+  if (TOO_DEEP.test(message)) return 'nested too deeply to read';
+  return message.split('\n')[0]!;
 }
 
-function duplicates<T>(items: readonly T[], key: (item: T) => string, at: (index: number) => Path, what: string) {
-  const seen = new Map<string, number>();
-  const problems: Problem[] = [];
-  items.forEach((item, index) => {
-    const value = key(item);
-    const first = seen.get(value);
-    if (first === undefined) seen.set(value, index);
-    else problems.push({ path: at(index), message: `duplicate ${what} "${value}" (first at index ${first})` });
+/** YAML syntax errors with their places; a file nested past the stack gets one line, not hundreds. */
+function yamlProblems(errors: readonly YAMLError[], lineCounter: LineCounter): string[] {
+  const deep = errors.find((error) => TOO_DEEP.test(error.message));
+  return (deep ? [deep] : errors).map((error) => {
+    const place = lineCounter.linePos(error.pos[0]);
+    return `line ${place.line}, column ${place.col}: not valid YAML: ${readableYamlError(error.message, error.code)}`;
   });
-  return problems;
-}
-
-/** The rules that span several places of the file, once its structure is right. */
-function crossCheck(q: Questionnaire): Problem[] {
-  const problems: Problem[] = [];
-  problems.push(...duplicates(q.questions, (x) => x.id, (i) => ['questions', i, 'id'], 'question id'));
-  problems.push(...duplicates(q.dimensions, (x) => x.id, (i) => ['dimensions', i, 'id'], 'dimension id'));
-  problems.push(...duplicates(q.indexes, (x) => x.id, (i) => ['indexes', i, 'id'], 'index id'));
-
-  const dimensionIds = new Set(q.dimensions.map((d) => d.id));
-  const usedDimensions = new Set<string>();
-  const position = new Map<string, number>();
-  q.questions.forEach((question, i) => {
-    if (!position.has(question.id)) position.set(question.id, i);
-  });
-
-  q.questions.forEach((question, i) => {
-    if (question.type === 'choice' || question.type === 'multi') {
-      problems.push(
-        ...duplicates(
-          question.options,
-          (o) => o.value,
-          (j) => ['questions', i, 'options', j, 'value'],
-          'option value',
-        ),
-      );
-    }
-    if (question.type === 'scale') {
-      usedDimensions.add(question.dimension);
-      if (!dimensionIds.has(question.dimension)) {
-        problems.push({
-          path: ['questions', i, 'dimension'],
-          message: `no dimension "${question.dimension}" is declared under dimensions`,
-        });
-      }
-    }
-    if (question.when) problems.push(...checkCondition(q, i, position));
-  });
-
-  problems.push(...checkReport(q, position));
-
-  q.dimensions.forEach((dimension, i) => {
-    if (!usedDimensions.has(dimension.id)) {
-      problems.push({ path: ['dimensions', i], message: `no scale question belongs to "${dimension.id}"` });
-    }
-  });
-  q.indexes.forEach((compositeIndex, i) => {
-    compositeIndex.dimensions.forEach((id, j) => {
-      if (!dimensionIds.has(id)) {
-        problems.push({ path: ['indexes', i, 'dimensions', j], message: `no dimension "${id}" is declared` });
-      }
-    });
-  });
-  return problems;
-}
-
-const REPORT_TYPES = {
-  respondent_question: 'choice',
-  improvement_question: 'multi',
-  suggestion_question: 'text',
-} as const;
-
-function checkReport(q: Questionnaire, position: Map<string, number>): Problem[] {
-  return Object.entries(REPORT_TYPES).flatMap(([key, type]) => {
-    const id = q.report[key as keyof typeof REPORT_TYPES];
-    if (id === undefined) return [];
-    const at: Path = ['report', key];
-    const index = position.get(id);
-    if (index === undefined) return [{ path: at, message: `no question "${id}"` }];
-    const actual = q.questions[index]!.type;
-    return actual === type ? [] : [{ path: at, message: `"${id}" is a ${actual} question; this needs a ${type} question` }];
-  });
-}
-
-function checkCondition(q: Questionnaire, i: number, position: Map<string, number>): Problem[] {
-  const when = q.questions[i]?.when;
-  if (!when) return [];
-  const at: Path = ['questions', i, 'when', 'question'];
-  const target = position.get(when.question);
-  if (target === undefined) return [{ path: at, message: `no question "${when.question}"` }];
-  if (target >= i) {
-    return [{ path: at, message: `"${when.question}" is not asked before this question; a condition can only look back` }];
-  }
-  const values = optionValues(q.questions[target]!);
-  if (values === null) {
-    return [{ path: at, message: `"${when.question}" is a text question; a condition needs a choice, multi or scale question` }];
-  }
-  return when.in.flatMap((value, j) =>
-    values.includes(value)
-      ? []
-      : [{ path: ['questions', i, 'when', 'in', j], message: `"${value}" is not an option of "${when.question}" (options: ${values.join(', ')})` }],
-  );
 }
 
 /**
  * Parses and validates questionnaire YAML. Every problem is listed with its
- * path (and line, where the file has one), never just the first.
+ * path (and line, where the file has one), never just the first: structure and
+ * cross-question rules alike, top to bottom.
  */
 export function parseQuestionnaire(source: string): ValidationResult {
   const lineCounter = new LineCounter();
   const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    return {
-      ok: false,
-      problems: document.errors.map((error) => {
-        const place = lineCounter.linePos(error.pos[0]);
-        return `line ${place.line}, column ${place.col}: not valid YAML: ${error.message.split('\n')[0]}`;
-      }),
-    };
+  if (document.errors.length > 0) return { ok: false, problems: yamlProblems(document.errors, lineCounter) };
+  let raw: unknown;
+  try {
+    raw = document.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    // An alias used before its anchor is set, an expansion bomb, or nesting deeper than the stack.
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, problems: [`not valid YAML: ${readableYamlError(message)}`] };
   }
-  const lineOf = (path: Path): string => {
+
+  const parsed = questionnaireSchema.safeParse(raw);
+  const structural = parsed.success ? [] : parsed.error.issues.map(({ path, message }) => ({ path, message }));
+  const problems: Problem[] = [...structural, ...crossCheck(raw)];
+  if (parsed.success && problems.length === 0) return { ok: true, questionnaire: parsed.data };
+
+  const lineOf = (path: Path): number | undefined => {
     for (let n = path.length; n > 0; n--) {
       const node = document.getIn(path.slice(0, n) as unknown[], true);
-      if (isNode(node) && node.range) return ` (line ${lineCounter.linePos(node.range[0]).line})`;
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
     }
-    return '';
+    return undefined;
   };
-  const describe = (problem: Problem) => `${formatPath(problem.path)}${lineOf(problem.path)}: ${problem.message}`;
-
-  const parsed = questionnaireSchema.safeParse(document.toJS());
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((issue) => describe({ path: issue.path, message: issue.message })),
-    };
-  }
-  const problems = crossCheck(parsed.data);
-  if (problems.length > 0) return { ok: false, problems: problems.map(describe) };
-  return { ok: true, questionnaire: parsed.data };
+  const where = (path: Path) => {
+    const line = lineOf(path);
+    return line === undefined ? formatPath(path) : `${formatPath(path)} (line ${line})`;
+  };
+  const describe = ({ path, message, firstAt }: Problem) => {
+    if (!firstAt) return `${where(path)}: ${message}`;
+    const line = lineOf(firstAt);
+    return `${where(path)}: ${message} (first at ${line === undefined ? formatPath(firstAt) : `line ${line}`})`;
+  };
+  // Top to bottom, as an author fixes them; the sort is stable, so a line keeps its order.
+  const ordered = problems
+    .map((problem) => ({ line: lineOf(problem.path) ?? 0, text: describe(problem) }))
+    .sort((a, b) => a.line - b.line);
+  return { ok: false, problems: ordered.map((problem) => problem.text) };
 }
 
+/** Questionnaire text and what validation found in it; the text is null when a file cannot be read. */
+export type ValidatedSource =
+  | { ok: true; questionnaire: Questionnaire; source: string }
+  | { ok: false; problems: string[]; source: string | null };
+
 /** Reads and validates a questionnaire file; an unreadable file is one problem among the rest. */
-export function loadQuestionnaireFile(path: string): ValidationResult {
+export function loadQuestionnaireFile(path: string): ValidatedSource {
   let source: string;
   try {
     source = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, problems: [`${path}: cannot be read (${code ?? String(error)})`] };
+    return { ok: false, problems: [`${path}: cannot be read (${code ?? String(error)})`], source: null };
   }
-  return parseQuestionnaire(source);
+  return { ...parseQuestionnaire(source), source };
 }

@@ -93,7 +93,7 @@ describe('the admin console over HTTP', () => {
     expect(rows.map((r) => r['status']).sort()).toEqual(['completed', 'completed', 'completed', 'completed', 'completed', 'partial']);
 
     await admin.send('/rounds');
-    expect(lastReply(ADMIN)?.text).toMatch(/^Rounds \(newest first\)\n\n#1 Village survey\n   opened .*, open; 5 completed \/ 6 started$/);
+    expect(lastReply(ADMIN)?.text).toMatch(/^Rounds \(newest first\)\n\n#1 Village survey\n   opened .*, open; 5 completed \/ 6 started; questionnaire v1$/);
 
     await admin.send('/close_round');
     expect(lastReply(ADMIN)?.text).toMatch(/^Round 1 “Village survey” is closed: 5 completed, 6 started\.\n\n📋 Final report of round 1 “Village survey”\n/);

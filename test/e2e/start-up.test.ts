@@ -37,6 +37,8 @@ describe('starting the bot', () => {
     expect(code).toBe(1);
     expect(output).toContain(`QUESTIONNAIRE_PATH (${path}) is not a valid questionnaire:`);
     expect(output).toMatch(/questions\[4\]\.max_length \(line \d+\): at least 1/);
+    // Cross-question problems come in the same pass as structural ones.
+    expect(output).toMatch(/questions\[3\]\.id \(line \d+\): duplicates "role" \(first at line \d+\)/);
   }, 30_000);
 
   it('says so when Telegram refuses the token, without printing it', async () => {

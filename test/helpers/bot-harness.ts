@@ -32,6 +32,11 @@ export interface TestBotOptions {
   db?: Db;
   telegram?: FakeTelegram;
   now?: () => Date;
+  /**
+   * TELEGRAM_API_ROOT: a fake Bot API server's, for what the bot fetches over
+   * HTTP itself (files users sent). Bot API calls still go in-process.
+   */
+  apiRoot?: string;
 }
 
 /**
@@ -47,6 +52,7 @@ export function createTestBot(options: TestBotOptions = {}) {
     BOT_TOKEN: telegram.token,
     ADMIN_CHAT_IDS: `${ADMIN_ID},${ADMIN_GROUP_ID}`,
     QUESTIONNAIRE_PATH: questionnairePath,
+    ...(options.apiRoot ? { TELEGRAM_API_ROOT: options.apiRoot } : {}),
   });
   const logger = pino({ level: 'silent' });
   const background = createBackgroundTasks(logger);

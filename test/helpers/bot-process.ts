@@ -19,6 +19,16 @@ export interface BotProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** Reads the bot's database from outside, as an operator would, while the bot runs. */
+export function queryDatabase<T>(path: string, sql: string): T[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+}
+
 export function temporaryDatabasePath(): string {
   return join(mkdtempSync(join(tmpdir(), 'manyi-e2e-')), 'data', 'manyi.sqlite');
 }

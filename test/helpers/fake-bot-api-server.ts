@@ -183,6 +183,8 @@ async function handleRequest(
 ): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    if (download) return serveFile(res, ctx, download[1]!, download[2]!);
     const route = /^\/bot([^/]+)\/(?:test\/)?([A-Za-z0-9_]+)\/?$/.exec(url.pathname);
     const [, token, method] = route ?? [];
     if (token === undefined || method === undefined) {
@@ -219,6 +221,20 @@ async function handleRequest(
     const description = bad ? `Bad Request: ${error.message}` : `Internal Server Error: ${String(error)}`;
     respond(res, { ok: false, error_code: bad ? 400 : 500, description });
   }
+}
+
+/** A file the bot downloads after getFile; Telegram answers 404 for a wrong token or path alike. */
+function serveFile(res: ServerResponse, ctx: Context, token: string, encodedPath: string): void {
+  let filePath: string | undefined;
+  try {
+    filePath = decodeURIComponent(encodedPath);
+  } catch {
+    filePath = undefined;
+  }
+  const data = token === ctx.token && filePath !== undefined ? ctx.telegram.fileAt(filePath) : undefined;
+  if (!data) return respond(res, { ok: false, error_code: 404, description: 'Not Found' });
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': data.length });
+  res.end(data);
 }
 
 /** The connection dies without an answer, as when the network drops it. */

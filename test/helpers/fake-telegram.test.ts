@@ -354,3 +354,66 @@ describe('fake Bot API server', () => {
     }
   });
 });
+
+describe('documents users send', () => {
+  it('arrive as a document message, and getFile gives a path the server serves over HTTP', async () => {
+    const telegram = new FakeTelegram();
+    const server = await startFakeBotApi(telegram);
+    const bot = tinyBot(telegram, server.apiRoot);
+    const received: Message.DocumentMessage['document'][] = [];
+    bot.on('message:document', (ctx) => void received.push(ctx.message.document));
+    void bot.start({ drop_pending_updates: false });
+    try {
+      const bytes = Buffer.from('title: 問卷\n', 'utf8');
+      await telegram.user(USER).sendDocument(bytes, { fileName: 'survey.yaml' });
+      expect(received).toEqual([
+        expect.objectContaining({ file_name: 'survey.yaml', mime_type: 'application/x-yaml', file_size: bytes.length }),
+      ]);
+      expect(telegram.messages(USER).at(-1)).toMatchObject({ from: 'user', kind: 'document' });
+
+      const file = await bot.api.getFile(received[0]!.file_id);
+      expect(file).toMatchObject({ file_size: bytes.length, file_path: expect.stringMatching(/^documents\/file_\d+\.yaml$/) });
+      expect((await bot.api.getFile(received[0]!.file_id)).file_path).toBe(file.file_path);
+      const download = await fetch(`${server.apiRoot}/file/bot${telegram.token}/${file.file_path}`);
+      expect(download.status).toBe(200);
+      expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
+
+      // A wrong token or an unknown path is a 404, as Telegram answers both.
+      expect((await fetch(`${server.apiRoot}/file/bot1:wrong/${file.file_path}`)).status).toBe(404);
+      expect((await fetch(`${server.apiRoot}/file/bot${telegram.token}/documents/file_999.yaml`)).status).toBe(404);
+      expect((await fetch(`${server.apiRoot}/file/bot${telegram.token}/documents/%E0%A4%A`)).status).toBe(404);
+      await expect(bot.api.getFile('nonsense')).rejects.toThrow('Bad Request: invalid file_id');
+    } finally {
+      await bot.stop();
+      await server.close();
+    }
+  });
+
+  it('carry the name, type and declared size a test asks for', async () => {
+    const telegram = new FakeTelegram();
+    const seen: Message[] = [];
+    telegram.setDelivery(async (update) => void (update.message && seen.push(update.message)));
+    const user = telegram.user(USER);
+    await user.sendDocument('%PDF', { fileName: 'a.pdf', mimeType: 'application/pdf', declaredSize: null });
+    await user.sendDocument('x', { declaredSize: 10 });
+    expect(seen.map((m) => m.document)).toEqual([
+      { file_id: expect.any(String), file_unique_id: expect.any(String), file_name: 'a.pdf', mime_type: 'application/pdf' },
+      { file_id: expect.any(String), file_unique_id: expect.any(String), mime_type: 'application/octet-stream', file_size: 10 },
+    ]);
+  });
+
+  it('in a group reach a bot in privacy mode only as a reply to one of its messages', async () => {
+    const telegram = new FakeTelegram();
+    const seen: Message[] = [];
+    telegram.setDelivery(async (update) => void (update.message && seen.push(update.message)));
+    telegram.group(-100, 'Admins');
+    const user = telegram.user(USER);
+    await user.sendDocument('a: 1', { fileName: 'q.yaml', chatId: -100 });
+    await user.sendDocument('a: 1', { fileName: 'q.yaml', chatId: -100, replyTo: 1 });
+    expect(seen).toEqual([]);
+    const prompt = result<Message>(telegram.call('sendMessage', { chat_id: -100, text: 'Send the file here' }));
+    await user.sendDocument('a: 1', { fileName: 'q.yaml', chatId: -100, replyTo: prompt.message_id });
+    expect(seen).toMatchObject([{ reply_to_message: { message_id: prompt.message_id, text: 'Send the file here' } }]);
+    expect(telegram.messages(-100).map((m) => m.kind)).toEqual(['document', 'document', 'text', 'document']);
+  });
+});

@@ -307,6 +307,8 @@ const markupKey = (markup: InlineKeyboardMarkup | undefined): string =>
 // ---------------------------------------------------------------- files
 
 const MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
+/** Bots may download files of at most 20 MB. */
+const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
 
 export function isUploadedFile(value: unknown): value is UploadedFile {
   return (
@@ -355,6 +357,8 @@ function looksLikeImage(data: Buffer): boolean {
 
 const MIME_TYPES: Record<string, string> = {
   csv: 'text/csv',
+  yaml: 'application/x-yaml',
+  yml: 'application/x-yaml',
   txt: 'text/plain',
   json: 'application/json',
   pdf: 'application/pdf',
@@ -436,6 +440,8 @@ export interface UserHost {
     data: string,
   ): CallbackQuery;
   callbackQueries(): readonly CallbackQueryRecord[];
+  /** Keeps a file a user sends, so the bot can fetch it with getFile. */
+  storeUserFile(file: UploadedFile): { file_id: string; file_unique_id: string; file_size: number };
   deliver(body: Omit<Update, 'update_id'>): Promise<void>;
   requireDelivery(): void;
 }
@@ -456,6 +462,8 @@ export class FakeTelegram {
   private readonly fakeUsers = new Map<number, FakeUser>();
   private readonly queries = new Map<string, CallbackQueryRecord>();
   private readonly files = new Map<string, UploadedFile>();
+  /** file_path (as getFile gives it) → file_id, for downloads from `/file/bot<token>/<file_path>`. */
+  private readonly filePaths = new Map<string, string>();
   private readonly commandSets = new Map<string, BotCommand[]>();
   private readonly menuButtons = new Map<string, unknown>();
   private readonly injected: { method: string; failure: ApiFailure; times: number }[] = [];
@@ -612,6 +620,12 @@ export class FakeTelegram {
 
   callbackQueries(): CallbackQueryRecord[] {
     return [...this.queries.values()].map((q) => structuredClone(q));
+  }
+
+  /** The bytes behind a file_path that getFile gave out; undefined for any other path. */
+  fileAt(filePath: string): Buffer | undefined {
+    const fileId = this.filePaths.get(filePath);
+    return fileId === undefined ? undefined : this.files.get(fileId)?.data;
   }
 
   commands(scope: Record<string, unknown> = { type: 'default' }, languageCode = ''): BotCommand[] {
@@ -781,6 +795,23 @@ export class FakeTelegram {
     return { file_id, file_unique_id: this.nextId('U'), file_size: file.data?.length ?? 1 };
   }
 
+  /** As Telegram: a file_path to download from, for files of at most 20 MB. */
+  private getFile(params: Params): Record<string, unknown> {
+    const fileId = optString(params, 'file_id');
+    if (fileId === undefined || fileId === '') return badRequest('file_id is empty');
+    const file = this.files.get(fileId);
+    if (!file) return badRequest('invalid file_id');
+    const size = file.data?.length ?? 1;
+    if (size > MAX_DOWNLOAD_BYTES) badRequest('file is too big');
+    let filePath = [...this.filePaths].find(([, id]) => id === fileId)?.[0];
+    if (filePath === undefined) {
+      const ext = /\.([A-Za-z0-9]{1,8})$/.exec(file.filename)?.[1]?.toLowerCase();
+      filePath = `documents/file_${this.filePaths.size}${ext ? `.${ext}` : ''}`;
+      this.filePaths.set(filePath, fileId);
+    }
+    return { file_id: fileId, file_unique_id: `U${fileId}`, file_size: size, file_path: filePath };
+  }
+
   private sendFile(params: Params, field: 'document' | 'photo'): Message {
     const state = this.writableChat(params);
     const file = this.readFile(params, field);
@@ -836,6 +867,7 @@ export class FakeTelegram {
       sendChatAction: (p) => this.sendChatAction(p),
       sendDocument: (p) => this.sendFile(p, 'document'),
       sendPhoto: (p) => this.sendFile(p, 'photo'),
+      getFile: (p) => this.getFile(p),
       setChatMenuButton: (p) => this.setChatMenuButton(p),
     };
     // Bot API method names are case-insensitive.
@@ -1030,6 +1062,7 @@ export class FakeTelegram {
         };
       },
       callbackQueries: () => [...this.queries.values()],
+      storeUserFile: (file) => this.registerFile(file),
       deliver: async (body) => {
         this.host.requireDelivery();
         const update = { update_id: this.nextUpdateId++, ...body } as Update;
@@ -1120,6 +1153,41 @@ export class FakeUser {
 
   async sendLocation(latitude = 25.033, longitude = 121.5654): Promise<void> {
     await this.sendMessage({ location: { latitude, longitude } }, 'location');
+  }
+
+  /**
+   * Sends a file as a document, in the private chat or in a group, where a bot
+   * in privacy mode sees it only as a reply to one of its messages (`replyTo`),
+   * as in Telegram. `declaredSize` is the file_size the update carries
+   * (default: the real size; null: none).
+   */
+  async sendDocument(
+    data: Buffer | string,
+    options: { fileName?: string; mimeType?: string; chatId?: number; replyTo?: number; declaredSize?: number | null } = {},
+  ): Promise<void> {
+    this.host.requireDelivery();
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    const fileName = options.fileName;
+    const ids = this.host.storeUserFile({ filename: fileName ?? 'file', data: bytes });
+    const size = options.declaredSize === undefined ? ids.file_size : options.declaredSize;
+    const document = {
+      file_id: ids.file_id,
+      file_unique_id: ids.file_unique_id,
+      ...(fileName !== undefined ? { file_name: fileName } : {}),
+      mime_type: options.mimeType ?? (fileName ? mimeType(fileName) : 'application/octet-stream'),
+      ...(size !== null ? { file_size: size } : {}),
+    };
+    const chatId = options.chatId ?? this.chatId;
+    const state = chatId === this.chatId ? this.privateChat() : this.host.chat(chatId);
+    if (!state) throw new Error(`unknown group ${chatId}: call telegram.group(${chatId}) first`);
+    const repliedTo = state.messages.find((m) => m.message_id === options.replyTo && !m.deleted);
+    if (options.replyTo !== undefined && !repliedTo) throw new Error(`no message ${options.replyTo} in chat ${chatId}`);
+    const reply = repliedTo ? { reply_to_message: structuredClone(repliedTo.raw) as Message['reply_to_message'] } : {};
+    if (state.chat.type === 'private') return this.sendMessage({ document, ...reply }, 'document');
+    const stored = this.host.addUserMessage(state, this.user, { document, ...reply }, 'document');
+    this.lastOwn = { chatId, messageId: stored.message_id };
+    if (!this.host.botInfo.can_read_all_group_messages && repliedTo?.from !== 'bot') return;
+    await this.host.deliver({ message: structuredClone(stored.raw) as Update['message'] });
   }
 
   /** Sends a private message with arbitrary content (escape hatch). */

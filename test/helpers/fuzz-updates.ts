@@ -116,7 +116,7 @@ export function forgedData(world: FuzzWorld): string {
   return clipped === '' ? 'x' : clipped;
 }
 
-const ADMIN_COMMANDS = ['open_round', 'close_round', 'status', 'rounds', 'digest', 'export', 'help'];
+const ADMIN_COMMANDS = ['open_round', 'close_round', 'status', 'rounds', 'digest', 'export', 'questionnaire', 'help'];
 
 function junkArguments(random: Random): string {
   return random.weighted<() => string>([

@@ -19,17 +19,18 @@ import { exportFileName, writeRoundCsv } from '../../export/csv.js';
 import { roundFigures } from '../../reports/final-report.js';
 import { DETAIL_LEVELS, headlineLines } from '../../reports/sections.js';
 import { endOfDay, formatInZone, parseOpenRoundArguments } from '../../rounds/deadline.js';
+import { nextRoundQuestionnaire, roundSource } from '../../rounds/next-questionnaire.js';
 import { ADMIN_COMMANDS, ADMIN_TEXTS, type AdminTexts } from '../admin-texts.js';
 import { isAdminChatId } from '../admin/admin-chats.js';
 import { announceRound } from '../announce-round.js';
 import { announceClosedRound } from '../admin/round-closing.js';
+import { replyWithProblems } from '../admin/questionnaire-problems.js';
+import { QUESTIONNAIRE_TEXTS } from '../questionnaire-texts.js';
 import type { BotContext } from '../context.js';
 import { MESSAGE_LIMIT } from '../render.js';
 import { escapeHtml, TEXTS } from '../texts.js';
 
 export const MAX_TITLE_LENGTH = 100;
-/** Enough problems to fix the file; the rest would only push the reply past Telegram's limit. */
-const MAX_PROBLEMS_SHOWN = 30;
 
 const texts = (ctx: BotContext): AdminTexts => ADMIN_TEXTS[ctx.language];
 const when = (ctx: BotContext, instant: Date) => formatInZone(instant, ctx.deps.config.digestTimezone);
@@ -54,13 +55,15 @@ admin.command('open_round', async (ctx) => {
     return void (await ctx.reply(t.untilPast({ date: until!, zone: config.digestTimezone })));
   }
 
-  const loaded = loadQuestionnaire();
-  if (!loaded.ok) {
-    const shown = loaded.problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `• ${escapeHtml(p)}`);
-    if (loaded.problems.length > MAX_PROBLEMS_SHOWN) shown.push(`… (+${loaded.problems.length - MAX_PROBLEMS_SHOWN})`);
-    return void (await ctx.reply(t.questionnaireBroken({ problems: shown.join('\n') }), html));
+  const next = nextRoundQuestionnaire(db, loadQuestionnaire);
+  if (!next.ok) {
+    const header = QUESTIONNAIRE_TEXTS[ctx.language].openRefused({
+      count: next.problems.length,
+      version: next.origin === 'upload' ? (next.version?.id ?? null) : null,
+    });
+    return replyWithProblems(ctx, header, next.problems);
   }
-  const result = openRound(db, { title, questionnaire: loaded.questionnaire, now, closesAt });
+  const result = openRound(db, { title, questionnaire: next.questionnaire, from: roundSource(next), now, closesAt });
   if (!result.ok) {
     const open = result.alreadyOpen;
     return void (await ctx.reply(t.roundAlreadyOpen({ title: escapeHtml(open.title), openedAt: when(ctx, open.openedAt) }), html));
@@ -101,6 +104,7 @@ admin.command('rounds', async (ctx) => {
       opened: when(ctx, round.openedAt),
       closed: round.closedAt && when(ctx, round.closedAt),
       closes: round.closesAt && when(ctx, round.closesAt),
+      version: round.questionnaireVersionId,
       ...(counts.get(round.id) ?? { started: 0, completed: 0 }),
     });
     const more = t.roundsMore({ count: rounds.length - index });

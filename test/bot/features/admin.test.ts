@@ -85,7 +85,8 @@ describe('opening and closing rounds', () => {
     );
     await t.admin.send('/open_round Broken');
     const reply = t.admin.lastText() ?? '';
-    expect(reply).toMatch(/^The questionnaire file has problems, so no round was opened:/);
+    expect(reply).toMatch(/^The questionnaire file on the server has 3 problems, so no round was opened:/);
+    expect(reply).toMatch(/• report\.improvement_question \(line \d+\): no question "channels"/);
     expect(reply).toMatch(/• questions\[2\]\.when\.in\[1\] \(line \d+\): must be lowercase letters/);
     expect(reply).toMatch(/• questions\[3\]\.id \(line \d+\): must be an id/);
     expect(t.db.select().from(rounds).all()).toEqual([]);
@@ -127,8 +128,8 @@ describe('looking at rounds', () => {
     await t.admin.send('/rounds');
     expect(t.admin.lastText()).toBe(
       'Rounds (newest first)\n\n' +
-        '#2 Second\n   opened 2026-11-30 16:00, open until 2027-01-01 00:00; 0 completed / 0 started\n\n' +
-        '#1 First <draft>\n   opened 2026-11-24 16:00, closed 2026-11-30 16:00; 0 completed / 1 started',
+        '#2 Second\n   opened 2026-11-30 16:00, open until 2027-01-01 00:00; 0 completed / 0 started; questionnaire v1\n\n' +
+        '#1 First <draft>\n   opened 2026-11-24 16:00, closed 2026-11-30 16:00; 0 completed / 1 started; questionnaire v1',
     );
   });
 
@@ -239,6 +240,7 @@ describe('help and menus', () => {
     await t.admin.send('/help');
     expect(t.admin.lastText()).toContain('/open_round');
     expect(t.admin.lastText()).toContain('/export');
+    expect(t.admin.lastText()).toContain('/questionnaire [version]');
     const resident = t.resident(2001, 'en');
     await resident.send('/help');
     expect(resident.lastText()).toContain('/start');
