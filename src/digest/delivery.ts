@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { GrammyError, HttpError, InputFile } from 'grammy';
 import type { Db } from '../db/client.js';
-import { digestDeliveries } from '../db/schema.js';
+import { digestDeliveries, type DigestPart } from '../db/schema.js';
 import type { Language } from '../questionnaire/languages.js';
 import { adminChatLanguage, type AdminChatDeps } from '../bot/admin/admin-chats.js';
 
@@ -12,26 +12,45 @@ export interface ComposedDigest {
   chartCaption: string;
 }
 
-export function wasDelivered(db: Db, runKey: string, chatId: number): boolean {
+/** Whether a chat has had this part of a run's digest. */
+export function partDelivered(db: Db, runKey: string, chatId: number, part: DigestPart): boolean {
   return (
     db
       .select()
       .from(digestDeliveries)
-      .where(and(eq(digestDeliveries.runKey, runKey), eq(digestDeliveries.chatId, chatId)))
+      .where(and(eq(digestDeliveries.runKey, runKey), eq(digestDeliveries.chatId, chatId), eq(digestDeliveries.part, part)))
       .get() !== undefined
   );
 }
 
-function recordDelivery(db: Db, runKey: string, chatId: number, now: Date): void {
-  db.insert(digestDeliveries).values({ runKey, chatId, sentAt: now }).onConflictDoNothing().run();
+/** Whether a chat has had a run's digest: its text goes last, so it marks the whole. */
+export function wasDelivered(db: Db, runKey: string, chatId: number): boolean {
+  return partDelivered(db, runKey, chatId, 'text');
 }
 
-/** Sends one digest to one chat: the chart first (when there is one), then the message. */
-export async function sendDigest(deps: Pick<AdminChatDeps, 'api'>, chatId: number, digest: ComposedDigest): Promise<void> {
-  if (digest.chart) {
+function recordDelivery(db: Db, runKey: string, chatId: number, part: DigestPart, now: Date): void {
+  db.insert(digestDeliveries).values({ runKey, chatId, part, sentAt: now }).onConflictDoNothing().run();
+}
+
+/**
+ * Sends one digest to one chat: the chart first (when there is one), then
+ * the message. `record` is told after each part went out; `skip` names a
+ * part the chat already has.
+ */
+export async function sendDigest(
+  deps: Pick<AdminChatDeps, 'api'>,
+  chatId: number,
+  digest: ComposedDigest,
+  { skip, record }: { skip?: (part: DigestPart) => boolean; record?: (part: DigestPart) => void } = {},
+): Promise<void> {
+  if (digest.chart && !skip?.('chart')) {
     await deps.api.sendPhoto(chatId, new InputFile(digest.chart, 'digest.png'), { caption: digest.chartCaption });
+    record?.('chart');
   }
-  await deps.api.sendMessage(chatId, digest.html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+  if (!skip?.('text')) {
+    await deps.api.sendMessage(chatId, digest.html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+    record?.('text');
+  }
 }
 
 export interface DeliveryReport {
@@ -42,8 +61,8 @@ export interface DeliveryReport {
 
 /**
  * Delivers a scheduled run's digest to every admin chat that has not had it.
- * Each chat is recorded right after its digest went out, so a restart in the
- * middle of a run sends only to the chats still missing it. A chat that
+ * Each part (picture, text) is recorded right after it went out, so a restart
+ * in the middle of a run sends each chat only the parts it is missing. A chat that
  * cannot be reached is logged with Telegram's reason and skipped; 429s and
  * network errors were already retried by the API client (auto-retry).
  */
@@ -63,7 +82,10 @@ export async function deliverRun(
     const language = adminChatLanguage(db, config, chatId);
     if (!composed.has(language)) composed.set(language, compose(language));
     try {
-      await sendDigest(deps, chatId, await composed.get(language)!);
+      await sendDigest(deps, chatId, await composed.get(language)!, {
+        skip: (part) => partDelivered(db, runKey, chatId, part),
+        record: (part) => recordDelivery(db, runKey, chatId, part, deps.clock()),
+      });
     } catch (error) {
       if (!(error instanceof GrammyError || error instanceof HttpError)) throw error;
       const reason = error instanceof GrammyError ? error.description : error.message;
@@ -71,7 +93,6 @@ export async function deliverRun(
       report.unreachable.push(chatId);
       continue;
     }
-    recordDelivery(db, runKey, chatId, deps.clock());
     report.sent.push(chatId);
   }
   logger.info({ runKey, ...report }, 'digest run delivered');

@@ -59,6 +59,29 @@ describe('scheduled digests', () => {
     expect(digests(t, ADMIN_ID)).toHaveLength(1);
   });
 
+  it('records picture and text apart: a run cut between them sends only the text afterwards', async () => {
+    const { t, deps, setNow } = setUp(new Date(MONDAY_RUN.getTime() - 2 * HOUR));
+    await createDigestRunner(deps()).catchUp(); // the first start, before the run
+    await t.openRound('Autumn');
+    await fiveResponses(t);
+    // The first admin chat's picture goes out, then its text is refused (as if the process died in between).
+    t.telegram.failNext('sendMessage', { error_code: 400, description: 'Bad Request: simulated cut' });
+    const first = await createDigestRunner(deps()).runScheduled(MONDAY_RUN);
+    expect(first.unreachable).toEqual([ADMIN_ID]);
+    expect(photos(t, ADMIN_ID)).toHaveLength(1);
+    expect(digests(t, ADMIN_ID)).toHaveLength(0);
+    // The next start catches the run up: only the text is missing, and only it goes out.
+    setNow(new Date(MONDAY_RUN.getTime() + HOUR));
+    const again = await createDigestRunner(deps()).catchUp();
+    expect(again?.sent).toEqual([ADMIN_ID]);
+    for (const chat of [ADMIN_ID, ADMIN_GROUP_ID]) {
+      expect(photos(t, chat)).toHaveLength(1);
+      expect(digests(t, chat)).toHaveLength(1);
+    }
+    const parts = t.db.select().from(digestDeliveries).all().map((d) => `${d.chatId}:${d.part}`).sort();
+    expect(parts).toEqual([`${ADMIN_GROUP_ID}:chart`, `${ADMIN_GROUP_ID}:text`, `${ADMIN_ID}:chart`, `${ADMIN_ID}:text`].sort());
+  });
+
   it('sends a run missed while the bot was down once, late, saying so', async () => {
     const { t, deps, setNow } = setUp(new Date(MONDAY_RUN.getTime() - 24 * HOUR));
     await t.openRound('Autumn');
