@@ -33,6 +33,9 @@ export interface BotContextFlavor {
   /** The chat's contact row, read once per update and kept current by the prompt's writes. */
   contact: Contact | undefined;
   settled: SettledMessages;
+  /** The live prompt as this update left it, written once when the update is done (bot/prompt.ts). */
+  promptChanged?: boolean;
+  promptRecord?: { messageId: number; shows: string } | null;
 }
 
 export type BotContext = Context & BotContextFlavor;

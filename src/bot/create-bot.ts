@@ -11,6 +11,7 @@ import { unhandledFeature } from './features/unhandled.js';
 import { languageFromTelegram } from './language.js';
 import { retryNetworkErrors } from './network-retry.js';
 import { telegramRateLimits } from './rate-limits.js';
+import { persistPrompt } from './prompt.js';
 import { createSettledMessages } from './settled-messages.js';
 import { TEXTS } from './texts.js';
 
@@ -60,7 +61,11 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
       stored === 'zh-Hant' || stored === 'zh-Hans' || stored === 'en'
         ? stored
         : languageFromTelegram(ctx.from?.language_code, config.defaultLanguage);
-    await next();
+    try {
+      await next();
+    } finally {
+      persistPrompt(ctx);
+    }
   });
 
   // A resident who blocks the bot is kept off announcements until they come back.

@@ -53,11 +53,26 @@ export function promptIsCurrent(ctx: BotContext, state: ResponseState): boolean 
   return livePrompt(ctx)?.shows === promptShows(state, ctx.language);
 }
 
+/**
+ * Records the live prompt for this update; it is written once, when the
+ * update is done (createBot), not at every step: a press usually retires one
+ * prompt and sends the next. Written even if the update fails half-way.
+ */
 function remember(ctx: BotContext, prompt: LivePrompt | null): void {
-  setPromptMessage(ctx.deps.db, chatIdOf(ctx), prompt);
-  if (ctx.contact) {
-    ctx.contact = { ...ctx.contact, promptMessageId: prompt?.messageId ?? null, promptShows: prompt?.shows ?? null };
-  }
+  ctx.promptChanged = true;
+  ctx.contact = ctx.contact && {
+    ...ctx.contact,
+    promptMessageId: prompt?.messageId ?? null,
+    promptShows: prompt?.shows ?? null,
+  };
+  ctx.promptRecord = prompt;
+}
+
+/** Writes the live prompt recorded during this update, if it changed (called once per update). */
+export function persistPrompt(ctx: BotContext): void {
+  if (!ctx.promptChanged || !ctx.chat) return;
+  setPromptMessage(ctx.deps.db, ctx.chat.id, ctx.promptRecord ?? null);
+  ctx.promptChanged = false;
 }
 
 /** Forgets the live prompt once its buttons are gone (the caller edited it into its final form). */

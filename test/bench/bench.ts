@@ -14,6 +14,7 @@ import { loadQuestionnaireFile } from '../../src/questionnaire/validate.js';
 import { LARGE_START, LARGE_STEP, fillLargeRound } from '../figures/large-round.js';
 import { startFakeBotApi } from '../helpers/fake-bot-api-server.js';
 import { FakeTelegram } from '../helpers/fake-telegram.js';
+import { faultPlan, percentile as percentileOf, runFaultsScenario, runFloodScenario, type FaultsRun } from '../helpers/scenarios.js';
 import { Replies, Stopped, runResident, type Labels, type RunStats } from './driver.js';
 import { buildFloorScript, firstOptionPath } from './floor-script.js';
 import { machineCpuSeconds, REPO, scratchDir, spawnBot, type BotProcess, type MemorySample } from './processes.js';
@@ -46,6 +47,9 @@ const { values: args } = parseArgs({
     'limits-seconds': { type: 'string', default: '20' },
     'skip-limits': { type: 'boolean', default: false },
     'skip-floor': { type: 'boolean', default: false },
+    'skip-resilience': { type: 'boolean', default: false },
+    'faults-residents': { type: 'string', default: '40' },
+    'flood-residents': { type: 'string', default: '6' },
     repeat: { type: 'string', default: '3' },
     'quiet-wait': { type: 'string', default: '10' },
     profile: { type: 'boolean', default: false },
@@ -67,6 +71,9 @@ if (args.help) {
   --limits-seconds S       how long that run lasts (default 20)
   --skip-limits            skip the rate-limited run
   --skip-floor             skip the floor bot
+  --skip-resilience        skip part 4 (flood and faults)
+  --faults-residents N     residents of the faults runs (default 40)
+  --flood-residents N      residents answering beside the flooder (default 6)
   --repeat N               run manyi and the floor N times each, alternately, and report the best (default 3)
   --quiet-wait S           before each run, wait up to S seconds for other processes to leave the CPU (default 10; 0: never)
   --profile                write CPU profiles of the bot processes next to the JSON`);
@@ -89,6 +96,9 @@ const IN_PROGRESS_SMALL = positive('in-progress-small', args['in-progress-small'
 const LIMITS_RESIDENTS = positive('limits-residents', args['limits-residents']);
 const LIMITS_SECONDS = positive('limits-seconds', args['limits-seconds']);
 const REPEAT = positive('repeat', args.repeat);
+const FAULTS_RESIDENTS = positive('faults-residents', args['faults-residents']);
+const FLOOD_RESIDENTS = positive('flood-residents', args['flood-residents']);
+const FAULTS_SEED = 20240601;
 const QUIET_WAIT_S = Number(args['quiet-wait']);
 if (!Number.isFinite(QUIET_WAIT_S) || QUIET_WAIT_S < 0) {
   console.error(`--quiet-wait should be a number of seconds, got ${args['quiet-wait']}`);
@@ -472,6 +482,87 @@ function timeFigures(completed: number): FiguresResult {
   }
 }
 
+// ---------------------------------------------------------------- one user's effect on the others
+
+interface ResilienceResult {
+  flood: {
+    residents: number;
+    burst: number;
+    othersLatencyMs: { p50: number | null; p95: number | null; max: number | null };
+    presses: number;
+    toFlooder: { slowDowns: number; hints: number; messages: number };
+    junkDropped: number;
+    flooderAnswerTaken: boolean;
+  };
+  faults: {
+    residents: number;
+    withoutFaultsSeconds: number;
+    withFaultsSeconds: number;
+    ratio: number | null;
+    injected: Record<string, number>;
+    verdict: FaultsRun['verdict'];
+    verdictWithoutFaults: FaultsRun['verdict'];
+  };
+}
+
+/**
+ * Part 4, rate limits on (as shipped): one resident floods while others
+ * answer; then residents finish through Telegram's faults, against the same
+ * run on a sound network.
+ */
+async function runResilience(): Promise<ResilienceResult> {
+  log(`one resident bursts 80 junk messages while ${FLOOD_RESIDENTS} others answer (rate limits on)`);
+  if (QUIET_WAIT_S > 0) await waitForQuiet(QUIET_WAIT_S);
+  const flood = await runFloodScenario({ residents: FLOOD_RESIDENTS, burst: 80, questions: 6 });
+  await flood.close();
+  const runFaults = async (withFaults: boolean) => {
+    log(`${FAULTS_RESIDENTS} residents finish the questionnaire, rate limits on, ${withFaults ? 'with' : 'without'} faults`);
+    if (QUIET_WAIT_S > 0) await waitForQuiet(QUIET_WAIT_S);
+    const run = await runFaultsScenario({
+      residents: FAULTS_RESIDENTS,
+      seed: FAULTS_SEED,
+      ...(withFaults ? { plan: faultPlan(FAULTS_SEED) } : {}),
+    });
+    await run.close();
+    return run;
+  };
+  const sound = await runFaults(false);
+  const faulty = await runFaults(true);
+  const { latencies } = flood;
+  return {
+    flood: {
+      residents: FLOOD_RESIDENTS,
+      burst: 80,
+      othersLatencyMs: {
+        p50: round(percentileOf(latencies, 50), 0),
+        p95: round(percentileOf(latencies, 95), 0),
+        max: round(Math.max(...latencies), 0),
+      },
+      presses: latencies.length,
+      toFlooder: flood.toFlooder,
+      junkDropped: flood.dropped,
+      flooderAnswerTaken: flood.flooderAnswered,
+    },
+    faults: {
+      residents: FAULTS_RESIDENTS,
+      withoutFaultsSeconds: round(sound.wallMs / 1000, 1)!,
+      withFaultsSeconds: round(faulty.wallMs / 1000, 1)!,
+      ratio: ratio(faulty.wallMs, sound.wallMs),
+      injected: faulty.counts,
+      verdict: faulty.verdict,
+      verdictWithoutFaults: sound.verdict,
+    },
+  };
+}
+
+const clean = (verdict: FaultsRun['verdict']) =>
+  verdict.failed.length === 0 &&
+  verdict.restarted === 0 &&
+  verdict.mismatches.length === 0 &&
+  verdict.unexplainedRefusals.length === 0 &&
+  verdict.unanswered === 0 &&
+  verdict.liveButtons === 0;
+
 // ---------------------------------------------------------------- report
 
 function table(rows: (string | number | null)[][]): string {
@@ -544,6 +635,8 @@ async function main(): Promise<void> {
     rmSync(scriptDir, { recursive: true, force: true });
   }
 
+  const resilience = args['skip-resilience'] ? undefined : await runResilience();
+
   let figures: FiguresResult | undefined;
   if (!args['skip-figures']) {
     log(`figures module on a generated round of ${FIGURES_RESPONSES} completed responses`);
@@ -575,6 +668,7 @@ async function main(): Promise<void> {
       ? { target: 'completed questionnaires per second ≥ 0.8 × the floor', value: ratios.completedPerSecond, met: (ratios.completedPerSecond ?? 0) >= 0.8 }
       : null,
     p99: ratios ? { target: 'p99 latency ≤ 1.2 × the floor', value: ratios.p99, met: (ratios.p99 ?? Infinity) <= 1.2 } : null,
+    peakRss: ratios ? { target: 'peak RSS ≤ 1.5 × the floor', value: ratios.peakRss, met: (ratios.peakRss ?? Infinity) <= 1.5 } : null,
     memoryFlat:
       small && large
         ? {
@@ -592,6 +686,20 @@ async function main(): Promise<void> {
               `Compare the peak with ${large.residents} in progress against Part 1's run at the same load with none left in progress.`,
           }
         : null,
+    flood: resilience
+      ? {
+          target: "one resident floods (80 junk messages), rate limits on: the others' press → next question p95 ≤ 2 s",
+          value: resilience.flood.othersLatencyMs.p95,
+          met: (resilience.flood.othersLatencyMs.p95 ?? Infinity) <= 2_000 && resilience.flood.flooderAnswerTaken,
+        }
+      : null,
+    faults: resilience
+      ? {
+          target: `${FAULTS_RESIDENTS} residents through 429s, 500s, drops and latency, rate limits on: all finish, stored = chosen, time ≤ 2 × without faults`,
+          value: resilience.faults.ratio,
+          met: clean(resilience.faults.verdict) && (resilience.faults.ratio ?? Infinity) <= 2,
+        }
+      : null,
     rateLimitCap: limited
       ? {
           target: 'TELEGRAM_RATE_LIMITS=on: about 30 calls to chats per second (mean ≤ 30, busiest second ≤ 33)',
@@ -696,6 +804,27 @@ async function main(): Promise<void> {
       ]),
     );
   }
+  if (resilience) {
+    const { flood, faults } = resilience;
+    const verdictLine = (v: FaultsRun['verdict']) =>
+      `${v.failed.length} failed, ${v.restarted} had to /start, ${v.mismatches.length} stored ≠ chosen or shown, ` +
+      `${v.unexplainedRefusals.length} unexplained refusals, ${v.unanswered} presses unanswered, ${v.liveButtons} live buttons left`;
+    console.log('');
+    console.log("Part 4 — one user's effect on the others (manyi as shipped: TELEGRAM_RATE_LIMITS=on)");
+    console.log(
+      table([
+        ['', 'value'],
+        [`flood: others' press → next question p50 / p95 / max (ms), ${flood.presses} presses`, `${flood.othersLatencyMs.p50} / ${flood.othersLatencyMs.p95} / ${flood.othersLatencyMs.max}`],
+        ['flood: to the flooder — hints / slow-down notices / messages in all', `${flood.toFlooder.hints} / ${flood.toFlooder.slowDowns} / ${flood.toFlooder.messages}`],
+        ['flood: junk dropped from the inbox; flooder’s next answer taken', `${flood.junkDropped}; ${flood.flooderAnswerTaken ? 'yes' : 'NO'}`],
+        [`faults: ${faults.residents} residents finish, without / with faults (s)`, `${faults.withoutFaultsSeconds} / ${faults.withFaultsSeconds}`],
+        ['faults: with / without', faults.ratio],
+        ['faults injected', JSON.stringify(faults.injected)],
+      ]),
+    );
+    console.log(`with faults: ${verdictLine(faults.verdict)}`);
+    console.log(`without faults: ${verdictLine(faults.verdictWithoutFaults)}`);
+  }
   const allRuns = [...repeats.manyi, ...repeats.floor, ...Object.entries(results).filter(([k]) => k !== 'manyi' && k !== 'floor').map(([, r]) => r)];
   const busy = allRuns.filter((r) => (r.otherCpuCores ?? 0) > 0.25);
   if (busy.length > 0) {
@@ -713,6 +842,7 @@ async function main(): Promise<void> {
       ['target', 'value', 'result'],
       ['throughput ≥ 0.8 × floor', targets.throughput?.value ?? null, mark(targets.throughput?.met)],
       ['p99 latency ≤ 1.2 × floor', targets.p99?.value ?? null, mark(targets.p99?.met)],
+      ['peak RSS ≤ 1.5 × floor', targets.peakRss?.value ?? null, mark(targets.peakRss?.met)],
       [
         `memory flat: live heap, ${large?.residents ?? '?'} vs ${small?.residents ?? '?'} in progress ≤ 1.1×`,
         targets.memoryFlat?.value ?? null,
@@ -720,6 +850,8 @@ async function main(): Promise<void> {
       ],
       [`  (peak RSS, ${large?.residents ?? '?'} vs ${small?.residents ?? '?'}: see Part 2)`, peakGrowth, ''],
       ['rate limits on: ≤ ~30 calls to chats / s', targets.rateLimitCap?.value ?? null, mark(targets.rateLimitCap?.met)],
+      ["flood: others' p95 ≤ 2 s (ms)", targets.flood?.value ?? null, mark(targets.flood?.met)],
+      ['faults: all finish, stored = chosen, time ≤ 2 × without', targets.faults?.value ?? null, mark(targets.faults?.met)],
     ]),
   );
 
@@ -740,6 +872,7 @@ async function main(): Promise<void> {
     repeats: REPEAT > 1 ? { manyi: repeats.manyi.map(strip), floor: repeats.floor.map(strip) } : null,
     ratios: ratios ?? null,
     targets,
+    resilience: resilience ?? null,
     figures: figures ?? null,
     benchSeconds: round((performance.now() - benchStarted) / 1000, 1),
   };
