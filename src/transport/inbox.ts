@@ -107,7 +107,8 @@ export function createInbox(options: InboxOptions): Inbox {
   const flush = () => {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = undefined;
-    if (finished.length === 0 || closed) return;
+    // A database closed under us (a test, a forced exit) takes no more marks; they are redone at the next start.
+    if (finished.length === 0 || closed || !db.$client.open) return;
     const batch = finished;
     finished = [];
     finishUpdates(db, batch, clock());
@@ -165,7 +166,7 @@ export function createInbox(options: InboxOptions): Inbox {
       logger.error({ err: error, updateId: row.updateId }, 'update handler failed');
       result = 'failed';
     }
-    if (closed) return;
+    if (closed || !db.$client.open) return;
     if (result === 'retry' && !attempt.last) {
       row.attempts = attempt.number;
       row.retryAt = clock().getTime() + retryDelay(row.attempts);
