@@ -85,7 +85,7 @@ interface ChatQueue {
 
 export function createInbox(options: InboxOptions): Inbox {
   const { db, logger, clock, handle } = options;
-  const concurrency = options.concurrency ?? 32;
+  const concurrency = options.concurrency ?? 256;
   const maxAttempts = options.maxAttempts ?? 8;
   const retryDelay = options.retryDelayMs ?? defaultRetryDelay;
   const flushMs = options.flushMs ?? 10;

@@ -55,6 +55,7 @@ export function startPolling(options: PollingOptions): Polling {
 
   const loop = async () => {
     let failures = 0;
+    let storeFailures = 0;
     let paused = false;
     options.onStart?.();
     while (!abort.signal.aborted) {
@@ -87,8 +88,17 @@ export function startPolling(options: PollingOptions): Polling {
       if (failures > 0) logger.info({ apiRoot: options.apiRoot }, 'reached Telegram again; fetching updates');
       failures = 0;
       if (updates.length === 0) continue;
-      // Written before the next getUpdates confirms them.
-      inbox.add(updates);
+      try {
+        // Written before the next getUpdates confirms them.
+        inbox.add(updates);
+      } catch (error) {
+        // Not stored, so not confirmed: Telegram keeps them, and the same batch is fetched again.
+        const wait = backoffMs(++storeFailures);
+        logger.error({ err: error, retryInSeconds: wait / 1000 }, 'updates could not be stored; fetching them again shortly');
+        await delay(wait, abort.signal);
+        continue;
+      }
+      storeFailures = 0;
       offset = updates.at(-1)!.update_id + 1;
     }
   };

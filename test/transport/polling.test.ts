@@ -80,4 +80,28 @@ describe('long polling into the inbox', () => {
     expect(lines.join('')).toContain('trying again in 1 s');
     expect(lines.join('')).toContain('reached Telegram again');
   });
+
+  it('when an update cannot be stored, it is not confirmed: the same batch is fetched and stored again', async () => {
+    const telegram = new FakeTelegram();
+    const server = await startFakeBotApi(telegram);
+    const db = openDatabase(':memory:');
+    const inbox = createInbox({ db, logger, clock: () => new Date(), handle: async () => 'handled' });
+    inbox.start();
+    let refusals = 1;
+    const flaky = {
+      ...inbox,
+      add: (updates: Parameters<typeof inbox.add>[0]) => {
+        if (refusals-- > 0) throw new Error('disk full');
+        return inbox.add(updates);
+      },
+    };
+    const api = new Api(telegram.token, { apiRoot: server.apiRoot });
+    const polling = startPolling({ api, inbox: flaky, allowedUpdates: ['message'], logger, apiRoot: server.apiRoot, timeoutSeconds: 1 });
+    await telegram.user(42).send('kept');
+    await polling.stop();
+    await inbox.stop();
+    expect(server.deliveries()).toEqual({ delivered: 1, redelivered: 1 });
+    expect(db.$client.prepare('SELECT update_id FROM inbox_updates').all()).toEqual([{ update_id: telegram.updates[0]!.update_id }]);
+    await server.close();
+  });
 });
