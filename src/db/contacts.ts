@@ -7,12 +7,14 @@ export type Contact = typeof contacts.$inferSelect;
 
 /** Records that a private chat talked to the bot (in `language`), creating its contact row on first sight. */
 export function touchContact(db: Db, chatId: number, now: Date, language: Language): Contact {
-  return db
-    .insert(contacts)
-    .values({ chatId, firstSeenAt: now, lastSeenAt: now, lastLanguage: language })
-    .onConflictDoUpdate({ target: contacts.chatId, set: { lastSeenAt: now, lastLanguage: language, optedOut: false } })
-    .returning()
-    .get();
+  // Prepared: every /start and /language comes here.
+  const row = statement(
+    db,
+    `INSERT INTO contacts (chat_id, first_seen_at, last_seen_at, last_language) VALUES (?, ?, ?, ?)
+     ON CONFLICT (chat_id) DO UPDATE SET last_seen_at = excluded.last_seen_at, last_language = excluded.last_language, opted_out = 0
+     RETURNING *`,
+  ).get(chatId, now.getTime(), now.getTime(), language) as RawContact;
+  return toContact(row);
 }
 
 /** Contacts still to be told about `roundId`, a page at a time, in chat id order. */
@@ -32,7 +34,11 @@ export function contactsToAnnounce(db: Db, roundId: number, limit: number): Cont
 }
 
 export function markAnnounced(db: Db, chatId: number, roundId: number, optedOut: boolean): void {
-  db.update(contacts).set({ announcedRoundId: roundId, ...(optedOut ? { optedOut } : {}) }).where(eq(contacts.chatId, chatId)).run();
+  statement(db, 'UPDATE contacts SET announced_round_id = ?, opted_out = opted_out OR ? WHERE chat_id = ?').run(
+    roundId,
+    optedOut ? 1 : 0,
+    chatId,
+  );
 }
 
 interface RawContact {
@@ -50,7 +56,10 @@ interface RawContact {
 /** A chat's contact row; read on every update, so through a prepared statement. */
 export function findContact(db: Db, chatId: number): Contact | undefined {
   const row = statement(db, 'SELECT * FROM contacts WHERE chat_id = ?').get(chatId) as RawContact | undefined;
-  if (!row) return undefined;
+  return row && toContact(row);
+}
+
+function toContact(row: RawContact): Contact {
   return {
     chatId: row.chat_id,
     language: row.language,
