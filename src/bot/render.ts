@@ -9,7 +9,7 @@ import {
 } from '../questionnaire/engine.js';
 import type { Language } from '../questionnaire/languages.js';
 import type { Question, Questionnaire } from '../questionnaire/schema.js';
-import { currentSelection } from '../survey/actions.js';
+import { currentSelection } from '../survey/step.js';
 import { encodeButton } from './callback-data.js';
 import { escapeHtml, TEXTS } from './texts.js';
 

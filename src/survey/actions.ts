@@ -8,24 +8,15 @@ import {
   type ResponseState,
 } from '../db/responses.js';
 import type { Round } from '../db/rounds.js';
-import {
-  checkText,
-  findQuestion,
-  firstUnanswered,
-  nextQuestion,
-  optionAt,
-  previousQuestion,
-  scoreOf,
-  withAnswer,
-  type Answer,
-} from '../questionnaire/engine.js';
+import { findQuestion, firstUnanswered, scoreOf, type Answer } from '../questionnaire/engine.js';
 import type { Language } from '../questionnaire/languages.js';
-import type { Question } from '../questionnaire/schema.js';
+import type { Question, Questionnaire } from '../questionnaire/schema.js';
+import { step, type Action, type Refusal, type Step, type Walk } from './step.js';
 
 /*
  * What a resident does to their response, each step one transaction: read
  * the stored state, check the step against it, compute the new state in
- * memory, write only what changed. The caller replies only after this
+ * memory (survey/step.ts), write only what changed. The caller replies only after this
  * returns, so whatever the resident is shown is already committed.
  */
 
@@ -84,32 +75,39 @@ export function startOrResume(
   });
 }
 
-export type Action =
-  | { type: 'choose'; questionId: string; optionIndex: number }
-  | { type: 'toggle'; questionId: string; optionIndex: number }
-  | { type: 'done'; questionId: string }
-  | { type: 'skip'; questionId: string }
-  /** questionId null: from the summary. */
-  | { type: 'back'; questionId: string | null }
-  | { type: 'submit' }
-  | { type: 'text'; text: string };
+export type { Action, Refusal } from './step.js';
 
-export type Refusal =
-  | { reason: 'stale' }
-  | { reason: 'no_selection' }
-  | { reason: 'expects_buttons'; question: Question }
-  | { reason: 'expects_submit' }
-  | { reason: 'empty_text' }
-  | { reason: 'too_long'; length: number; max: number };
-
-export type ActionOutcome =
+export type ActionOutcome<S extends Walk = ResponseState> =
   /** `recorded` is set when a question was answered (or skipped); `asked` is where the cursor was. */
-  | { kind: 'applied'; state: ResponseState; asked: Question | null; recorded?: { question: Question; answer: Answer } }
-  | { kind: 'refused'; state: ResponseState; refusal: Refusal }
+  | { kind: 'applied'; state: S; asked: Question | null; recorded?: { question: Question; answer: Answer } }
+  | { kind: 'refused'; state: S; refusal: Refusal }
   /** The update was handled before (a redelivery); nothing changed. */
-  | { kind: 'duplicate'; state: ResponseState }
-  | { kind: 'completed'; state: ResponseState }
+  | { kind: 'duplicate'; state: S }
+  | { kind: 'completed'; state: S }
   | { kind: 'missing' };
+
+/**
+ * The checks every stored walk makes before a step (the press names this very
+ * walk, the update is new), then the step; `write` stores what it changed.
+ */
+export function stepStored<S extends Walk & { lastUpdateId: number }>(
+  questionnaire: Questionnaire,
+  state: S | null,
+  input: { walkId: number | undefined; updateId: number; action: Action },
+  write: (applied: Step<S> & { kind: 'applied' }) => void,
+): ActionOutcome<S> {
+  if (!state) return { kind: 'missing' };
+  if (input.walkId !== undefined && input.walkId !== state.id) {
+    return { kind: 'refused', state, refusal: { reason: 'stale' } };
+  }
+  if (input.updateId <= state.lastUpdateId) return { kind: 'duplicate', state };
+  if (state.status === 'completed') return { kind: 'completed', state };
+  const result = step(questionnaire, state, input.action);
+  if (result.kind === 'refused') return { kind: 'refused', state, refusal: result.refusal };
+  const applied = { ...result, state: { ...result.state, lastUpdateId: input.updateId } };
+  write(applied);
+  return { kind: 'applied', state: applied.state, asked: result.asked, ...(result.recorded ? { recorded: result.recorded } : {}) };
+}
 
 /**
  * Applies one step to the resident's response in the round. `responseId`
@@ -120,96 +118,22 @@ export function act(
   input: Respondent & { responseId?: number; updateId: number; now: Date; action: Action },
 ): ActionOutcome {
   return inTransaction(db, (): ActionOutcome => {
-    const state = load(db, input);
-    if (!state) return { kind: 'missing' };
-    if (input.responseId !== undefined && input.responseId !== state.id) {
-      return { kind: 'refused', state, refusal: { reason: 'stale' } };
-    }
-    if (input.updateId <= state.lastUpdateId) return { kind: 'duplicate', state };
-    if (state.status === 'completed') return { kind: 'completed', state };
-
-    const questionnaire = input.round.questionnaire;
-    const asked = state.cursor === null ? null : (findQuestion(questionnaire, state.cursor) ?? null);
-    const refuse = (refusal: Refusal): ActionOutcome => ({ kind: 'refused', state, refusal });
-    const stamp = { lastUpdateId: input.updateId, now: input.now };
-
-    const applied = (changes: Partial<ResponseState>): ResponseState => ({
-      ...state,
-      ...changes,
-      lastUpdateId: input.updateId,
+    const request = { walkId: input.responseId, updateId: input.updateId, action: input.action };
+    return stepStored(input.round.questionnaire, load(db, input), request, ({ state, recorded }) => {
+      const stamp = { lastUpdateId: input.updateId, now: input.now };
+      if (recorded) {
+        const { question, answer, dropped } = recorded;
+        const score = answer.kind === 'option' ? scoreOf(question, answer.value) : null;
+        saveAnswer(db, { responseId: state.id, questionId: question.id, answer, score, now: input.now });
+        deleteAnswers(db, state.id, dropped);
+        updateResponse(db, state.id, { cursor: state.cursor, draft: null, ...stamp });
+      } else if (state.status === 'completed') {
+        updateResponse(db, state.id, { status: 'completed', completedAt: input.now, ...stamp });
+      } else {
+        updateResponse(db, state.id, { cursor: state.cursor, draft: state.draft, ...stamp });
+      }
     });
-    const record = (question: Question, answer: Answer): ActionOutcome => {
-      const { answers, dropped } = withAnswer(questionnaire, state.answers, question.id, answer);
-      const score = answer.kind === 'option' ? scoreOf(question, answer.value) : null;
-      saveAnswer(db, { responseId: state.id, questionId: question.id, answer, score, now: input.now });
-      deleteAnswers(db, state.id, dropped);
-      const cursor = nextQuestion(questionnaire, answers, question.id)?.id ?? null;
-      updateResponse(db, state.id, { cursor, draft: null, ...stamp });
-      return { kind: 'applied', state: applied({ answers, cursor, draft: null }), asked, recorded: { question, answer } };
-    };
-
-    const action = input.action;
-    if (action.type === 'text') {
-      if (!asked) return refuse({ reason: 'expects_submit' });
-      if (asked.type !== 'text') return refuse({ reason: 'expects_buttons', question: asked });
-      const checked = checkText(asked.max_length, action.text);
-      if (!checked.ok) {
-        return refuse(checked.reason === 'empty' ? { reason: 'empty_text' } : checked);
-      }
-      return record(asked, { kind: 'text', text: checked.text });
-    }
-    if (action.type === 'submit') {
-      if (asked || firstUnanswered(questionnaire, state.answers)) return refuse({ reason: 'stale' });
-      updateResponse(db, state.id, { status: 'completed', completedAt: input.now, ...stamp });
-      return { kind: 'applied', state: applied({ status: 'completed' }), asked: null };
-    }
-    if (action.type === 'back') {
-      if (action.questionId !== (asked?.id ?? null)) return refuse({ reason: 'stale' });
-      const previous = previousQuestion(questionnaire, state.answers, action.questionId);
-      if (!previous) return refuse({ reason: 'stale' });
-      updateResponse(db, state.id, { cursor: previous.id, draft: null, ...stamp });
-      return { kind: 'applied', state: applied({ cursor: previous.id, draft: null }), asked };
-    }
-
-    // The remaining actions are presses on the question at the cursor.
-    if (!asked || action.questionId !== asked.id) return refuse({ reason: 'stale' });
-    switch (action.type) {
-      case 'choose': {
-        const option = asked.type === 'scale' || asked.type === 'choice' ? optionAt(asked, action.optionIndex) : undefined;
-        if (!option) return refuse({ reason: 'stale' });
-        return record(asked, { kind: 'option', value: option.value });
-      }
-      case 'toggle': {
-        const option = asked.type === 'multi' ? optionAt(asked, action.optionIndex) : undefined;
-        if (!option) return refuse({ reason: 'stale' });
-        const selected = currentSelection(state, asked.id);
-        const draft = selected.includes(option.value)
-          ? selected.filter((value) => value !== option.value)
-          : [...selected, option.value];
-        updateResponse(db, state.id, { draft, ...stamp });
-        return { kind: 'applied', state: applied({ draft }), asked };
-      }
-      case 'done': {
-        if (asked.type !== 'multi') return refuse({ reason: 'stale' });
-        const selected = currentSelection(state, asked.id);
-        if (selected.length > 0) {
-          // Keep the questionnaire's option order, whatever order they were pressed in.
-          const ordered = asked.options.map((o) => o.value).filter((value) => selected.includes(value));
-          return record(asked, { kind: 'options', values: ordered });
-        }
-        return asked.optional ? record(asked, { kind: 'skipped' }) : refuse({ reason: 'no_selection' });
-      }
-      case 'skip':
-        return asked.optional ? record(asked, { kind: 'skipped' }) : refuse({ reason: 'stale' });
-    }
   });
-}
-
-/** The options shown as selected on a multi question: the draft, else the stored answer. */
-export function currentSelection(state: ResponseState, questionId: string): readonly string[] {
-  if (state.cursor === questionId && state.draft) return state.draft;
-  const answer = state.answers.get(questionId);
-  return answer?.kind === 'options' ? answer.values : [];
 }
 
 /** Changes the language a response is shown in (the resident used /language). */
