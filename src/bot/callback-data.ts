@@ -18,6 +18,9 @@ export type ButtonAction =
   | { type: 'submit'; responseId: number }
   | { type: 'language'; language: Language };
 
+/** What survey questions and the summary carry: every action but the language picker's. */
+export type SurveyButton = Exclude<ButtonAction, { type: 'language' }>;
+
 const CODES = {
   choose: 'a',
   toggle: 't',
@@ -76,4 +79,26 @@ export function decodeButton(data: string): ButtonAction | null {
     default:
       return null;
   }
+}
+
+/*
+ * A preview's buttons carry the same data behind a `P`. The survey refuses
+ * them as data it did not make, so a press in a preview can never reach a
+ * response, and a preview takes only its own.
+ */
+const PREVIEW = 'P';
+
+export function encodePreviewButton(action: SurveyButton): string {
+  return PREVIEW + encodeButton(action);
+}
+
+export function isPreviewData(data: string): boolean {
+  return data.startsWith(PREVIEW);
+}
+
+/** The action behind a preview's button data (its `responseId` is the preview's id), or null. */
+export function decodePreviewButton(data: string): SurveyButton | null {
+  if (!isPreviewData(data)) return null;
+  const action = decodeButton(data.slice(PREVIEW.length));
+  return action === null || action.type === 'language' ? null : action;
 }

@@ -2,6 +2,7 @@ import type { Context } from 'grammy';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Contact } from '../db/contacts.js';
+import type { Preview } from '../db/previews.js';
 import type { Logger } from '../logger.js';
 import type { Language } from '../questionnaire/languages.js';
 import type { ValidatedSource } from '../questionnaire/validate.js';
@@ -32,6 +33,8 @@ export interface BotContextFlavor {
   language: Language;
   /** The chat's contact row, read once per update and kept current by the prompt's writes. */
   contact: Contact | undefined;
+  /** The preview under way in an admin's private chat (features/preview.ts), kept current like `contact`. */
+  preview: Preview | undefined;
   settled: SettledMessages;
   /** The live prompt as this update left it, written once when the update is done (bot/prompt.ts). */
   promptChanged?: boolean;

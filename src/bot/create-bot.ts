@@ -2,7 +2,9 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError, HttpError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { findContact, setContactOptedOut } from '../db/contacts.js';
+import { findPreview } from '../db/previews.js';
 import type { Logger } from '../logger.js';
+import { isAdminChatId } from './admin/admin-chats.js';
 import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';
 import { questionnaireFeature } from './features/questionnaire.js';
@@ -56,6 +58,8 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
       configurable: true,
     });
     ctx.contact = ctx.chat?.type === 'private' ? findContact(deps.db, ctx.chat.id) : undefined;
+    // Only admins preview; other chats need not look.
+    ctx.preview = ctx.chat?.type === 'private' && isAdminChatId(config, ctx.chat.id) ? findPreview(deps.db, ctx.chat.id) : undefined;
     const stored = ctx.contact?.language;
     ctx.language =
       stored === 'zh-Hant' || stored === 'zh-Hans' || stored === 'en'

@@ -1,12 +1,13 @@
 import { GrammyError, HttpError } from 'grammy';
 import { setPromptMessage } from '../db/contacts.js';
-import type { ResponseState } from '../db/responses.js';
-import type { Round } from '../db/rounds.js';
+import { deletePreview, setPreviewPrompt } from '../db/previews.js';
 import { findQuestion } from '../questionnaire/engine.js';
 import type { Language } from '../questionnaire/languages.js';
+import type { Questionnaire } from '../questionnaire/schema.js';
+import type { Walk } from '../survey/step.js';
 import type { BotContext } from './context.js';
 import { sentAfterLostAttempt } from './network-retry.js';
-import { renderQuestion, renderRecorded, renderSummary, type Rendered } from './render.js';
+import { renderQuestion, renderRecorded, renderSummary, SURVEY_MODE, type Rendered, type RenderMode } from './render.js';
 
 /*
  * The "prompt" is the one message in a resident's chat that carries live
@@ -20,15 +21,36 @@ import { renderQuestion, renderRecorded, renderSummary, type Rendered } from './
  * sending looked lost (the connection died after Telegram took it, or the
  * process died before it recorded the id). Such a copy is retired when the
  * next prompt goes out (it sits just below it) or when it is pressed.
+ *
+ * An admin's private chat may show a preview instead (features/preview.ts):
+ * its live prompt is kept in the preview's row and drawn with the preview's
+ * own button data. The rule holds across both: showing a prompt of one kind
+ * retires the other's first, and a real question ends the preview.
  */
+
+/** What prompts are drawn from: a round's questionnaire (a resident's survey), or an admin's preview. */
+export interface PromptSource {
+  questionnaire: Questionnaire;
+  /** Set for a preview: its button data and room. Its live prompt is the one in `ctx.preview`. */
+  preview?: RenderMode;
+}
+
+/** Where a kind of prompt is kept and how it is drawn. */
+interface Place {
+  mode: RenderMode;
+  live(): LivePrompt | null;
+  remember(prompt: LivePrompt | null): void;
+  /** Retires the chat's live prompt of the other kind, so that one stays live. */
+  retireOther(): Promise<void>;
+}
 
 export interface LivePrompt {
   messageId: number;
   shows: string;
 }
 
-/** What a prompt for this state shows: the response, the question at the cursor (or the summary), the language. */
-export function promptShows(state: ResponseState, language: Language): string {
+/** What a prompt for this state shows: the response (or preview), the question at the cursor (or the summary), the language. */
+export function promptShows(state: Walk, language: Language): string {
   return `${state.id}:${state.cursor ?? '='}:${language}`;
 }
 
@@ -42,23 +64,18 @@ function chatIdOf(ctx: BotContext): number {
   return ctx.chat.id;
 }
 
-export function livePrompt(ctx: BotContext): LivePrompt | null {
+function surveyPrompt(ctx: BotContext): LivePrompt | null {
   const contact = ctx.contact;
   if (!contact || contact.promptMessageId === null) return null;
   return { messageId: contact.promptMessageId, shows: contact.promptShows ?? '' };
 }
 
-/** Whether the chat's live prompt shows exactly this state. */
-export function promptIsCurrent(ctx: BotContext, state: ResponseState): boolean {
-  return livePrompt(ctx)?.shows === promptShows(state, ctx.language);
-}
-
 /**
- * Records the live prompt for this update; it is written once, when the
- * update is done (createBot), not at every step: a press usually retires one
- * prompt and sends the next. Written even if the update fails half-way.
+ * Records the survey's live prompt for this update; it is written once, when
+ * the update is done (createBot), not at every step: a press usually retires
+ * one prompt and sends the next. Written even if the update fails half-way.
  */
-function remember(ctx: BotContext, prompt: LivePrompt | null): void {
+function rememberSurveyPrompt(ctx: BotContext, prompt: LivePrompt | null): void {
   ctx.promptChanged = true;
   ctx.contact = ctx.contact && {
     ...ctx.contact,
@@ -75,9 +92,74 @@ export function persistPrompt(ctx: BotContext): void {
   ctx.promptChanged = false;
 }
 
+function previewPrompt(ctx: BotContext): LivePrompt | null {
+  const preview = ctx.preview;
+  if (!preview || preview.promptMessageId === null) return null;
+  return { messageId: preview.promptMessageId, shows: preview.promptShows ?? '' };
+}
+
+/** A preview's prompt is written at once: previews are rare, and their row may go before the update ends. */
+function rememberPreviewPrompt(ctx: BotContext, prompt: LivePrompt | null): void {
+  const preview = ctx.preview;
+  if (!preview) return;
+  setPreviewPrompt(ctx.deps.db, preview.id, prompt);
+  ctx.preview = { ...preview, promptMessageId: prompt?.messageId ?? null, promptShows: prompt?.shows ?? null };
+}
+
+/**
+ * Ends the chat's preview, if one is under way: its live prompt loses its
+ * buttons and its row is deleted. Nothing of it was ever a response.
+ */
+export async function endPreview(ctx: BotContext): Promise<void> {
+  const preview = ctx.preview;
+  if (!preview) return;
+  const prompt = previewPrompt(ctx);
+  if (prompt) {
+    await removeButtons(ctx, prompt.messageId);
+    ctx.settled.add(chatIdOf(ctx), prompt.messageId);
+  }
+  deletePreview(ctx.deps.db, preview.id);
+  ctx.preview = undefined;
+}
+
+function placeOf(ctx: BotContext, source?: Pick<PromptSource, 'preview'>): Place {
+  if (source?.preview) {
+    return {
+      mode: source.preview,
+      live: () => previewPrompt(ctx),
+      remember: (prompt) => rememberPreviewPrompt(ctx, prompt),
+      // The response stays where it stood; /start brings its question back.
+      retireOther: async () => {
+        const real = surveyPrompt(ctx);
+        if (!real) return;
+        await removeButtons(ctx, real.messageId);
+        rememberSurveyPrompt(ctx, null);
+        ctx.settled.add(chatIdOf(ctx), real.messageId);
+      },
+    };
+  }
+  return {
+    mode: SURVEY_MODE,
+    live: () => surveyPrompt(ctx),
+    remember: (prompt) => rememberSurveyPrompt(ctx, prompt),
+    retireOther: () => endPreview(ctx),
+  };
+}
+
+/** The chat's live prompt: the survey's, or with a preview's `source`, the preview's. */
+export function livePrompt(ctx: BotContext, source?: PromptSource): LivePrompt | null {
+  return placeOf(ctx, source).live();
+}
+
+/** Whether the chat's live prompt shows exactly this state. */
+export function promptIsCurrent(ctx: BotContext, source: PromptSource, state: Walk): boolean {
+  return livePrompt(ctx, source)?.shows === promptShows(state, ctx.language);
+}
+
 /** Forgets the live prompt once its buttons are gone (the caller edited it into its final form). */
-export function releasePrompt(ctx: BotContext, messageId: number): void {
-  if (livePrompt(ctx)?.messageId === messageId) remember(ctx, null);
+export function releasePrompt(ctx: BotContext, messageId: number, source?: PromptSource): void {
+  const place = placeOf(ctx, source);
+  if (place.live()?.messageId === messageId) place.remember(null);
   ctx.settled.add(chatIdOf(ctx), messageId);
 }
 
@@ -134,13 +216,14 @@ export function pressedMessageHasButtons(ctx: BotContext): boolean {
   return markup !== undefined && markup.inline_keyboard.length > 0;
 }
 
-export function renderCursor(round: Round, state: ResponseState, ctx: BotContext, hint?: string): Rendered {
-  const question = state.cursor === null ? undefined : findQuestion(round.questionnaire, state.cursor);
+export function renderCursor(source: PromptSource, state: Walk, ctx: BotContext, hint?: string): Rendered {
+  const { mode } = placeOf(ctx, source);
+  const question = state.cursor === null ? undefined : findQuestion(source.questionnaire, state.cursor);
   if (!question) {
-    const summary = renderSummary(round.questionnaire, state, ctx.language);
+    const summary = renderSummary(source.questionnaire, state, ctx.language, mode);
     return hint ? { ...summary, html: `⚠️ ${hint}\n\n${summary.html}` } : summary;
   }
-  return renderQuestion(round.questionnaire, state, question, ctx.language, hint);
+  return renderQuestion(source.questionnaire, state, question, ctx.language, hint, mode);
 }
 
 /**
@@ -150,19 +233,19 @@ export function renderCursor(round: Round, state: ResponseState, ctx: BotContext
  */
 export async function settleMessage(
   ctx: BotContext,
-  round: Round,
-  state: ResponseState,
+  source: PromptSource,
+  state: Walk,
   messageId: number,
   questionId: string | null,
 ): Promise<void> {
-  const question = questionId === null ? undefined : findQuestion(round.questionnaire, questionId);
+  const question = questionId === null ? undefined : findQuestion(source.questionnaire, questionId);
   const answer = question && state.answers.get(question.id);
   if (question && answer && state.cursor !== question.id) {
-    await editQuietly(ctx, messageId, renderRecorded(round.questionnaire, state, question, answer, ctx.language));
+    await editQuietly(ctx, messageId, renderRecorded(source.questionnaire, state, question, answer, ctx.language));
   } else {
     await removeButtons(ctx, messageId);
   }
-  releasePrompt(ctx, messageId);
+  releasePrompt(ctx, messageId, source);
 }
 
 /**
@@ -172,15 +255,15 @@ export async function settleMessage(
  */
 export async function settlePressedCopy(
   ctx: BotContext,
-  round: Round,
-  state: ResponseState,
+  source: PromptSource,
+  state: Walk,
   questionId: string | null,
 ): Promise<void> {
   const messageId = ctx.callbackQuery?.message?.message_id;
   if (messageId === undefined || !pressedMessageHasButtons(ctx)) return;
-  if (livePrompt(ctx)?.messageId === messageId || ctx.settled.has(chatIdOf(ctx), messageId)) return;
+  if (livePrompt(ctx, source)?.messageId === messageId || ctx.settled.has(chatIdOf(ctx), messageId)) return;
   ctx.log.info({ messageId }, 'a copy of a prompt the bot had lost track of is settled');
-  await settleMessage(ctx, round, state, messageId, questionId);
+  await settleMessage(ctx, source, state, messageId, questionId);
 }
 
 export interface ShowOptions {
@@ -197,40 +280,44 @@ export interface ShowOptions {
  * live prompt: the old prompt is retired first, then the new one is sent
  * and recorded.
  */
-export async function showPrompt(ctx: BotContext, round: Round, state: ResponseState, options: ShowOptions = {}): Promise<void> {
-  const old = livePrompt(ctx);
+export async function showPrompt(ctx: BotContext, source: PromptSource, state: Walk, options: ShowOptions = {}): Promise<void> {
+  const place = placeOf(ctx, source);
+  await place.retireOther();
+  const old = place.live();
   if (old && old.messageId !== options.handled) {
     const shown = shownQuestion(old.shows);
-    await settleMessage(ctx, round, state, old.messageId, shown.responseId === state.id ? shown.questionId : null);
+    await settleMessage(ctx, source, state, old.messageId, shown.responseId === state.id ? shown.questionId : null);
   }
-  const rendered = renderCursor(round, state, ctx, options.hint);
+  const rendered = renderCursor(source, state, ctx, options.hint);
   const sent = await ctx.reply(rendered.html, { parse_mode: 'HTML', reply_markup: rendered.keyboard });
-  remember(ctx, { messageId: sent.message_id, shows: promptShows(state, ctx.language) });
+  place.remember({ messageId: sent.message_id, shows: promptShows(state, ctx.language) });
   if (options.uncertain || sentAfterLostAttempt.has(sent)) {
     await retireLostCopies(ctx, sent.message_id, [old?.messageId, options.handled]);
   }
 }
 
 /** Makes `messageId` (a copy the bot lost track of, now showing the question being asked) the live prompt. */
-export async function adoptPrompt(ctx: BotContext, round: Round, state: ResponseState, messageId: number): Promise<void> {
-  const old = livePrompt(ctx);
-  if (old && old.messageId !== messageId) await settleMessage(ctx, round, state, old.messageId, null);
-  remember(ctx, { messageId, shows: promptShows(state, ctx.language) });
+export async function adoptPrompt(ctx: BotContext, source: PromptSource, state: Walk, messageId: number): Promise<void> {
+  const place = placeOf(ctx, source);
+  await place.retireOther();
+  const old = place.live();
+  if (old && old.messageId !== messageId) await settleMessage(ctx, source, state, old.messageId, null);
+  place.remember({ messageId, shows: promptShows(state, ctx.language) });
 }
 
 /**
  * After a redelivery or a lost connection: makes sure the live prompt shows
  * where the resident stands, sending nothing when it already does.
  */
-export async function ensurePrompt(ctx: BotContext, round: Round, state: ResponseState): Promise<void> {
-  if (promptIsCurrent(ctx, state)) return;
-  await showPrompt(ctx, round, state, { uncertain: true });
+export async function ensurePrompt(ctx: BotContext, source: PromptSource, state: Walk): Promise<void> {
+  if (promptIsCurrent(ctx, source, state)) return;
+  await showPrompt(ctx, source, state, { uncertain: true });
 }
 
 /** A refused input: one short message when the question is on screen, else the question with the hint. */
-export async function sendHint(ctx: BotContext, round: Round, state: ResponseState, hint: string): Promise<void> {
-  if (promptIsCurrent(ctx, state)) await ctx.reply(`⚠️ ${hint}`);
-  else await showPrompt(ctx, round, state, { hint });
+export async function sendHint(ctx: BotContext, source: PromptSource, state: Walk, hint: string): Promise<void> {
+  if (promptIsCurrent(ctx, source, state)) await ctx.reply(`⚠️ ${hint}`);
+  else await showPrompt(ctx, source, state, { hint });
 }
 
 /** How far below a new prompt a lost copy may sit (the messages between are the resident's). */

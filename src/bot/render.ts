@@ -1,5 +1,4 @@
 import { InlineKeyboard } from 'grammy';
-import type { ResponseState } from '../db/responses.js';
 import {
   applicableQuestions,
   isFirstQuestion,
@@ -9,8 +8,8 @@ import {
 } from '../questionnaire/engine.js';
 import type { Language } from '../questionnaire/languages.js';
 import type { Question, Questionnaire } from '../questionnaire/schema.js';
-import { currentSelection } from '../survey/step.js';
-import { encodeButton } from './callback-data.js';
+import { currentSelection, type Walk } from '../survey/step.js';
+import { encodeButton, type SurveyButton } from './callback-data.js';
 import { escapeHtml, TEXTS } from './texts.js';
 
 /*
@@ -24,6 +23,15 @@ export interface Rendered {
   html: string;
   keyboard?: InlineKeyboard;
 }
+
+/** How a walk is drawn: a resident's survey, or an admin's preview with its own button data and a mark above. */
+export interface RenderMode {
+  encode(action: SurveyButton): string;
+  /** The longest a message may be, leaving room for what goes above it. */
+  limit: number;
+}
+
+export const SURVEY_MODE: RenderMode = { encode: encodeButton, limit: MESSAGE_LIMIT };
 
 /** Rough on-screen width: CJK characters take about two Latin ones. */
 function width(label: string): number {
@@ -72,7 +80,7 @@ export function answerLabel(question: Question, answer: Answer, language: Langua
   }
 }
 
-function heading(questionnaire: Questionnaire, state: ResponseState, question: Question, language: Language) {
+function heading(questionnaire: Questionnaire, state: Walk, question: Question, language: Language) {
   const { position, total } = progressOf(questionnaire, state.answers, question.id);
   const optional = question.optional ? TEXTS[language].optionalMark : '';
   return `<b>${position} / ${total}</b>${optional}\n<b>${escapeHtml(question.text[language])}</b>`;
@@ -81,10 +89,11 @@ function heading(questionnaire: Questionnaire, state: ResponseState, question: Q
 /** The question at the resident's cursor, with its live buttons. `hint` explains a refused input first. */
 export function renderQuestion(
   questionnaire: Questionnaire,
-  state: ResponseState,
+  state: Walk,
   question: Question,
   language: Language,
   hint?: string,
+  { encode }: RenderMode = SURVEY_MODE,
 ): Rendered {
   const t = TEXTS[language];
   const parts = [heading(questionnaire, state, question, language)];
@@ -105,27 +114,27 @@ export function renderQuestion(
       const label = option.label[language];
       if (question.type === 'multi') {
         const mark = selected.includes(option.value) ? '✅ ' : '';
-        keyboard.text(mark + label, encodeButton({ type: 'toggle', responseId, questionId, optionIndex }));
+        keyboard.text(mark + label, encode({ type: 'toggle', responseId, questionId, optionIndex }));
       } else {
         // Coming back to an answered question shows what was chosen.
         const mark = current?.kind === 'option' && current.value === option.value ? '✓ ' : '';
-        keyboard.text(mark + label, encodeButton({ type: 'choose', responseId, questionId, optionIndex }));
+        keyboard.text(mark + label, encode({ type: 'choose', responseId, questionId, optionIndex }));
       }
     }
     keyboard.row();
   }
-  if (question.type === 'multi') keyboard.text(t.done, encodeButton({ type: 'done', responseId, questionId })).row();
+  if (question.type === 'multi') keyboard.text(t.done, encode({ type: 'done', responseId, questionId })).row();
   if (!isFirstQuestion(questionnaire, state.answers, questionId)) {
-    keyboard.text(t.back, encodeButton({ type: 'back', responseId, questionId }));
+    keyboard.text(t.back, encode({ type: 'back', responseId, questionId }));
   }
-  if (question.optional) keyboard.text(t.skip, encodeButton({ type: 'skip', responseId, questionId }));
+  if (question.optional) keyboard.text(t.skip, encode({ type: 'skip', responseId, questionId }));
   return { html: parts.join('\n\n'), keyboard };
 }
 
 /** A question once answered: what was recorded, no buttons left to mislead. */
 export function renderRecorded(
   questionnaire: Questionnaire,
-  state: ResponseState,
+  state: Walk,
   question: Question,
   answer: Answer,
   language: Language,
@@ -136,7 +145,12 @@ export function renderRecorded(
 }
 
 /** Every answer for a last look, with Submit; answers are shortened until the message fits. */
-export function renderSummary(questionnaire: Questionnaire, state: ResponseState, language: Language): Rendered {
+export function renderSummary(
+  questionnaire: Questionnaire,
+  state: Walk,
+  language: Language,
+  { encode, limit }: RenderMode = SURVEY_MODE,
+): Rendered {
   const t = TEXTS[language];
   const questions = applicableQuestions(questionnaire, state.answers);
   let html = '';
@@ -147,12 +161,22 @@ export function renderSummary(questionnaire: Questionnaire, state: ResponseState
       return `<b>${index + 1}.</b> ${escapeHtml(shorten(question.text[language], 60))}\n→ ${escapeHtml(shorten(label, answerLimit))}`;
     });
     html = `<b>${t.summaryTitle}</b>\n\n${lines.join('\n\n')}\n\n${t.summaryHint}`;
-    if (html.length <= MESSAGE_LIMIT) break;
+    if (html.length <= limit) break;
   }
   const keyboard = new InlineKeyboard()
-    .text(t.back, encodeButton({ type: 'back', responseId: state.id, questionId: null }))
-    .text(t.submit, encodeButton({ type: 'submit', responseId: state.id }));
+    .text(t.back, encode({ type: 'back', responseId: state.id, questionId: null }))
+    .text(t.submit, encode({ type: 'submit', responseId: state.id }));
   return { html, keyboard };
+}
+
+/** The greeting before the first question: what the survey is for, how long it takes, that it is anonymous. */
+export function renderGreeting(questionnaire: Questionnaire, language: Language): string {
+  return TEXTS[language].greeting({
+    title: escapeHtml(questionnaire.title[language]),
+    description: escapeHtml(questionnaire.description[language]),
+    questions: questionnaire.questions.length,
+    minutes: estimatedMinutes(questionnaire),
+  });
 }
 
 /** About how long the questionnaire takes, rounded up to whole minutes. */

@@ -171,3 +171,31 @@ export const inboxUpdates = sqliteTable(
     index('inbox_updates_done_at').on(table.doneAt),
   ],
 );
+
+/**
+ * An admin walking through the next round's questionnaire as a resident
+ * would (/preview): where they stand, one row per admin chat, deleted when
+ * the preview ends. Not response data: nothing here is counted, exported or
+ * announced, so it may name the chat.
+ */
+export const previews = sqliteTable('previews', {
+  /** Never reused: button data carries it, so a button of an earlier preview is stale. */
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  chatId: integer('chat_id').notNull().unique(),
+  /** The questionnaire previewed (JSON), as it was when the preview began. */
+  questionnaire: text('questionnaire').notNull(),
+  language: text('language').notNull(),
+  /** The question being asked; null at the summary. */
+  cursor: text('cursor'),
+  /** Answers so far (JSON object: question id → answer). */
+  answers: text('answers').notNull(),
+  /** Options toggled so far on the multi question at the cursor (JSON array), until Done. */
+  draft: text('draft'),
+  /** Updates of one chat arrive in order, so an id at or below this one is a redelivery. */
+  lastUpdateId: integer('last_update_id').notNull(),
+  /** The preview's live prompt and what it shows, as contacts keep a resident's. */
+  promptMessageId: integer('prompt_message_id'),
+  promptShows: text('prompt_shows'),
+  startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});

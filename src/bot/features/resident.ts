@@ -1,8 +1,7 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { markAnnounced, setContactLanguage, touchContact } from '../../db/contacts.js';
-import type { ResponseState } from '../../db/responses.js';
 import { findOpenRound, type Round } from '../../db/rounds.js';
-import { findQuestion, progressOf } from '../../questionnaire/engine.js';
+import { progressOf } from '../../questionnaire/engine.js';
 import { LANGUAGES } from '../../questionnaire/languages.js';
 import { respondentKey } from '../../privacy/pseudonym.js';
 import {
@@ -10,30 +9,22 @@ import {
   currentResponse,
   setResponseLanguage,
   startOrResume,
-  type Action,
-  type ActionOutcome,
-  type Refusal,
   type Respondent,
 } from '../../survey/actions.js';
-import { decodeButton, encodeButton, type ButtonAction } from '../callback-data.js';
+import { decodeButton, encodeButton } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import {
-  adoptPrompt,
   answerPress,
-  editIfChanged,
   editQuietly,
   ensurePrompt,
   livePrompt,
   pressedMessageHasButtons,
-  promptIsCurrent,
   releasePrompt,
-  renderCursor,
   sendHint,
-  settleMessage,
-  settlePressedCopy,
   showPrompt,
 } from '../prompt.js';
-import { answerLabel, estimatedMinutes, renderRecorded } from '../render.js';
+import { renderGreeting } from '../render.js';
+import { answerButton, answerTyped, inputHint, replyToJunk, toAction } from '../step-replies.js';
 import { escapeHtml, TEXTS, type Texts } from '../texts.js';
 
 /** Deep-link tags as Telegram allows them (t.me/<bot>?start=<tag>). */
@@ -46,21 +37,6 @@ function respondent(ctx: BotContext, round: Round): Respondent {
 
 function texts(ctx: BotContext): Texts {
   return TEXTS[ctx.language];
-}
-
-/**
- * Replies to a message that fits no question, unless the chat is flooding:
- * then it gets one "please slow down" and silence (bot/flood.ts).
- */
-async function replyToJunk(ctx: BotContext, reply: () => Promise<unknown>): Promise<void> {
-  const verdict = ctx.deps.flood.junk(ctx.chat!.id, ctx.deps.clock());
-  if (verdict === 'quiet') return;
-  if (verdict === 'slow-down') {
-    ctx.log.info({ chatId: ctx.chat!.id }, 'chat is flooding: slowed down');
-    await ctx.reply(texts(ctx).slowDown);
-    return;
-  }
-  await reply();
 }
 
 const composer = new Composer<BotContext>();
@@ -95,15 +71,7 @@ privateChat.command('start', async (ctx) => {
       if (outcome.state.status === 'partial') await ensurePrompt(ctx, round, outcome.state);
       return;
     case 'started':
-      await ctx.reply(
-        t.greeting({
-          title: escapeHtml(q.title[ctx.language]),
-          description: escapeHtml(q.description[ctx.language]),
-          questions: q.questions.length,
-          minutes: estimatedMinutes(q),
-        }),
-        { parse_mode: 'HTML' },
-      );
+      await ctx.reply(renderGreeting(q, ctx.language), { parse_mode: 'HTML' });
       break;
     case 'resumed':
       if (outcome.state.cursor !== null) {
@@ -156,122 +124,8 @@ privateChat.on('callback_query:data', async (ctx) => {
     now: ctx.deps.clock(),
     action: toAction(button),
   });
-  await answerButton(ctx, round, outcome, button);
+  await answerButton(ctx, round, outcome, button, () => ctx.reply(t.thanks));
 });
-
-function toAction(button: Exclude<ButtonAction, { type: 'language' }>): Action {
-  switch (button.type) {
-    case 'choose':
-    case 'toggle':
-      return { type: button.type, questionId: button.questionId, optionIndex: button.optionIndex };
-    case 'done':
-    case 'skip':
-      return { type: button.type, questionId: button.questionId };
-    case 'back':
-      return { type: 'back', questionId: button.questionId };
-    case 'submit':
-      return { type: 'submit' };
-  }
-}
-
-const pressedQuestionOf = (button: Exclude<ButtonAction, { type: 'language' }>) =>
-  'questionId' in button ? button.questionId : null;
-
-/** What the press told the resident when it was refused: the truth about the question pressed. */
-function refusalNotice(ctx: BotContext, round: Round, state: ResponseState, button: Exclude<ButtonAction, { type: 'language' }>, refusal: Refusal): string {
-  const t = texts(ctx);
-  if (refusal.reason === 'no_selection') return t.chooseAtLeastOne;
-  const questionId = pressedQuestionOf(button);
-  const question = questionId === null || button.responseId !== state.id ? undefined : findQuestion(round.questionnaire, questionId);
-  const answer = question && state.answers.get(question.id);
-  if (question && answer && button.type !== 'back') {
-    return t.alreadyRecordedAs({ answer: answerLabel(question, answer, ctx.language) });
-  }
-  return t.staleButton;
-}
-
-async function answerButton(
-  ctx: BotContext,
-  round: Round,
-  outcome: ActionOutcome,
-  button: Exclude<ButtonAction, { type: 'language' }>,
-): Promise<void> {
-  const t = texts(ctx);
-  const pressedQuestion = pressedQuestionOf(button);
-  switch (outcome.kind) {
-    case 'missing':
-      await answerPress(ctx, t.staleButton);
-      return;
-    case 'completed':
-      await answerPress(ctx, t.alreadyRecorded);
-      await settlePressedCopy(ctx, round, outcome.state, pressedQuestion);
-      return;
-    case 'duplicate': {
-      // Handled before; its replies may not all have gone out: repair what the resident sees.
-      await answerPress(ctx);
-      const { state } = outcome;
-      const messageId = ctx.callbackQuery?.message?.message_id;
-      const live = livePrompt(ctx);
-      if (messageId !== undefined && messageId === live?.messageId) {
-        if (button.type === 'toggle' && state.status === 'partial' && state.cursor === pressedQuestion) {
-          // Still on that question: show the selection as stored.
-          await editIfChanged(ctx, messageId, renderCursor(round, state, ctx));
-          return;
-        }
-        if (button.type === 'submit' && state.status === 'completed') {
-          const summary = renderCursor(round, state, ctx);
-          await editQuietly(ctx, messageId, { html: `${summary.html}\n\n<b>${t.submitted}</b>` });
-          releasePrompt(ctx, messageId);
-          await ctx.reply(t.thanks);
-          return;
-        }
-        // The response moved on without the pressed prompt being shown so.
-        if (!promptIsCurrent(ctx, state)) await settleMessage(ctx, round, state, messageId, pressedQuestion);
-      } else {
-        await settlePressedCopy(ctx, round, state, pressedQuestion);
-      }
-      if (state.status === 'partial') await ensurePrompt(ctx, round, state);
-      return;
-    }
-    case 'refused':
-      await answerPress(ctx, refusalNotice(ctx, round, outcome.state, button, outcome.refusal));
-      await settlePressedCopy(ctx, round, outcome.state, pressedQuestion);
-      return;
-    case 'applied':
-      break;
-  }
-  await answerPress(ctx);
-  const { state, recorded } = outcome;
-  const messageId = ctx.callbackQuery?.message?.message_id;
-  const pressed = messageId !== undefined && pressedMessageHasButtons(ctx) ? messageId : undefined;
-  if (button.type === 'toggle') {
-    if (pressed === undefined) return;
-    await editIfChanged(ctx, pressed, renderCursor(round, state, ctx));
-    // A toggle on a copy the bot had lost track of makes that copy the prompt.
-    if (livePrompt(ctx)?.messageId !== pressed) await adoptPrompt(ctx, round, state, pressed);
-    return;
-  }
-  if (button.type === 'submit') {
-    if (pressed !== undefined) {
-      const summary = renderCursor(round, state, ctx);
-      await editQuietly(ctx, pressed, { html: `${summary.html}\n\n<b>${t.submitted}</b>` });
-      releasePrompt(ctx, pressed);
-    }
-    const live = livePrompt(ctx);
-    if (live) await settleMessage(ctx, round, state, live.messageId, null);
-    await ctx.reply(t.thanks);
-    return;
-  }
-  if (pressed !== undefined) {
-    if (recorded) {
-      await editQuietly(ctx, pressed, renderRecorded(round.questionnaire, state, recorded.question, recorded.answer, ctx.language));
-      releasePrompt(ctx, pressed);
-    } else {
-      await settleMessage(ctx, round, state, pressed, null);
-    }
-  }
-  await showPrompt(ctx, round, state, pressed === undefined ? {} : { handled: pressed });
-}
 
 async function chooseLanguage(ctx: BotContext, language: (typeof LANGUAGES)[number]): Promise<void> {
   const { db, clock } = ctx.deps;
@@ -319,51 +173,10 @@ privateChat.on('message:text', async (ctx) => {
     case 'completed':
       await replyToJunk(ctx, () => ctx.reply(t.alreadyCounted({ title: escapeHtml(round.title) }), { parse_mode: 'HTML' }));
       return;
-    case 'duplicate':
-      // Handled before; its replies may not all have gone out.
-      if (outcome.state.status === 'partial') await ensurePrompt(ctx, round, outcome.state);
-      return;
-    case 'refused': {
-      const { state, refusal } = outcome;
-      await replyToJunk(ctx, () => sendHint(ctx, round, state, refusalHint(t, refusal, round, state.cursor)));
-      return;
-    }
-    case 'applied': {
-      const live = livePrompt(ctx);
-      if (live !== null && outcome.recorded) {
-        const { question, answer } = outcome.recorded;
-        await editQuietly(ctx, live.messageId, renderRecorded(round.questionnaire, outcome.state, question, answer, ctx.language));
-        releasePrompt(ctx, live.messageId);
-      }
-      await showPrompt(ctx, round, outcome.state, live === null ? {} : { handled: live.messageId });
-    }
+    default:
+      await answerTyped(ctx, round, outcome);
   }
 });
-
-function refusalHint(t: Texts, refusal: Refusal, round: Round, cursor: string | null): string {
-  switch (refusal.reason) {
-    case 'expects_buttons':
-      return refusal.question.type === 'multi' ? t.useButtonsMulti : t.useButtons;
-    case 'too_long':
-      return t.textTooLong(refusal);
-    case 'empty_text':
-      return t.textEmpty;
-    case 'expects_submit':
-      return t.useSubmit;
-    case 'no_selection':
-      return t.chooseAtLeastOne;
-    case 'stale':
-      return inputHint(t, round, cursor);
-  }
-}
-
-/** What to tell a resident who sent something the question at `cursor` cannot take. */
-function inputHint(t: Texts, round: Round, cursor: string | null): string {
-  const question = cursor === null ? undefined : findQuestion(round.questionnaire, cursor);
-  if (!question) return t.useSubmit;
-  if (question.type === 'text') return t.useText({ max: question.max_length });
-  return question.type === 'multi' ? t.useButtonsMulti : t.useButtons;
-}
 
 // Stickers, photos, voice and the like: a hint (one message).
 privateChat.on('message', async (ctx) => {
@@ -374,7 +187,7 @@ privateChat.on('message', async (ctx) => {
     await replyToJunk(ctx, () => ctx.reply(round ? t.startHint : t.noOpenRound));
     return;
   }
-  await replyToJunk(ctx, () => sendHint(ctx, round, state, inputHint(t, round, state.cursor)));
+  await replyToJunk(ctx, () => sendHint(ctx, round, state, inputHint(t, round.questionnaire, state.cursor)));
 });
 
 privateChat.on('edited_message', async (ctx) => {
