@@ -5,7 +5,7 @@ import type { Language } from '../questionnaire/languages.js';
  * titles and anything else people typed.
  */
 
-export const ADMIN_COMMANDS = ['open_round', 'close_round', 'status', 'rounds', 'digest', 'export', 'questionnaire'] as const;
+export const ADMIN_COMMANDS = ['open_round', 'close_round', 'status', 'rounds', 'digest', 'export', 'questionnaire', 'preview'] as const;
 export type AdminCommand = (typeof ADMIN_COMMANDS)[number];
 
 export interface RoundLine {
@@ -52,6 +52,7 @@ const zhHant: AdminTexts = {
     '/digest — 立即在此發送每週摘要\n' +
     '/export [輪次編號] — 下載回答的 CSV 檔\n' +
     '/questionnaire [版本] — 下一輪將使用的問卷（.yaml 檔）；把修改過的 .yaml 檔傳到這裡即成為新版本\n' +
+    '/preview [zh-Hant|zh-Hans|en] — 在私人對話中以居民的角度走一遍下一輪的問卷，不記錄任何回答\n' +
     '/help — 顯示說明',
   commandDescriptions: {
     open_round: '開放新一輪調查',
@@ -61,6 +62,7 @@ const zhHant: AdminTexts = {
     digest: '立即發送每週摘要',
     export: '下載回答（CSV）',
     questionnaire: '下載問卷（.yaml）',
+    preview: '預覽下一輪的問卷',
   },
   openRoundUsage: '請在指令後寫上標題，例如：/open_round 2026 年第四季（可加截止日：--until 2026-12-31）',
   titleTooLong: ({ max }) => `標題太長了，最多 ${max} 字。`,
@@ -99,6 +101,7 @@ const zhHans: AdminTexts = {
     '/digest — 立即在此发送每周摘要\n' +
     '/export [轮次编号] — 下载回答的 CSV 文件\n' +
     '/questionnaire [版本] — 下一轮将使用的问卷（.yaml 文件）；把修改过的 .yaml 文件发到这里即成为新版本\n' +
+    '/preview [zh-Hant|zh-Hans|en] — 在私聊中以居民的角度走一遍下一轮的问卷，不记录任何回答\n' +
     '/help — 显示说明',
   commandDescriptions: {
     open_round: '开放新一轮调查',
@@ -108,6 +111,7 @@ const zhHans: AdminTexts = {
     digest: '立即发送每周摘要',
     export: '下载回答（CSV）',
     questionnaire: '下载问卷（.yaml）',
+    preview: '预览下一轮的问卷',
   },
   openRoundUsage: '请在指令后写上标题，例如：/open_round 2026 年第四季度（可加截止日：--until 2026-12-31）',
   titleTooLong: ({ max }) => `标题太长了，最多 ${max} 字。`,
@@ -146,6 +150,7 @@ const en: AdminTexts = {
     '/digest — send the weekly digest here now\n' +
     '/export [round id] — download the responses as CSV\n' +
     '/questionnaire [version] — the questionnaire the next round will use, as a .yaml file; send an edited .yaml file here to make a new version\n' +
+    '/preview [zh-Hant|zh-Hans|en] — walk through the next round’s questionnaire as a resident would, in a private chat; nothing is recorded\n' +
     '/help — show this help',
   commandDescriptions: {
     open_round: 'Open a new survey round',
@@ -155,6 +160,7 @@ const en: AdminTexts = {
     digest: 'Send the weekly digest now',
     export: 'Download the responses (CSV)',
     questionnaire: 'Download the questionnaire (.yaml)',
+    preview: 'Preview the next round’s questionnaire',
   },
   openRoundUsage: 'Please give the round a title, for example: /open_round 2026 Q4 (optionally --until 2026-12-31)',
   titleTooLong: ({ max }) => `That title is too long; at most ${max} characters.`,

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { isAdminChatId } from './admin/admin-chats.js';
 import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';
+import { previewFeature } from './features/preview.js';
 import { questionnaireFeature } from './features/questionnaire.js';
 import { residentFeature } from './features/resident.js';
 import { unhandledFeature } from './features/unhandled.js';
@@ -79,8 +80,10 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
     setContactOptedOut(deps.db, ctx.chat.id, status === 'kicked');
   });
 
-  // Before the admin feature, whose refusal of admin commands outside admin chats it leaves in place.
+  // Before the admin feature, whose refusal of admin commands outside admin chats they leave in place;
+  // the preview before the resident feature too, whose messages and presses it takes while it runs.
   bot.use(questionnaireFeature);
+  bot.use(previewFeature);
   bot.use(adminFeature);
   bot.use(residentFeature);
   bot.use(unhandledFeature);

@@ -266,6 +266,14 @@ export async function settlePressedCopy(
   await settleMessage(ctx, source, state, messageId, questionId);
 }
 
+/** Takes the buttons off the pressed message (a prompt of something that has ended), once. */
+export async function retirePressedMessage(ctx: BotContext): Promise<void> {
+  const messageId = ctx.callbackQuery?.message?.message_id;
+  if (messageId === undefined || !pressedMessageHasButtons(ctx) || ctx.settled.has(chatIdOf(ctx), messageId)) return;
+  await removeButtons(ctx, messageId);
+  ctx.settled.add(chatIdOf(ctx), messageId);
+}
+
 export interface ShowOptions {
   /** Shown above the question (a refused input, when no prompt is live). */
   hint?: string;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeButton, encodeButton, type ButtonAction } from '../../src/bot/callback-data.js';
+import {
+  decodeButton,
+  decodePreviewButton,
+  encodeButton,
+  encodePreviewButton,
+  type ButtonAction,
+  type SurveyButton,
+} from '../../src/bot/callback-data.js';
 
 const longestId = 'q'.repeat(32);
 const biggestResponse = 999_999_999_999;
@@ -39,5 +46,31 @@ describe('button data', () => {
     `1a:1:${'q'.repeat(33)}:0`,
   ])('refuses data it did not make: %j', (data) => {
     expect(decodeButton(data)).toBeNull();
+  });
+});
+
+describe("a preview's button data", () => {
+  const actions: SurveyButton[] = [
+    { type: 'choose', responseId: biggestResponse, questionId: longestId, optionIndex: 11 },
+    { type: 'toggle', responseId: 3, questionId: 'channels', optionIndex: 2 },
+    { type: 'done', responseId: 3, questionId: 'channels' },
+    { type: 'skip', responseId: 3, questionId: 'comment' },
+    { type: 'back', responseId: 3, questionId: null },
+    { type: 'submit', responseId: biggestResponse },
+  ];
+
+  it.each(actions)('round-trips $type, and fits 64 bytes', (action) => {
+    const data = encodePreviewButton(action);
+    expect(decodePreviewButton(data)).toEqual(action);
+    expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+  });
+
+  it.each(actions)('is never taken for a survey button, nor a survey button for it: $type', (action) => {
+    expect(decodeButton(encodePreviewButton(action))).toBeNull();
+    expect(decodePreviewButton(encodeButton(action))).toBeNull();
+  });
+
+  it.each(['P', 'Pgarbage', 'P1L:en', 'PP1a:1:role:0', 'p1a:1:role:0', 'P2a:1:role:0'])('refuses data it did not make: %j', (data) => {
+    expect(decodePreviewButton(data)).toBeNull();
   });
 });

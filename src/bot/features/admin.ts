@@ -21,7 +21,7 @@ import { DETAIL_LEVELS, headlineLines } from '../../reports/sections.js';
 import { endOfDay, formatInZone, parseOpenRoundArguments } from '../../rounds/deadline.js';
 import { nextRoundQuestionnaire, roundSource } from '../../rounds/next-questionnaire.js';
 import { ADMIN_COMMANDS, ADMIN_TEXTS, type AdminTexts } from '../admin-texts.js';
-import { isAdminChatId } from '../admin/admin-chats.js';
+import { isAdminChatId, refuseOutsideAdminChats } from '../admin/admin-chats.js';
 import { announceRound } from '../announce-round.js';
 import { announceClosedRound } from '../admin/round-closing.js';
 import { replyWithProblems } from '../admin/questionnaire-problems.js';
@@ -174,10 +174,6 @@ admin.command('help', async (ctx) => {
   await ctx.reply(ctx.chat.type === 'private' ? `${TEXTS[ctx.language].helpResident}\n\n${t.help}` : t.help);
 });
 
-// The log line gives the operator the chat id to add to ADMIN_CHAT_IDS.
-composer.command([...ADMIN_COMMANDS], async (ctx) => {
-  ctx.log.info({ chatId: ctx.chat.id, chatType: ctx.chat.type }, 'admin command refused in a chat that is not an admin chat');
-  await ctx.reply(TEXTS[ctx.language].notHere);
-});
+composer.command([...ADMIN_COMMANDS], refuseOutsideAdminChats);
 
 export const adminFeature = composer;

@@ -1,14 +1,14 @@
 import { Composer, InputFile } from 'grammy';
 import { findOpenRound } from '../../db/rounds.js';
-import { findVersion, saveUpload, shortHash, sourceHash, type QuestionnaireVersion } from '../../db/questionnaire-versions.js';
+import { findVersion, saveUpload, shortHash, type QuestionnaireVersion } from '../../db/questionnaire-versions.js';
 import type { Language, Localized } from '../../questionnaire/languages.js';
 import { QUESTION_TYPES, type Questionnaire } from '../../questionnaire/schema.js';
 import { decodeUpload, isYamlFileName, MAX_UPLOAD_BYTES, summarize } from '../../questionnaire/upload.js';
 import { parseQuestionnaire } from '../../questionnaire/validate.js';
 import { shorten } from '../../reports/format.js';
-import { formatInZone } from '../../rounds/deadline.js';
 import { nextRoundQuestionnaire } from '../../rounds/next-questionnaire.js';
 import { isAdminChatId } from '../admin/admin-chats.js';
+import { describeQuestionnaire } from '../admin/questionnaire-label.js';
 import { replyWithProblems } from '../admin/questionnaire-problems.js';
 import type { BotContext } from '../context.js';
 import { QUESTIONNAIRE_TEXTS, type QuestionnaireTexts } from '../questionnaire-texts.js';
@@ -93,26 +93,16 @@ admin.command('questionnaire', async (ctx) => {
   if (argument !== '') {
     const version = findVersion(db, Number(argument));
     if (!version) return void (await ctx.reply(t.unknownVersion({ version: Number(argument) })));
-    const caption = [t.versionCaption({ what: describe(ctx, version, version.source) }), t.editHint];
+    const caption = [t.versionCaption({ what: describeQuestionnaire(ctx, version, version.source) }), t.editHint];
     return sendYaml(ctx, version.source, version, caption);
   }
   const next = nextRoundQuestionnaire(db, loadQuestionnaire);
   if (next.source === null) return void (await ctx.reply(t.fileUnreadable));
-  const caption = [t.nextCaption({ what: describe(ctx, next.version, next.source) })];
+  const caption = [t.nextCaption({ what: describeQuestionnaire(ctx, next.version, next.source) })];
   if (!next.ok) caption.push(t.brokenCaption({ count: next.problems.length }));
   caption.push(t.editHint);
   await sendYaml(ctx, next.source, next.version, caption);
 });
-
-/** Which questionnaire this is, in words: its version, where it came from, its hash. */
-function describe(ctx: BotContext, version: QuestionnaireVersion | null, source: string): string {
-  return texts(ctx).describe({
-    version: version?.id ?? null,
-    origin: version?.origin ?? 'file',
-    created: version ? formatInZone(version.createdAt, ctx.deps.config.digestTimezone) : '',
-    hash: shortHash(version?.sha256 ?? sourceHash(source)),
-  });
-}
 
 /** The text exactly as uploaded or read, under a name of our own making. */
 async function sendYaml(ctx: BotContext, source: string, version: QuestionnaireVersion | null, caption: string[]) {
