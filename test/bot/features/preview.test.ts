@@ -21,6 +21,16 @@ const textsSince = (user: FakeUser, from: number) => user.botMessages().slice(fr
 
 const previewRows = (t: TestBot) => t.db.select().from(previews).all();
 
+/** Answers the small questionnaire up to its summary (from the first question), skipping the suggestion unless given. */
+async function answerToSummary(user: FakeUser, suggestion?: string) {
+  await user.press('Public');
+  await user.press('Satisfied');
+  await user.press('Online');
+  await user.press('Done ✔');
+  if (suggestion === undefined) await user.press('Skip ▶');
+  else await user.send(suggestion);
+}
+
 /** Everything a preview must leave as it was: responses, answers, contacts and what an export would hold. */
 function surveyData(t: TestBot) {
   return {
@@ -195,11 +205,7 @@ describe('an admin previewing the next questionnaire', () => {
   it('finishes on a redelivered Submit when Telegram refused the end at first, apologising in the preview’s voice', async () => {
     const t = createTestBot();
     await t.admin.send('/preview');
-    await t.admin.press('Member');
-    await t.admin.press('Satisfied');
-    await t.admin.press('Online');
-    await t.admin.press('Done ✔');
-    await t.admin.press('Skip ▶');
+    await answerToSummary(t.admin);
     t.telegram.failNext('sendMessage', { error_code: 400, description: 'Bad Request: simulated failure' });
     await t.admin.press('✅ Submit');
     expect(t.admin.lastText()).toBe(`${MARK}\n\nSorry, something went wrong. Please try again later, or send /start to continue.`);
@@ -300,11 +306,7 @@ describe('a preview and the real survey in the same chat', () => {
     const before = surveyData(t);
 
     await t.admin.send('/preview');
-    await t.admin.press('Public');
-    await t.admin.press('Satisfied');
-    await t.admin.press('Online');
-    await t.admin.press('Done ✔');
-    await t.admin.send('Nothing stored');
+    await answerToSummary(t.admin, 'Nothing stored');
     await t.admin.press('✅ Submit');
     expect(t.admin.lastText()).toMatch(/Preview finished: nothing was recorded\./);
 
