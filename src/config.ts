@@ -20,6 +20,8 @@ export interface Config {
   telegramRateLimits: boolean;
   /** Set: Telegram posts updates to us (webhook mode); unset: we poll. */
   webhook: WebhookConfig | undefined;
+  /** Leave responses flagged for quality (too fast, straight line) out of the indexes. */
+  qualityFilter: boolean;
   logLevel: LogLevel;
 }
 
@@ -132,6 +134,10 @@ const fields = {
     .string()
     .regex(/^[A-Za-z0-9_-]{1,256}$/, "should be 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for a secret token)")
     .optional(),
+  QUALITY_FILTER: z
+    .enum(['on', 'off'], 'should be on or off')
+    .default('on')
+    .transform((value) => value === 'on'),
   LOG_LEVEL: z.enum(LOG_LEVELS, `should be one of ${LOG_LEVELS.join(', ')}`).default('info'),
 };
 
@@ -197,6 +203,7 @@ function pick(v: Values): Omit<Config, 'webhook'> {
     defaultLanguage: v.DEFAULT_LANGUAGE,
     telegramApiRoot: v.TELEGRAM_API_ROOT,
     telegramRateLimits: v.TELEGRAM_RATE_LIMITS,
+    qualityFilter: v.QUALITY_FILTER,
     logLevel: v.LOG_LEVEL,
   };
 }

@@ -25,6 +25,7 @@ describe('configuration from the environment', () => {
       defaultLanguage: 'zh-Hant',
       telegramApiRoot: undefined,
       telegramRateLimits: true,
+      qualityFilter: true,
       logLevel: 'info',
     });
   });
@@ -41,6 +42,7 @@ describe('configuration from the environment', () => {
       TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/',
       LOG_LEVEL: 'debug',
       TELEGRAM_RATE_LIMITS: 'off',
+      QUALITY_FILTER: 'off',
     });
     expect(config).toMatchObject({
       adminChatIds: [42, -1001234567890],
@@ -49,6 +51,7 @@ describe('configuration from the environment', () => {
       telegramApiRoot: 'http://127.0.0.1:8081',
       logLevel: 'debug',
       telegramRateLimits: false,
+      qualityFilter: false,
     });
   });
 
@@ -107,6 +110,7 @@ describe('configuration from the environment', () => {
     ['PORT', '99999', /^PORT should be a port number from 1 to 65535, like 8080 \(got "99999"\)/],
     ['PORT', 'eighty', /^PORT should be a port number/],
     ['WEBHOOK_PATH', 'hook', /^WEBHOOK_PATH should be a URL path starting with \//],
+    ['QUALITY_FILTER', 'yes', /^QUALITY_FILTER should be on or off \(got "yes"\)/],
   ])('names %s when it is %j', (name, value, expected) => {
     expect(failure({ BOT_TOKEN: TOKEN, [name]: value })).toMatch(expected);
   });

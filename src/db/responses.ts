@@ -121,6 +121,7 @@ const RESPONSE_COLUMNS = {
   draft: 'draft',
   lastUpdateId: 'last_update_id',
   completedAt: 'completed_at',
+  flags: 'flags',
 } as const;
 
 export function updateResponse(
@@ -133,6 +134,7 @@ export function updateResponse(
     draft: readonly string[] | null;
     lastUpdateId: number;
     completedAt: Date;
+    flags: number;
   }> & { now: Date },
 ): void {
   const { now, ...rest } = changes;

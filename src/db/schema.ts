@@ -48,6 +48,9 @@ export const rounds = sqliteTable(
 export const RESPONSE_STATUSES = ['partial', 'completed'] as const;
 export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
 
+/** Bits of `responses.flags`: why a completed response is doubted (see figures/quality.ts). */
+export const QUALITY_FLAGS = { tooFast: 1, straightLine: 2 } as const;
+
 /*
  * A response never holds who answered: `respondentKey` is an HMAC of the
  * Telegram user id (see privacy/pseudonym.ts), and no column links it to contacts.
@@ -72,11 +75,13 @@ export const responses = sqliteTable(
     startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
     completedAt: integer('completed_at', { mode: 'timestamp_ms' }),
+    /** QUALITY_FLAGS of a completed response; 0 for none (and for partial ones). */
+    flags: integer('flags').notNull().default(0),
   },
   (table) => [
     uniqueIndex('responses_one_per_respondent').on(table.roundId, table.respondentKey),
     // Covers every filter of the figures (src/figures): counts and the responses that count, without reading rows.
-    index('responses_figures').on(table.roundId, table.status, table.completedAt, table.startedAt),
+    index('responses_figures').on(table.roundId, table.status, table.completedAt, table.startedAt, table.flags),
   ],
 );
 

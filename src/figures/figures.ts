@@ -52,6 +52,10 @@ export interface FiguresInput {
   improvementQuestion?: string;
   /** How many of the lowest-scoring questions to list; default 3. */
   lowestCount?: number;
+  /** Leave responses flagged for quality out (QUALITY_FILTER=on); default false. */
+  leaveOutFlagged?: boolean;
+  /** Only the scale figures (questions, dimensions, indexes): no distributions. */
+  scaleOnly?: boolean;
 }
 
 export interface ResponseCounts {
@@ -66,6 +70,16 @@ export interface ResponseCounts {
   completionRate: number | null;
   /** Responses of these rounds completed before the window's end: the total so far. */
   totalCompleted: number;
+}
+
+/** Completed responses in the window flagged for quality (figures/quality.ts). */
+export interface QualityCounts {
+  /** With any flag. */
+  flagged: number;
+  tooFast: number;
+  straightLine: number;
+  /** Left out of every figure: `flagged` when QUALITY_FILTER is on, else 0. */
+  leftOut: number;
 }
 
 export interface SatisfactionFigures {
@@ -141,6 +155,7 @@ export interface RoundFigures {
   roundIds: number[];
   window: { from: Date | null; to: Date | null };
   counts: ResponseCounts;
+  quality: QualityCounts;
   /** Scale questions in questionnaire order. */
   questions: QuestionFigures[];
   /** Dimensions in questionnaire order. */
@@ -170,11 +185,12 @@ function millis(date: Date | undefined, fallback: number, name: string): number 
   return time;
 }
 
-function scopeOf(roundIds: readonly number[], window: TimeWindow | undefined): Scope {
+export function scopeOf(input: Pick<FiguresInput, 'roundIds' | 'window' | 'leaveOutFlagged'>): Scope {
   return {
-    rounds: JSON.stringify(roundIds),
-    from: millis(window?.from, TIME_MIN, 'from'),
-    to: millis(window?.to, TIME_MAX, 'to'),
+    rounds: JSON.stringify(input.roundIds),
+    from: millis(input.window?.from, TIME_MIN, 'from'),
+    to: millis(input.window?.to, TIME_MAX, 'to'),
+    filter: input.leaveOutFlagged ? 1 : 0,
   };
 }
 
@@ -235,50 +251,50 @@ function byCountDescending(d: Distribution): Distribution {
   return { ...d, options: [...d.options].sort((a, b) => b.count - a.count) };
 }
 
-/**
- * The satisfaction figures of completed responses in the given rounds and
- * window, with every figure from fewer than MIN_GROUP_SIZE respondents withheld.
- */
-export function computeFigures(db: Db, input: FiguresInput): RoundFigures {
-  const { questionnaire } = input;
-  const scope = scopeOf(input.roundIds, input.window);
-  const counts = queryCounts(db, scope);
-
-  const scaleQuestions = questionnaire.questions.flatMap((q) => (q.type === 'scale' ? [q] : []));
-  const choiceQuestions = questionnaire.questions.flatMap((q) => (q.type === 'choice' ? [q] : []));
-  const multiQuestions = questionnaire.questions.flatMap((q) => (q.type === 'multi' ? [q] : []));
-
-  // Null when no response counts: the answer queries are skipped, every figure is empty.
-  const range = answerRange(db, counts);
-  const pairs: [string, string][] = [
-    ...scaleQuestions.flatMap((q) =>
-      SATISFACTION_SCALE.map((o): [string, string] => [q.id, o.value]),
-    ),
-    ...choiceQuestions.flatMap((q) => q.options.map((o): [string, string] => [q.id, o.value])),
-  ];
-  const pairStats = range ? queryPairs(db, scope, range, pairs) : [];
-  const multiRows = range ? queryMulti(db, scope, range, multiQuestions.map((q) => q.id)) : [];
-
-  const statsByQuestion = new Map<string, PairStats[]>();
-  for (const row of pairStats) {
-    const list = statsByQuestion.get(row.questionId) ?? [];
+/** Pair counts by question id. */
+export function byQuestion<T extends PairStats>(rows: readonly T[]): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = map.get(row.questionId) ?? [];
     list.push(row);
-    statsByQuestion.set(row.questionId, list);
+    map.set(row.questionId, list);
   }
-  const tallyOf = (questionId: string): Tally => {
-    const tally = emptyTally();
-    for (const { answers, score } of statsByQuestion.get(questionId) ?? []) {
-      tally.answers += answers;
-      if (score === null) continue; // 不了解
-      tally.scored += answers;
-      tally.scoreSum += answers * score;
-      if (score >= SATISFIED_FROM) tally.satisfied += answers;
-    }
-    return tally;
-  };
+  return map;
+}
 
+function tallyOf(stats: readonly PairStats[]): Tally {
+  const tally = emptyTally();
+  for (const { answers, score } of stats) {
+    tally.answers += answers;
+    if (score === null) continue; // 不了解
+    tally.scored += answers;
+    tally.scoreSum += answers * score;
+    if (score >= SATISFIED_FROM) tally.satisfied += answers;
+  }
+  return tally;
+}
+
+export interface ScaleFigures {
+  questions: QuestionFigures[];
+  dimensions: DimensionFigures[];
+  indexes: CompositeIndexFigures[];
+  /** Every scale answer: all of them, those with a score, and how many (for awareness). */
+  totals: { answers: number; scored: number };
+}
+
+/**
+ * Questions, dimensions and composite indexes from pair counts, with the
+ * five-respondent rule. `pooledRespondents` counts the respondents behind a
+ * dimension of several questions (one answer per respondent otherwise).
+ */
+export function scaleFigures(
+  questionnaire: Questionnaire,
+  stats: ReadonlyMap<string, readonly PairStats[]>,
+  pooledRespondents: (questionIds: readonly string[]) => RespondentsRow,
+): ScaleFigures {
+  const scaleQuestions = questionnaire.questions.flatMap((q) => (q.type === 'scale' ? [q] : []));
   // Questions: one answer per respondent, so answers are respondents.
-  const tallies = new Map(scaleQuestions.map((q) => [q.id, tallyOf(q.id)]));
+  const tallies = new Map(scaleQuestions.map((q) => [q.id, tallyOf(stats.get(q.id) ?? [])]));
   const questions: QuestionFigures[] = scaleQuestions.map((q) => {
     const tally = tallies.get(q.id) ?? emptyTally();
     const figures = satisfaction(tally, tally.answers, tally.scored);
@@ -292,32 +308,14 @@ export function computeFigures(db: Db, input: FiguresInput): RoundFigures {
   });
 
   // Dimensions pool the answers of their questions. With one question its
-  // respondents are that question's; with several they are counted in SQL.
-  const questionIdsOf = new Map(
-    questionnaire.dimensions.map((d) => [
-      d.id,
-      scaleQuestions.filter((q) => q.dimension === d.id).map((q) => q.id),
-    ]),
-  );
-  const pooled = new Map([...questionIdsOf].filter(([, ids]) => ids.length > 1));
-  const totals = emptyTally();
-  for (const tally of tallies.values()) addTo(totals, tally);
-  // The overall awareness needs its respondents only when no single question has enough.
-  const overallNeedsCount =
-    totals.answers > 0 && !scaleQuestions.some((q) => shown(tallies.get(q.id)?.answers ?? 0));
-  const respondents = new Map<string, RespondentsRow>();
-  if (range) {
-    for (const [id, questionIds] of pooled) {
-      respondents.set(id, queryRespondents(db, scope, questionIds));
-    }
-  }
-
+  // respondents are that question's; with several they are counted apart.
   const dimensionFigures = new Map<string, DimensionFigures>();
   const dimensions: DimensionFigures[] = questionnaire.dimensions.map((d) => {
-    const questionIds = questionIdsOf.get(d.id) ?? [];
+    const questionIds = scaleQuestions.filter((q) => q.dimension === d.id).map((q) => q.id);
     const tally = emptyTally();
     for (const id of questionIds) addTo(tally, tallies.get(id) ?? emptyTally());
-    const people = respondents.get(d.id) ?? { answered: tally.answers, known: tally.scored };
+    const people =
+      questionIds.length > 1 ? pooledRespondents(questionIds) : { answered: tally.answers, known: tally.scored };
     const figures: DimensionFigures = {
       id: d.id,
       questionIds,
@@ -339,6 +337,48 @@ export function computeFigures(db: Db, input: FiguresInput): RoundFigures {
       withheld: parts.some((part) => part?.withheld === true),
     };
   });
+
+  const totals = emptyTally();
+  for (const tally of tallies.values()) addTo(totals, tally);
+  return { questions, dimensions, indexes, totals: { answers: totals.answers, scored: totals.scored } };
+}
+
+/** The pairs whose answers are counted: every scale value of every scale question, and the choice options. */
+export function scalePairs(questionnaire: Questionnaire): [string, string][] {
+  return questionnaire.questions.flatMap((q) =>
+    q.type === 'scale' ? SATISFACTION_SCALE.map((o): [string, string] => [q.id, o.value]) : [],
+  );
+}
+
+/**
+ * The satisfaction figures of completed responses in the given rounds and
+ * window, with every figure from fewer than MIN_GROUP_SIZE respondents withheld.
+ */
+export function computeFigures(db: Db, input: FiguresInput): RoundFigures {
+  const { questionnaire } = input;
+  const scope = scopeOf(input);
+  const counts = queryCounts(db, scope);
+
+  const scaleQuestions = questionnaire.questions.flatMap((q) => (q.type === 'scale' ? [q] : []));
+  const choiceQuestions = input.scaleOnly ? [] : questionnaire.questions.flatMap((q) => (q.type === 'choice' ? [q] : []));
+  const multiQuestions = input.scaleOnly ? [] : questionnaire.questions.flatMap((q) => (q.type === 'multi' ? [q] : []));
+
+  // Null when no response counts: the answer queries are skipped, every figure is empty.
+  const range = answerRange(db, counts);
+  const pairs: [string, string][] = [
+    ...scalePairs(questionnaire),
+    ...choiceQuestions.flatMap((q) => q.options.map((o): [string, string] => [q.id, o.value])),
+  ];
+  const pairStats = range ? queryPairs(db, scope, range, pairs) : [];
+  const multiRows = range ? queryMulti(db, scope, range, multiQuestions.map((q) => q.id)) : [];
+  const statsByQuestion = byQuestion(pairStats);
+
+  const nobody: RespondentsRow = { answered: 0, known: 0 };
+  const { questions, dimensions, indexes, totals } = scaleFigures(questionnaire, statsByQuestion, (ids) =>
+    range ? queryRespondents(db, scope, ids) : nobody,
+  );
+  // The overall awareness needs its respondents only when no single question has enough.
+  const overallNeedsCount = totals.answers > 0 && !questions.some((q) => shown(q.answered));
 
   const overallAnswered = overallNeedsCount
     ? queryRespondents(db, scope, scaleQuestions.map((q) => q.id)).answered
@@ -400,6 +440,12 @@ export function computeFigures(db: Db, input: FiguresInput): RoundFigures {
       completionRate: counts.started > 0 ? counts.startedCompleted / counts.started : null,
       totalCompleted: counts.totalCompleted,
     },
+    quality: {
+      flagged: counts.flagged,
+      tooFast: counts.tooFast,
+      straightLine: counts.straightLine,
+      leftOut: counts.completed - counts.counted,
+    },
     questions,
     dimensions,
     indexes,
@@ -413,6 +459,7 @@ export function computeFigures(db: Db, input: FiguresInput): RoundFigures {
 
 export interface SuggestionsInput {
   roundIds: readonly number[];
+  leaveOutFlagged?: boolean;
   /** Id of the text question of suggestions. */
   questionId: string;
   window?: TimeWindow;
@@ -430,7 +477,7 @@ export function recentSuggestions(
   db: Db,
   input: SuggestionsInput,
 ): { texts: string[]; withheld: boolean } {
-  const scope = scopeOf(input.roundIds, input.window);
+  const scope = scopeOf(input);
   const completed = queryCountedUpTo(db, scope, MIN_GROUP_SIZE);
   if (!shown(completed)) return { texts: [], withheld: tooFew(completed) };
   const limit = Math.max(0, Math.floor(input.limit ?? 5));

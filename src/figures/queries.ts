@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/client.js';
+import { QUALITY_FLAGS } from '../db/schema.js';
 
 /*
  * The aggregate queries behind the figures. Every statement returns counts,
@@ -29,13 +30,18 @@ export interface Scope {
   /** Half-open [from, to) in integer milliseconds. */
   from: number;
   to: number;
+  /** 1: responses flagged for quality do not count (QUALITY_FILTER=on). */
+  filter: 0 | 1;
 }
 
 /** Completed within the window. */
 const IN_WINDOW = `status = 'completed' AND completed_at >= :from AND completed_at < :to`;
 
-/** A response counts for the figures when completed within the window, in one of the rounds. */
-const COUNTS_FOR_FIGURES = `round_id IN (SELECT value FROM json_each(:rounds)) AND ${IN_WINDOW}`;
+/** Not left out for its quality flags. */
+const TRUSTED = `(:filter = 0 OR flags = 0)`;
+
+/** A response counts for the figures when completed within the window, in one of the rounds, and trusted. */
+const COUNTS_FOR_FIGURES = `round_id IN (SELECT value FROM json_each(:rounds)) AND ${IN_WINDOW} AND ${TRUSTED}`;
 
 const COUNTS_SQL = `
   SELECT
@@ -43,9 +49,13 @@ const COUNTS_SQL = `
     count(*) FILTER (WHERE started_at >= :from AND started_at < :to
                        AND status = 'completed' AND completed_at < :to) AS startedCompleted,
     count(*) FILTER (WHERE ${IN_WINDOW}) AS completed,
+    count(*) FILTER (WHERE ${IN_WINDOW} AND ${TRUSTED}) AS counted,
+    count(*) FILTER (WHERE ${IN_WINDOW} AND flags & ${QUALITY_FLAGS.tooFast}) AS tooFast,
+    count(*) FILTER (WHERE ${IN_WINDOW} AND flags & ${QUALITY_FLAGS.straightLine}) AS straightLine,
+    count(*) FILTER (WHERE ${IN_WINDOW} AND flags <> 0) AS flagged,
     count(*) FILTER (WHERE status = 'completed' AND completed_at < :to) AS totalCompleted,
-    min(id) FILTER (WHERE ${IN_WINDOW}) AS firstId,
-    max(id) FILTER (WHERE ${IN_WINDOW}) AS lastId
+    min(id) FILTER (WHERE ${IN_WINDOW} AND ${TRUSTED}) AS firstId,
+    max(id) FILTER (WHERE ${IN_WINDOW} AND ${TRUSTED}) AS lastId
   FROM responses
   WHERE round_id IN (SELECT value FROM json_each(:rounds))`;
 
@@ -144,12 +154,45 @@ const RESPONDENTS_SQL = `
   FROM responses r
   WHERE ${COUNTS_FOR_FIGURES}`;
 
+/*
+ * The pair counts of \`pairsSql\`, split by group: the answer of each counted
+ * response to a choice question (the kind of respondent). The groups of the
+ * counted responses are materialized once, then every answer of a pair's
+ * index range is joined to its response's group.
+ */
+const groupPairsSql = (check: Check) => `
+  WITH ${checkedSet(check)},
+  grp AS MATERIALIZED (
+    SELECT a.response_id AS id, a.value AS grp FROM answers a
+    WHERE a.question_id = :groupQuestion AND a.value IS NOT NULL
+      AND a.response_id BETWEEN :firstId AND :lastId AND ${counted(check)})
+  SELECT g.grp AS grp, p.value ->> 0 AS questionId, p.value ->> 1 AS value,
+    count(*) AS answers, max(a.score) AS score
+  FROM json_each(:pairs) p
+  JOIN answers a ON a.question_id = p.value ->> 0 AND a.value = p.value ->> 1
+    AND a.response_id BETWEEN :firstId AND :lastId
+  JOIN grp g ON g.id = a.response_id
+  GROUP BY g.grp, p.value`;
+
+/** RESPONDENTS_SQL per group, for the dimensions that pool several questions. */
+const GROUP_RESPONDENTS_SQL = `
+  SELECT g.value AS grp,
+    count(*) FILTER (WHERE EXISTS (
+      SELECT 1 FROM answers a WHERE a.response_id = r.id AND a.skipped = 0
+        AND a.question_id IN (SELECT value FROM json_each(:questions)))) AS answered,
+    count(*) FILTER (WHERE EXISTS (
+      SELECT 1 FROM answers a WHERE a.response_id = r.id AND a.score IS NOT NULL
+        AND a.question_id IN (SELECT value FROM json_each(:questions)))) AS known
+  FROM responses r JOIN answers g ON g.response_id = r.id AND g.question_id = :groupQuestion
+  WHERE ${COUNTS_FOR_FIGURES} AND g.value IS NOT NULL
+  GROUP BY g.value`;
+
 const SUGGESTIONS_SQL = `
   SELECT a.value AS text
   FROM responses r JOIN answers a ON a.response_id = r.id AND a.question_id = :questionId
   WHERE r.round_id IN (SELECT value FROM json_each(:rounds))
     AND r.status = 'completed' AND r.completed_at >= :from AND r.completed_at < :to
-    AND a.skipped = 0 AND a.value IS NOT NULL AND trim(a.value) <> ''
+    AND (:filter = 0 OR r.flags = 0) AND a.skipped = 0 AND a.value IS NOT NULL AND trim(a.value) <> ''
   ORDER BY r.completed_at DESC, r.id DESC
   LIMIT :limit`;
 
@@ -160,6 +203,8 @@ interface Statements {
   pairs: Record<Check, Database.Statement>;
   multi: Record<Check, Database.Statement>;
   respondents: Database.Statement;
+  groupPairs: Record<Check, Database.Statement>;
+  groupRespondents: Database.Statement;
   suggestions: Database.Statement;
 }
 
@@ -183,6 +228,11 @@ function statements(db: Db): Statements {
         included: client.prepare(multiSql('included')),
       },
       respondents: client.prepare(RESPONDENTS_SQL),
+      groupPairs: {
+        excluded: client.prepare(groupPairsSql('excluded')),
+        included: client.prepare(groupPairsSql('included')),
+      },
+      groupRespondents: client.prepare(GROUP_RESPONDENTS_SQL),
       suggestions: client.prepare(SUGGESTIONS_SQL),
     };
     cache.set(client, prepared);
@@ -194,6 +244,12 @@ export interface CountsRow {
   started: number;
   startedCompleted: number;
   completed: number;
+  /** Completed within the window and not left out for quality. */
+  counted: number;
+  /** Completed within the window with each flag, and with any. */
+  tooFast: number;
+  straightLine: number;
+  flagged: number;
   totalCompleted: number;
   /** Id range of the responses that count; null when none does. */
   firstId: number | null;
@@ -223,8 +279,8 @@ export function answerRange(db: Db, counts: CountsRow): AnswerRange | null {
   const { firstId, lastId } = counts;
   if (firstId === null || lastId === null) return null;
   const { n } = statements(db).range.get({ firstId, lastId }) as { n: number };
-  const excluded = n - counts.completed;
-  const check = excluded <= counts.completed ? 'excluded' : 'included';
+  const excluded = n - counts.counted;
+  const check = excluded <= counts.counted ? 'excluded' : 'included';
   return { firstId, lastId, check, whole: excluded === 0 };
 }
 
@@ -297,6 +353,44 @@ export function queryRespondents(
 ): RespondentsRow {
   const questions = JSON.stringify(questionIds);
   return statements(db).respondents.get({ ...scope, questions }) as RespondentsRow;
+}
+
+export interface GroupPairStats extends PairStats {
+  /** The group's answer to the group question. */
+  group: string;
+}
+
+/** Per group and (question, value) pair: answers from the counted responses of that group. */
+export function queryGroupPairs(
+  db: Db,
+  scope: Scope,
+  range: AnswerRange,
+  groupQuestion: string,
+  pairs: readonly (readonly [string, string])[],
+): GroupPairStats[] {
+  if (pairs.length === 0) return [];
+  const rows = statements(db).groupPairs[range.check].all({
+    ...scope,
+    ...rangeParams(range),
+    groupQuestion,
+    pairs: JSON.stringify(pairs),
+  }) as { grp: string; questionId: string; value: string; answers: number; score: number | null }[];
+  return rows.map(({ grp, ...row }) => ({ group: grp, ...row }));
+}
+
+/** queryRespondents per group of the group question. */
+export function queryGroupRespondents(
+  db: Db,
+  scope: Scope,
+  groupQuestion: string,
+  questionIds: readonly string[],
+): Map<string, RespondentsRow> {
+  const rows = statements(db).groupRespondents.all({
+    ...scope,
+    groupQuestion,
+    questions: JSON.stringify(questionIds),
+  }) as ({ grp: string } & RespondentsRow)[];
+  return new Map(rows.map(({ grp, answered, known }) => [grp, { answered, known }]));
 }
 
 export function querySuggestions(

@@ -9,6 +9,7 @@ import {
 } from '../db/responses.js';
 import type { Round } from '../db/rounds.js';
 import { findQuestion, firstUnanswered, scoreOf, type Answer } from '../questionnaire/engine.js';
+import { flagsAtSubmit } from '../figures/quality.js';
 import type { Language } from '../questionnaire/languages.js';
 import type { Question, Questionnaire } from '../questionnaire/schema.js';
 import { step, type Action, type Refusal, type Step, type Walk } from './step.js';
@@ -128,7 +129,8 @@ export function act(
         deleteAnswers(db, state.id, dropped);
         updateResponse(db, state.id, { cursor: state.cursor, draft: null, ...stamp });
       } else if (state.status === 'completed') {
-        updateResponse(db, state.id, { status: 'completed', completedAt: input.now, ...stamp });
+        const flags = flagsAtSubmit(input.round.questionnaire, state.answers);
+        updateResponse(db, state.id, { status: 'completed', completedAt: input.now, flags, ...stamp });
       } else {
         updateResponse(db, state.id, { cursor: state.cursor, draft: state.draft, ...stamp });
       }

@@ -31,6 +31,7 @@ function figures(indexes: Record<string, number | null>, overrides: Partial<Roun
     roundIds: [3],
     window: { from: FROM, to: TO },
     counts: { started: 50, completed: 42, completionRate: 0.84, totalCompleted: 380 },
+    quality: { flagged: 0, tooFast: 0, straightLine: 0, leftOut: 0 },
     questions: [],
     dimensions,
     indexes: questionnaire.indexes.map((index) => {

@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
-import { closeOpenRound, openRound } from '../../src/db/rounds.js';
-import { answers, responses } from '../../src/db/schema.js';
 import {
   MIN_GROUP_SIZE,
   computeFigures,
@@ -9,132 +7,21 @@ import {
   type RoundFigures,
 } from '../../src/figures/figures.js';
 import { answerRange, queryCounts } from '../../src/figures/queries.js';
-import type { Questionnaire } from '../../src/questionnaire/schema.js';
-import { SATISFACTION_SCALE } from '../../src/questionnaire/scale.js';
-import { parseQuestionnaire } from '../../src/questionnaire/validate.js';
+import { DAY, figuresWriter, minutes, surveyQuestionnaire } from '../helpers/figures-db.js';
 import { smallQuestionnaire } from '../helpers/questionnaires.js';
 
-/*
- * Three dimensions, `work` pooling two questions, and a composite index of
- * `work` and `image`. Every text is the same in each language.
- */
-const YAML = `
-title: { zh-Hant: 測評, zh-Hans: 测评, en: Survey }
-description: { zh-Hant: 測試用。, zh-Hans: 测试用。, en: For tests. }
-dimensions:
-  - id: work
-    name: { zh-Hant: 工作, zh-Hans: 工作, en: Work }
-  - id: image
-    name: { zh-Hant: 形象, zh-Hans: 形象, en: Image }
-  - id: talent
-    name: { zh-Hant: 人才, zh-Hans: 人才, en: Talent }
-indexes:
-  - id: headline
-    name: { zh-Hant: 總指數, zh-Hans: 总指数, en: Headline }
-    dimensions: [work, image]
-questions:
-  - id: role
-    type: choice
-    text: { zh-Hant: 身分？, zh-Hans: 身份？, en: Who? }
-    options:
-      - { value: member, label: { zh-Hant: 黨員, zh-Hans: 党员, en: Member } }
-      - { value: public, label: { zh-Hant: 群眾, zh-Hans: 群众, en: Public } }
-      - { value: cadre, label: { zh-Hant: 幹部, zh-Hans: 干部, en: Cadre } }
-  - id: work_a
-    type: scale
-    dimension: work
-    text: { zh-Hant: 甲？, zh-Hans: 甲？, en: A? }
-  - id: work_b
-    type: scale
-    dimension: work
-    optional: true
-    text: { zh-Hant: 乙？, zh-Hans: 乙？, en: B? }
-  - id: image
-    type: scale
-    dimension: image
-    text: { zh-Hant: 形象？, zh-Hans: 形象？, en: Image? }
-  - id: talent
-    type: scale
-    dimension: talent
-    optional: true
-    text: { zh-Hant: 人才？, zh-Hans: 人才？, en: Talent? }
-  - id: improve
-    type: multi
-    text: { zh-Hant: 改進？, zh-Hans: 改进？, en: Improve? }
-    options:
-      - { value: fairness, label: { zh-Hant: 公正, zh-Hans: 公正, en: Fairness } }
-      - { value: conduct, label: { zh-Hant: 作風, zh-Hans: 作风, en: Conduct } }
-      - { value: openness, label: { zh-Hant: 公開, zh-Hans: 公开, en: Openness } }
-  - id: comment
-    type: text
-    optional: true
-    max_length: 200
-    text: { zh-Hant: 建議？, zh-Hans: 建议？, en: Suggestions? }
-`;
-
-function surveyQuestionnaire(): Questionnaire {
-  const result = parseQuestionnaire(YAML);
-  if (!result.ok) throw new Error(result.problems.join('\n'));
-  return result.questionnaire;
-}
-
-const T0 = Date.UTC(2025, 2, 3, 9); // a Monday
-const minutes = (n: number) => new Date(T0 + n * 60_000);
-const DAY = 24 * 60;
-
-/** An answer as a test writes it: an option value, several (multi), null for skipped. */
-type Given = string | readonly string[] | null;
-
 let db: Db;
-let seq = 0;
+let open: ReturnType<typeof figuresWriter>['open'];
+let respond: ReturnType<typeof figuresWriter>['respond'];
 
 beforeEach(() => {
   db = openDatabase(':memory:');
+  ({ open, respond } = figuresWriter(db));
 });
 
 afterEach(() => {
   closeDatabase(db);
 });
-
-function open(questionnaire: Questionnaire, at = minutes(-60)): number {
-  closeOpenRound(db, at);
-  const result = openRound(db, { title: `round ${++seq}`, questionnaire, now: at });
-  if (!result.ok) throw new Error('a round is open');
-  return result.round.id;
-}
-
-/**
- * A response written straight into the tables, as the survey would leave it:
- * completed at `completedAt` (null: still partial), with answers to the given
- * questions. Scale answers get their score from the scale.
- */
-function respond(
-  roundId: number,
-  given: Record<string, Given>,
-  { startedAt = minutes(0), completedAt = startedAt as Date | null } = {},
-): number {
-  const row = db
-    .insert(responses)
-    .values({
-      roundId,
-      respondentKey: `resident-${++seq}`,
-      status: completedAt ? 'completed' : 'partial',
-      language: 'zh-Hant',
-      startedAt,
-      updatedAt: completedAt ?? startedAt,
-      completedAt,
-    })
-    .returning({ id: responses.id })
-    .get();
-  for (const [questionId, answer] of Object.entries(given)) {
-    const value = answer === null ? null : typeof answer === 'string' ? answer : JSON.stringify(answer);
-    const score = SATISFACTION_SCALE.find((o) => o.value === answer)?.score ?? null;
-    db.insert(answers)
-      .values({ responseId: row.id, questionId, value, score, skipped: answer === null, answeredAt: startedAt })
-      .run();
-  }
-  return row.id;
-}
 
 const q = surveyQuestionnaire();
 const figuresOf = (roundId: number, extra: Partial<Parameters<typeof computeFigures>[1]> = {}) =>
@@ -410,7 +297,7 @@ describe('which responses count', () => {
     }
 
     // The eight answered before the window lie between the first response and the others.
-    const scope = { rounds: JSON.stringify([round]), from: week.from.getTime(), to: week.to.getTime() };
+    const scope = { rounds: JSON.stringify([round]), from: week.from.getTime(), to: week.to.getTime(), filter: 0 as const };
     expect(answerRange(db, queryCounts(db, scope))).toMatchObject({ check: 'included', whole: false });
     const f = figuresOf(round, { window: week });
     expect(f.counts).toMatchObject({ started: 4, completed: 5, totalCompleted: 13 });
@@ -429,7 +316,7 @@ describe('which responses count', () => {
       respond(round, { role: 'member', image: '0', improve: ['conduct'] }, { completedAt: null });
     }
 
-    const scope = { rounds: JSON.stringify([round]), from: Number.MIN_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER };
+    const scope = { rounds: JSON.stringify([round]), from: Number.MIN_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER, filter: 0 as const };
     expect(answerRange(db, queryCounts(db, scope))).toMatchObject({ check: 'excluded', whole: false });
     const f = figuresOf(round);
     expect(f.counts).toMatchObject({ started: 10, completed: 5, completionRate: 0.5, totalCompleted: 5 });
