@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Questionnaire } from '../questionnaire/schema.js';
 import { inTransaction, statement, type Db } from './client.js';
 import { fileVersionId } from './questionnaire-versions.js';
@@ -184,5 +184,29 @@ export function roundsOpenDuring(db: Db, from: Date, to: Date): Round[] {
     .where(and(lt(rounds.openedAt, to), or(isNull(rounds.closedAt), gt(rounds.closedAt, from))))
     .orderBy(rounds.id)
     .all()
+    .map((row) => toRound(row, db));
+}
+
+/** The latest closed round before round `id`: what a round's final report compares with. */
+export function findPreviousClosedRound(db: Db, id: number): Round | null {
+  const row = db
+    .select()
+    .from(rounds)
+    .where(and(lt(rounds.id, id), isNotNull(rounds.closedAt)))
+    .orderBy(desc(rounds.id))
+    .limit(1)
+    .get();
+  return row ? toRound(row, db) : null;
+}
+
+/** The `limit` most recent rounds, open or closed, oldest first. */
+export function latestRounds(db: Db, limit: number): Round[] {
+  return db
+    .select()
+    .from(rounds)
+    .orderBy(desc(rounds.id))
+    .limit(limit)
+    .all()
+    .reverse()
     .map((row) => toRound(row, db));
 }

@@ -1,0 +1,139 @@
+import type { Db } from '../db/client.js';
+import type { Questionnaire } from '../questionnaire/schema.js';
+import {
+  MIN_GROUP_SIZE,
+  byQuestion,
+  scaleFigures,
+  scalePairs,
+  scopeOf,
+  type CompositeIndexFigures,
+  type DimensionFigures,
+  type FiguresInput,
+} from './figures.js';
+import {
+  answerRange,
+  queryCounts,
+  queryGroupPairs,
+  queryGroupRespondents,
+  queryPairs,
+  type GroupPairStats,
+  type PairStats,
+  type RespondentsRow,
+} from './queries.js';
+
+/*
+ * Indexes per respondent group: the answer to the questionnaire's respondent
+ * question (黨員幹部, 群眾, …). A group of fewer than MIN_GROUP_SIZE is never
+ * named: such groups are folded into one "other groups" line, and any figure
+ * with fewer than MIN_GROUP_SIZE known answers behind it is withheld.
+ */
+
+export interface GroupFigures {
+  /** The group's option value; null for the folded line of the small groups. */
+  value: string | null;
+  respondents: number;
+  dimensions: DimensionFigures[];
+  indexes: CompositeIndexFigures[];
+}
+
+export interface GroupBreakdown {
+  questionId: string;
+  /** Named groups in questionnaire order, then the folded line when there is one. */
+  groups: GroupFigures[];
+}
+
+/** The question whose answer makes the groups: the report's respondent question, when it is a choice. */
+export function groupQuestionOf(questionnaire: Questionnaire): string | null {
+  const id = questionnaire.report.respondent_question;
+  const question = questionnaire.questions.find((q) => q.id === id);
+  return question?.type === 'choice' ? question.id : null;
+}
+
+/** Adds up the pair counts of several groups (a value has one score). */
+function pooled(rows: readonly PairStats[]): PairStats[] {
+  const sums = new Map<string, PairStats>();
+  for (const row of rows) {
+    const key = `${row.questionId}\u0000${row.value}`;
+    const sum = sums.get(key);
+    if (sum) sum.answers += row.answers;
+    else sums.set(key, { questionId: row.questionId, value: row.value, answers: row.answers, score: row.score });
+  }
+  return [...sums.values()];
+}
+
+/** The breakdown of the responses that count (as computeFigures counts them) by respondent group. */
+export function computeGroups(
+  db: Db,
+  input: Pick<FiguresInput, 'roundIds' | 'questionnaire' | 'window' | 'leaveOutFlagged'>,
+  groupQuestion: string,
+): GroupBreakdown {
+  const { questionnaire } = input;
+  const question = questionnaire.questions.find((q) => q.id === groupQuestion);
+  if (question?.type !== 'choice') throw new Error(`groups need a choice question, not ${groupQuestion}`);
+  const scope = scopeOf(input);
+  const range = answerRange(db, queryCounts(db, scope));
+  if (!range) return { questionId: groupQuestion, groups: [] };
+
+  const sizes = new Map(
+    queryPairs(db, scope, range, question.options.map((o): [string, string] => [groupQuestion, o.value])).map((row) => [
+      row.value,
+      row.answers,
+    ]),
+  );
+  const rows = queryGroupPairs(db, scope, range, groupQuestion, scalePairs(questionnaire));
+  const rowsOf = (values: ReadonlySet<string>) => rows.filter((row: GroupPairStats) => values.has(row.group));
+
+  // Respondents of the dimensions that pool several questions, per group.
+  const pooledDimensions = new Map<string, Map<string, RespondentsRow>>();
+  const respondentsOf = (values: ReadonlySet<string>) => (questionIds: readonly string[]) => {
+    const key = questionIds.join(',');
+    let perGroup = pooledDimensions.get(key);
+    if (!perGroup) pooledDimensions.set(key, (perGroup = queryGroupRespondents(db, scope, groupQuestion, questionIds)));
+    const sum: RespondentsRow = { answered: 0, known: 0 };
+    for (const value of values) {
+      sum.answered += perGroup.get(value)?.answered ?? 0;
+      sum.known += perGroup.get(value)?.known ?? 0;
+    }
+    return sum;
+  };
+
+  const groupOf = (value: string | null, values: ReadonlySet<string>): GroupFigures => {
+    const { dimensions, indexes } = scaleFigures(questionnaire, byQuestion(pooled(rowsOf(values))), respondentsOf(values));
+    const respondents = [...values].reduce((sum, v) => sum + (sizes.get(v) ?? 0), 0);
+    return { value, respondents, dimensions, indexes };
+  };
+
+  const named = question.options.filter((o) => (sizes.get(o.value) ?? 0) >= MIN_GROUP_SIZE);
+  const small = question.options.filter((o) => {
+    const size = sizes.get(o.value) ?? 0;
+    return size > 0 && size < MIN_GROUP_SIZE;
+  });
+  const groups = named.map((o) => groupOf(o.value, new Set([o.value])));
+  if (small.length > 0) groups.push(groupOf(null, new Set(small.map((o) => o.value))));
+  return { questionId: groupQuestion, groups };
+}
+
+export interface GroupGap {
+  /** The composite index (such as 組織工作滿意度). */
+  indexId: string;
+  group: string;
+  value: number;
+  overall: number;
+}
+
+/**
+ * Per composite index, the named group furthest below the overall value;
+ * none for an index where no named group is below it.
+ */
+export function furthestBelow(overall: readonly CompositeIndexFigures[], breakdown: GroupBreakdown): GroupGap[] {
+  return overall.flatMap((index): GroupGap[] => {
+    if (index.value === null) return [];
+    let worst: GroupGap | null = null;
+    for (const group of breakdown.groups) {
+      const value = group.indexes.find((i) => i.id === index.id)?.value ?? null;
+      if (group.value === null || value === null || value >= index.value) continue;
+      if (!worst || value < worst.value) worst = { indexId: index.id, group: group.value, value, overall: index.value };
+    }
+    return worst ? [worst] : [];
+  });
+}
