@@ -6,10 +6,11 @@ import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Round } from '../db/rounds.js';
 import { answers, responses } from '../db/schema.js';
+import { flagNames, refreshSpeedFlags } from '../figures/quality.js';
 import type { Question } from '../questionnaire/schema.js';
 
 /** Fixed leading columns of an export, before one column per question id. */
-export const LEADING_COLUMNS = ['response_key', 'status', 'started_at', 'completed_at', 'language', 'source'] as const;
+export const LEADING_COLUMNS = ['response_key', 'status', 'started_at', 'completed_at', 'language', 'source', 'flags'] as const;
 
 /** Responses read per query: keeps memory flat on a large round and never holds a cursor across awaits. */
 const PAGE_SIZE = 500;
@@ -50,6 +51,7 @@ export function* exportRows(db: Db, round: Round): Generator<string[]> {
           r.completedAt?.toISOString() ?? '',
           r.language,
           r.source ?? '',
+          flagNames(r.flags).join(';'),
           ...questions.map(() => ''),
         ],
       ]),
@@ -68,18 +70,30 @@ export function* exportRows(db: Db, round: Round): Generator<string[]> {
   }
 }
 
+/** What a spreadsheet would take for the start of a formula (OWASP: CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A cell a spreadsheet shows as text: one that begins like a formula gets a
+ * leading apostrophe, so `=HYPERLINK(…)` typed by a resident is never run.
+ */
+export function neutralizeFormula(cell: string): string {
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
 /**
  * Writes a round's responses as CSV (UTF-8 with a byte-order mark, so Excel
  * opens Chinese text correctly) to `path`, streaming page by page.
  */
 export async function writeRoundCsv(db: Db, round: Round, path: string): Promise<number> {
+  refreshSpeedFlags(db, [round.id]);
   const file = createWriteStream(path);
   const csv = stringify({ bom: true, header: true, columns: exportColumns(round) });
   csv.pipe(file);
   let count = 0;
   for (const row of exportRows(db, round)) {
     count++;
-    if (!csv.write(row)) await once(csv, 'drain');
+    if (!csv.write(row.map(neutralizeFormula))) await once(csv, 'drain');
   }
   csv.end();
   await finished(file);

@@ -187,7 +187,7 @@ describe('exporting responses', () => {
     const rows = parse(bytes.subarray(3).toString('utf8'), { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(2);
     expect(Object.keys(rows[0]!)).toEqual([
-      'response_key', 'status', 'started_at', 'completed_at', 'language', 'source',
+      'response_key', 'status', 'started_at', 'completed_at', 'language', 'source', 'flags',
       'role', 'satisfaction', 'reason', 'channels', 'comment',
     ]);
     expect(rows[0]).toMatchObject({
@@ -196,6 +196,7 @@ describe('exporting responses', () => {
       completed_at: '2026-11-24T08:00:00.000Z',
       language: 'en',
       source: 'leaflet',
+      flags: '',
       role: 'member',
       satisfaction: '0',
       reason: 'slow',
