@@ -1,14 +1,20 @@
-import { renderAsync } from '@resvg/resvg-js';
 import type { Language } from '../questionnaire/languages.js';
-import { chartFonts, type ChartFonts, type FontWeight, type GlyphForms } from './chart/fonts.js';
+import { chartFonts, type ChartFonts } from './chart/fonts.js';
 import {
-  baselineFor,
-  fitText,
-  shapeText,
-  textPathData,
-  wrapText,
-  type ShapedText,
-} from './chart/text.js';
+  CHART_WIDTH,
+  COLOURS,
+  Canvas,
+  PAD_BOTTOM,
+  PAD_X,
+  formsOf,
+  line,
+  n,
+  rect,
+  renderPicture,
+  seriesColour,
+  type Picture,
+} from './chart/draw.js';
+import { baselineFor, fitText, shapeText, wrapText } from './chart/text.js';
 
 /**
  * The weekly digest's picture: a horizontal bar chart of the satisfaction index per
@@ -31,13 +37,6 @@ export interface ChartInput {
   noDataLabel?: string;
 }
 
-export const CHART_WIDTH = 1080;
-
-const PAD_X = 48;
-const PAD_TOP = 44;
-const PAD_BOTTOM = 36;
-const TITLE = { size: 38, weight: 700, lineHeight: 50, maxLines: 2 } as const;
-const LEGEND = { size: 26, swatch: 24, rowHeight: 40, itemGap: 40, topGap: 14 } as const;
 const LABEL = { size: 28, lineHeight: 36, maxLines: 2, maxShare: 0.4, gap: 22 } as const;
 const VALUE = { size: 24, gap: 10 } as const;
 const TICK = { size: 22, gap: 14 } as const;
@@ -47,41 +46,9 @@ const GROUP_PADDING = 30;
 const BAR_GAP = 6;
 const TICKS = [0, 20, 40, 60, 80, 100] as const;
 
-const COLOURS = {
-  background: '#ffffff',
-  title: '#111827',
-  label: '#1f2937',
-  muted: '#6b7280',
-  axisLabel: '#4b5563',
-  noData: '#9ca3af',
-  grid: '#e5e7eb',
-  baseline: '#9ca3af',
-  band: '#f6f8fb',
-} as const;
-/** This week strong blue, last week light grey: apart in lightness too, not only hue. */
-const SERIES_COLOURS = [
-  { bar: '#2563eb', text: '#1d4ed8', weight: 700 },
-  { bar: '#bfc6d1', text: '#6b7280', weight: 400 },
-  { bar: '#f59e0b', text: '#b45309', weight: 400 },
-  { bar: '#0d9488', text: '#0f766e', weight: 400 },
-] as const satisfies readonly { bar: string; text: string; weight: FontWeight }[];
-
-/** Telegram refuses photos whose width + height exceeds 10,000 px. */
-const MAX_WIDTH_PLUS_HEIGHT = 9_900;
-
 /** Renders the chart as a PNG (about 1080 px wide, height grows with the categories). */
 export async function renderBarChart(input: ChartInput): Promise<Buffer> {
-  const { svg, width, height } = await buildBarChartSvg(input);
-  const zoom = Math.min(1, MAX_WIDTH_PLUS_HEIGHT / (width + height));
-  const image = await renderAsync(svg, {
-    fitTo: zoom < 1 ? { mode: 'zoom', value: zoom } : { mode: 'original' },
-    background: COLOURS.background,
-    // The SVG holds no text elements (text is already outlines); this only keeps resvg
-    // from scanning the system's fonts.
-    font: { loadSystemFonts: false },
-    logLevel: 'off',
-  });
-  return image.asPng();
+  return renderPicture(await buildBarChartSvg(input));
 }
 
 const formatValue = (value: number) => value.toFixed(1);
@@ -90,11 +57,8 @@ const cleanValue = (value: number | null | undefined): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? Math.min(100, Math.max(0, value)) : null;
 
 /** The chart as an SVG document whose text is all paths; exported for tests. */
-export async function buildBarChartSvg(
-  input: ChartInput,
-  fonts: ChartFonts = chartFonts(),
-): Promise<{ svg: string; width: number; height: number }> {
-  const forms: GlyphForms = input.lang === 'zh-Hans' ? 'hans' : 'hant';
+export async function buildBarChartSvg(input: ChartInput, fonts: ChartFonts = chartFonts()): Promise<Picture> {
+  const forms = formsOf(input.lang);
   const noData = input.noDataLabel ?? 'n/a';
   await fonts.prepare(
     [
@@ -107,65 +71,18 @@ export async function buildBarChartSvg(
     ],
     forms,
   );
-  return layoutChart(input, fonts, forms, noData);
+  return layoutChart(input, new Canvas(fonts, forms), noData);
 }
 
-function layoutChart(
-  input: ChartInput,
-  fonts: ChartFonts,
-  forms: GlyphForms,
-  noData: string,
-): { svg: string; width: number; height: number } {
+function layoutChart(input: ChartInput, canvas: Canvas, noData: string): Picture {
+  const { fonts } = canvas;
   const width = CHART_WIDTH;
   const contentWidth = width - 2 * PAD_X;
-  const parts: string[] = [];
-  const text = (shaped: ShapedText, x: number, baseline: number, fill: string) => {
-    if (shaped.glyphs.length > 0) {
-      parts.push(`<path fill="${fill}" d="${textPathData(shaped, x, baseline)}"/>`);
-    }
-  };
-  const style = (size: number, weight: FontWeight = 400) => ({ size, weight, forms });
-
-  // Title
-  let y = PAD_TOP;
-  const titleLines = wrapText(
-    fonts,
-    input.title,
-    contentWidth,
-    TITLE.maxLines,
-    style(TITLE.size, TITLE.weight),
-  );
-  for (const line of titleLines) {
-    text(line, PAD_X, baselineFor(y + TITLE.lineHeight / 2, TITLE.size), COLOURS.title);
-    y += TITLE.lineHeight;
-  }
-
-  // Legend: a swatch and the series name per series, wrapping if very long
+  const parts = canvas.parts;
+  const text = canvas.text.bind(canvas);
+  const style = canvas.style.bind(canvas);
   const seriesCount = input.series.length;
-  if (seriesCount > 0) {
-    y += LEGEND.topGap;
-    let x = PAD_X;
-    input.series.forEach((series, i) => {
-      const colour = SERIES_COLOURS[i % SERIES_COLOURS.length] ?? SERIES_COLOURS[0];
-      const name = fitText(
-        fonts,
-        series.name,
-        contentWidth - LEGEND.swatch - 10,
-        style(LEGEND.size),
-      );
-      const itemWidth = LEGEND.swatch + 10 + name.width;
-      if (x > PAD_X && x + itemWidth > PAD_X + contentWidth) {
-        x = PAD_X;
-        y += LEGEND.rowHeight;
-      }
-      const middle = y + LEGEND.rowHeight / 2;
-      parts.push(rect(x, middle - LEGEND.swatch / 2, LEGEND.swatch, LEGEND.swatch, colour.bar, 4));
-      text(name, x + LEGEND.swatch + 10, baselineFor(middle, LEGEND.size), COLOURS.label);
-      x += itemWidth + LEGEND.itemGap;
-    });
-    y += LEGEND.rowHeight;
-  }
-  y += PLOT_TOP_GAP;
+  const y = canvas.header(input.title, input.series) + PLOT_TOP_GAP;
 
   // Columns: category labels, then the bars, then room for the value after the longest bar
   const labelStyle = style(LABEL.size);
@@ -240,7 +157,7 @@ function layoutChart(
 
     let barTop = middle - barsHeight / 2;
     input.series.forEach((series, s) => {
-      const colour = SERIES_COLOURS[s % SERIES_COLOURS.length] ?? SERIES_COLOURS[0];
+      const colour = seriesColour(s);
       const value = cleanValue(series.values[c]);
       const barMiddle = barTop + barHeight / 2;
       if (value === null) {
@@ -259,21 +176,7 @@ function layoutChart(
     top += group.height;
   });
 
-  const height = Math.ceil(bottom + PAD_BOTTOM);
-  const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"` +
-    ` viewBox="0 0 ${width} ${height}">` +
-    `<rect width="${width}" height="${height}" fill="${COLOURS.background}"/>` +
-    parts.join('') +
-    '</svg>';
-  return { svg, width, height };
-}
-
-const n = (value: number) => Math.round(value * 100) / 100;
-
-function rect(x: number, y: number, w: number, h: number, fill: string, radius: number): string {
-  const r = radius > 0 ? ` rx="${radius}"` : '';
-  return `<rect x="${n(x)}" y="${n(y)}" width="${n(w)}" height="${n(h)}"${r} fill="${fill}"/>`;
+  return canvas.picture(bottom + PAD_BOTTOM);
 }
 
 /** A bar square at the axis and rounded at its end. */
@@ -283,12 +186,5 @@ function barRect(x: number, y: number, w: number, h: number, fill: string): stri
     `<path fill="${fill}" d="M${n(x)} ${n(y)}H${n(x + w - r)}` +
     `Q${n(x + w)} ${n(y)} ${n(x + w)} ${n(y + r)}V${n(y + h - r)}` +
     `Q${n(x + w)} ${n(y + h)} ${n(x + w - r)} ${n(y + h)}H${n(x)}Z"/>`
-  );
-}
-
-function line(x1: number, y1: number, x2: number, y2: number, stroke: string, width: number) {
-  return (
-    `<line x1="${n(x1)}" y1="${n(y1)}" x2="${n(x2)}" y2="${n(y2)}"` +
-    ` stroke="${stroke}" stroke-width="${width}"/>`
   );
 }
