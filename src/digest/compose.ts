@@ -1,20 +1,32 @@
 import type { Logger } from '../logger.js';
-import { renderBarChart } from './chart.js';
+import { trendPicture } from '../reports/trend-chart.js';
+import { buildBarChartSvg } from './chart.js';
+import { renderPicture, stackPictures, type Picture } from './chart/draw.js';
 import type { DigestData } from './content.js';
 import type { ComposedDigest } from './delivery.js';
 import { renderDigestMessage, type DigestMessageOptions } from './message.js';
 import { REPORT_TEXTS } from './texts.js';
 import { formatInZone } from '../rounds/deadline.js';
 
-const NO_DATA: Record<DigestMessageOptions['language'], string> = { 'zh-Hant': '無數據', 'zh-Hans': '无数据', en: 'no data' };
-
-/** The digest's chart: satisfaction index per dimension, this week against last; null when there is nothing to draw. */
+/**
+ * The digest's picture: satisfaction index per dimension, this week against
+ * last, and under it the headline indexes week by week since the round
+ * opened; null when there is nothing to draw.
+ */
 export async function renderDigestChart(data: DigestData, options: DigestMessageOptions): Promise<Buffer | null> {
+  const { questionnaire } = data;
+  const pictures = [await barPicture(data, options)];
+  if (questionnaire) pictures.push(await trendPicture(data.trend, data.rounds, questionnaire, options.language));
+  const drawn = pictures.filter((p): p is Picture => p !== null);
+  return drawn.length > 0 ? renderPicture(stackPictures(drawn)) : null;
+}
+
+async function barPicture(data: DigestData, options: DigestMessageOptions): Promise<Picture | null> {
   const { figures, previous, questionnaire } = data;
   if (!figures || !questionnaire || figures.dimensions.every((d) => d.index === null)) return null;
   const t = REPORT_TEXTS[options.language];
   const nameOf = (id: string) => questionnaire.dimensions.find((d) => d.id === id)?.name[options.language] ?? id;
-  return renderBarChart({
+  return buildBarChartSvg({
     title: t.chartTitle,
     categories: figures.dimensions.map((d) => nameOf(d.id)),
     series: [
@@ -26,7 +38,7 @@ export async function renderDigestChart(data: DigestData, options: DigestMessage
     ],
     axisLabel: t.chartAxis,
     lang: options.language,
-    noDataLabel: NO_DATA[options.language],
+    noDataLabel: t.noData,
   });
 }
 

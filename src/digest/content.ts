@@ -1,6 +1,9 @@
 import type { Db } from '../db/client.js';
 import { roundsOpenDuring, type Round } from '../db/rounds.js';
 import { computeFigures, recentSuggestions, type RoundFigures } from '../figures/figures.js';
+import { computeGroups, furthestBelow, groupQuestionOf, type GroupGap } from '../figures/groups.js';
+import { refreshSpeedFlags } from '../figures/quality.js';
+import { weeklyTrend, type TrendPoint } from '../figures/trends.js';
 import type { Questionnaire } from '../questionnaire/schema.js';
 import { WEEK_MS } from './schedule.js';
 
@@ -14,18 +17,25 @@ export interface DigestData {
   figures: RoundFigures | null;
   previous: RoundFigures | null;
   suggestions: string[];
+  /** Per headline index, the respondent group of the week furthest below it. */
+  gaps: GroupGap[];
+  /** The headline indexes week by week since the latest round opened. */
+  trend: TrendPoint[];
 }
 
 export const SUGGESTIONS_SHOWN = 3;
 
-/** Gathers a digest's figures for the week ending at `to` (the scheduled time, or now). */
-export function gatherDigest(db: Db, to: Date): DigestData {
+/**
+ * Gathers a digest's figures for the week ending at `to` (the scheduled time,
+ * or now); `leaveOutFlagged` is QUALITY_FILTER.
+ */
+export async function gatherDigest(db: Db, to: Date, leaveOutFlagged: boolean): Promise<DigestData> {
   const from = new Date(to.getTime() - WEEK_MS);
   const previousFrom = new Date(from.getTime() - WEEK_MS);
   const rounds = roundsOpenDuring(db, from, to);
   const latest = rounds.at(-1);
   if (!latest) {
-    return { from, to, rounds: [], questionnaire: null, figures: null, previous: null, suggestions: [] };
+    return { from, to, rounds: [], questionnaire: null, figures: null, previous: null, suggestions: [], gaps: [], trend: [] };
   }
   const questionnaire = latest.questionnaire;
   const figuresOf = (roundIds: number[], windowFrom: Date, windowTo: Date) =>
@@ -35,22 +45,32 @@ export function gatherDigest(db: Db, to: Date): DigestData {
       window: { from: windowFrom, to: windowTo },
       respondentQuestion: questionnaire.report.respondent_question,
       improvementQuestion: questionnaire.report.improvement_question,
+      leaveOutFlagged,
     });
   const roundIds = rounds.map((round) => round.id);
   const previousRounds = roundsOpenDuring(db, previousFrom, from).map((round) => round.id);
+  refreshSpeedFlags(db, [...new Set([...previousRounds, ...roundIds])]);
   const previous = previousRounds.length > 0 ? figuresOf(previousRounds, previousFrom, from) : null;
   const suggestionQuestion = questionnaire.report.suggestion_question;
   const suggestions = suggestionQuestion
-    ? recentSuggestions(db, { roundIds, questionId: suggestionQuestion, window: { from, to }, limit: SUGGESTIONS_SHOWN }).texts
+    ? recentSuggestions(db, { roundIds, questionId: suggestionQuestion, window: { from, to }, limit: SUGGESTIONS_SHOWN, leaveOutFlagged }).texts
     : [];
+  const figures = figuresOf(roundIds, from, to);
+  const groupQuestion = groupQuestionOf(questionnaire);
+  const groups = groupQuestion
+    ? computeGroups(db, { roundIds, questionnaire, window: { from, to }, leaveOutFlagged }, groupQuestion)
+    : null;
+  const trend = await weeklyTrend(db, latest, { until: to, leaveOutFlagged });
   return {
     from,
     to,
     rounds: rounds.map(({ id, title }) => ({ id, title })),
     questionnaire,
-    figures: figuresOf(roundIds, from, to),
+    figures,
     // A week with no completed response has nothing to compare against.
     previous: previous && previous.counts.completed > 0 ? previous : null,
     suggestions,
+    gaps: groups ? furthestBelow(figures.indexes, groups) : [],
+    trend,
   };
 }

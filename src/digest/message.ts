@@ -15,6 +15,7 @@ import {
   type SectionInput,
 } from '../reports/sections.js';
 import { MESSAGE_LIMIT } from '../bot/render.js';
+import { groupGapLines, qualityLine } from '../reports/insight-sections.js';
 import type { DigestData } from './content.js';
 import { REPORT_TEXTS } from './texts.js';
 
@@ -57,6 +58,8 @@ function compose(data: DigestData, options: DigestMessageOptions, detail: Detail
     section(t.improvements, improvementLines(input, detail)),
     awareness === null ? null : `<b>${t.awareness}</b> ${awareness}`,
     mix === null ? null : section(t.mix, [mix]),
+    section(t.groupsBelow, groupGapLines(data.gaps, input, detail)),
+    section(t.quality, [qualityLine(data.figures.quality, t)]),
     suggestionLength > 0 ? section(t.suggestions, suggestionLines(data.suggestions, suggestionLength)) : null,
   ];
   return parts.filter((part): part is string => part !== null).join('\n\n');

@@ -14,7 +14,7 @@ export interface DigestDeps extends AdminChatDeps {
  * that has not had it; `lateFor` marks a run sent after it was due.
  */
 export async function runScheduledDigest(deps: DigestDeps, scheduledAt: Date, lateFor: Date | null): Promise<DeliveryReport> {
-  const data = gatherDigest(deps.db, scheduledAt);
+  const data = await gatherDigest(deps.db, scheduledAt, deps.config.qualityFilter);
   const timeZone = deps.config.digestTimezone;
   return deliverRun(deps, runKey(scheduledAt), (language) =>
     composeDigest(data, { language, timeZone, lateFor }, deps.logger),

@@ -29,6 +29,20 @@ export interface ReportTexts {
   reportTitle(p: { id: number; title: string }): string;
   reportPeriod(p: { opened: string; closed: string }): string;
   reportCounts(p: { completed: number; started: number; rate: string }): string;
+  dimensionLegendRound: string;
+  comparedWith(p: { id: number; title: string }): string;
+  quality: string;
+  qualityNone: string;
+  qualityFlagged(p: { flagged: number; tooFast: number; straightLine: number }): string;
+  qualityLeftOut: string;
+  qualityCounted: string;
+  groupsBelow: string;
+  groupBelow(p: { index: string; group: string; value: string; overall: string; gap: string }): string;
+  otherGroups: string;
+  trendTitle: string;
+  trendWeek(p: { week: number }): string;
+  trendRound(p: { id: number; title: string }): string;
+  noData: string;
 }
 
 const zhHant: ReportTexts = {
@@ -59,6 +73,20 @@ const zhHant: ReportTexts = {
   reportTitle: ({ id, title }) => `📋 第 ${id} 輪調查「${title}」結果報告`,
   reportPeriod: ({ opened, closed }) => `${opened} 至 ${closed}`,
   reportCounts: ({ completed, started, rate }) => `完成 ${completed} 份，開始作答 ${started} 份（完成率 ${rate}）`,
+  dimensionLegendRound: '指數（與上一輪比較）· 滿意率',
+  comparedWith: ({ id, title }) => `▲▼ 與第 ${id} 輪「${title}」比較`,
+  quality: '回答品質',
+  qualityNone: '沒有被標記的回答。',
+  qualityFlagged: ({ flagged, tooFast, straightLine }) => `${flagged} 份被標記（作答過快 ${tooFast}，各題同一選項 ${straightLine}）`,
+  qualityLeftOut: '，未計入指數。',
+  qualityCounted: '，仍計入指數（QUALITY_FILTER=off）。',
+  groupsBelow: '低於整體最多的群體',
+  groupBelow: ({ index, group, value, overall, gap }) => `${index}：${group} ${value}（整體 ${overall}，低 ${gap}）`,
+  otherGroups: '其他群體（各少於 5 人）',
+  trendTitle: '主要指數趨勢（按週）',
+  trendWeek: ({ week }) => `第${week}週`,
+  trendRound: ({ id, title }) => `#${id} ${title}`,
+  noData: '無數據',
 };
 
 const zhHans: ReportTexts = {
@@ -89,6 +117,20 @@ const zhHans: ReportTexts = {
   reportTitle: ({ id, title }) => `📋 第 ${id} 轮调查“${title}”结果报告`,
   reportPeriod: ({ opened, closed }) => `${opened} 至 ${closed}`,
   reportCounts: ({ completed, started, rate }) => `完成 ${completed} 份，开始作答 ${started} 份（完成率 ${rate}）`,
+  dimensionLegendRound: '指数（与上一轮比较）· 满意率',
+  comparedWith: ({ id, title }) => `▲▼ 与第 ${id} 轮“${title}”比较`,
+  quality: '回答质量',
+  qualityNone: '没有被标记的回答。',
+  qualityFlagged: ({ flagged, tooFast, straightLine }) => `${flagged} 份被标记（作答过快 ${tooFast}，各题同一选项 ${straightLine}）`,
+  qualityLeftOut: '，未计入指数。',
+  qualityCounted: '，仍计入指数（QUALITY_FILTER=off）。',
+  groupsBelow: '低于整体最多的群体',
+  groupBelow: ({ index, group, value, overall, gap }) => `${index}：${group} ${value}（整体 ${overall}，低 ${gap}）`,
+  otherGroups: '其他群体（各少于 5 人）',
+  trendTitle: '主要指数趋势（按周）',
+  trendWeek: ({ week }) => `第${week}周`,
+  trendRound: ({ id, title }) => `#${id} ${title}`,
+  noData: '无数据',
 };
 
 const en: ReportTexts = {
@@ -120,6 +162,21 @@ const en: ReportTexts = {
   reportTitle: ({ id, title }) => `📋 Final report of round ${id} “${title}”`,
   reportPeriod: ({ opened, closed }) => `${opened} to ${closed}`,
   reportCounts: ({ completed, started, rate }) => `${completed} completed, ${started} started (completion rate ${rate})`,
+  dimensionLegendRound: 'index (change on the previous round) · satisfaction rate',
+  comparedWith: ({ id, title }) => `▲▼ against round ${id} “${title}”`,
+  quality: 'Response quality',
+  qualityNone: 'No response was flagged.',
+  qualityFlagged: ({ flagged, tooFast, straightLine }) =>
+    `${flagged} flagged (${tooFast} finished too fast, ${straightLine} the same option on every scale question)`,
+  qualityLeftOut: '; left out of the indexes.',
+  qualityCounted: '; still counted in the indexes (QUALITY_FILTER=off).',
+  groupsBelow: 'Group furthest below the overall index',
+  groupBelow: ({ index, group, value, overall, gap }) => `${index}: ${group} ${value} (overall ${overall}, ${gap} lower)`,
+  otherGroups: 'other groups (each under 5)',
+  trendTitle: 'Headline indexes by week',
+  trendWeek: ({ week }) => `W${week}`,
+  trendRound: ({ id, title }) => `#${id} ${title}`,
+  noData: 'no data',
 };
 
 export const REPORT_TEXTS: Record<Language, ReportTexts> = { 'zh-Hant': zhHant, 'zh-Hans': zhHans, en };

@@ -62,6 +62,8 @@ function data(overrides: Partial<DigestData> = {}): DigestData {
     figures: figures(THIS_WEEK),
     previous: figures(LAST_WEEK),
     suggestions: ['多公開任前公示的結果'],
+    gaps: [],
+    trend: [],
     ...overrides,
   };
 }
@@ -125,6 +127,18 @@ describe('the digest message', () => {
       /This week: 0 completed, 0 started; 380 completed in total\n\nNo new responses this week\.$/,
     );
     expect(shown(render(data({ rounds: [], figures: null, questionnaire: null }), 'zh-Hans'))).toMatch(/本周没有进行中的调查。$/);
+  });
+
+  it('names the group furthest below each headline index, and how many responses were flagged and left out', () => {
+    const gaps = [{ indexId: 'org_work_satisfaction', group: 'public', value: 68.25, overall: 73.5 }];
+    const quality = { flagged: 5, tooFast: 3, straightLine: 2, leftOut: 5 };
+    const text = shown(render(data({ gaps, figures: figures(THIS_WEEK, { quality }) })));
+    expect(text).toContain('低於整體最多的群體\n組織工作滿意度：群眾 68.3（整體 73.5，低 5.3）');
+    expect(text).toContain('回答品質\n5 份被標記（作答過快 3，各題同一選項 2），未計入指數。');
+    const counted = shown(render(data({ figures: figures(THIS_WEEK, { quality: { ...quality, leftOut: 0 } }) }), 'en'));
+    expect(counted).toContain('Response quality\n5 flagged (3 finished too fast, 2 the same option on every scale question); still counted in the indexes (QUALITY_FILTER=off).');
+    expect(counted).not.toContain('Group furthest below');
+    expect(shown(render(data(), 'zh-Hans'))).toContain('回答质量\n没有被标记的回答。');
   });
 
   it('says when a run is sent late', () => {

@@ -1,13 +1,15 @@
 import type { Db } from '../../db/client.js';
 import { closeRoundIfDue, type Round } from '../../db/rounds.js';
-import { renderFinalReport, roundFigures } from '../../reports/final-report.js';
+import { renderFinalReport } from '../../reports/final-report.js';
+import { gatherRoundReport } from '../../reports/round-report.js';
 import { ADMIN_TEXTS } from '../admin-texts.js';
 import { escapeHtml } from '../texts.js';
 import { sendToAdminChats, type AdminChatDeps } from './admin-chats.js';
 
 /** Sends every admin chat the final report of a round that just closed; returns the chats reached. */
 export async function announceClosedRound(deps: AdminChatDeps, round: Round, automatically: boolean): Promise<number[]> {
-  const figures = roundFigures(deps.db, round);
+  const report = await gatherRoundReport(deps.db, round, deps.config.qualityFilter);
+  const { figures } = report;
   return sendToAdminChats(deps, (language) => {
     const closed = ADMIN_TEXTS[language].roundClosed({
       id: round.id,
@@ -16,7 +18,7 @@ export async function announceClosedRound(deps: AdminChatDeps, round: Round, aut
       completed: figures.counts.completed,
       automatically,
     });
-    return `${closed}\n\n${renderFinalReport(round, figures, language, deps.config.digestTimezone)}`;
+    return `${closed}\n\n${renderFinalReport(report, language, deps.config.digestTimezone)}`;
   });
 }
 

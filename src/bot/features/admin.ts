@@ -16,7 +16,8 @@ import { gatherDigest } from '../../digest/content.js';
 import { sendDigest } from '../../digest/delivery.js';
 import { REPORT_TEXTS } from '../../digest/texts.js';
 import { exportFileName, writeRoundCsv } from '../../export/csv.js';
-import { roundFigures } from '../../reports/final-report.js';
+import { qualityLine } from '../../reports/insight-sections.js';
+import { roundFigures } from '../../reports/round-report.js';
 import { DETAIL_LEVELS, headlineLines } from '../../reports/sections.js';
 import { endOfDay, formatInZone, parseOpenRoundArguments } from '../../rounds/deadline.js';
 import { nextRoundQuestionnaire, roundSource } from '../../rounds/next-questionnaire.js';
@@ -122,8 +123,9 @@ admin.command('status', async (ctx) => {
   const t = texts(ctx);
   const round = findOpenRound(ctx.deps.db);
   if (!round) return void (await ctx.reply(t.noRoundOpen));
-  const figures = roundFigures(ctx.deps.db, round);
-  const input = { figures, questionnaire: round.questionnaire, language: ctx.language, texts: REPORT_TEXTS[ctx.language] };
+  const figures = roundFigures(ctx.deps.db, round, ctx.deps.config.qualityFilter);
+  const reportTexts = REPORT_TEXTS[ctx.language];
+  const input = { figures, questionnaire: round.questionnaire, language: ctx.language, texts: reportTexts };
   const lines = [
     t.statusTitle({ id: round.id, title: escapeHtml(round.title) }),
     t.statusLines({
@@ -135,12 +137,13 @@ admin.command('status', async (ctx) => {
   ];
   const headline = headlineLines(input, DETAIL_LEVELS[0]!);
   if (figures.counts.completed > 0 && headline.length > 0) lines.push('', ...headline);
+  if (figures.counts.completed > 0) lines.push('', `<b>${reportTexts.quality}</b> ${qualityLine(figures.quality, reportTexts)}`);
   await ctx.reply(lines.join('\n'), html);
 });
 
 admin.command('digest', async (ctx) => {
   const { db, config, logger, clock } = ctx.deps;
-  const data = gatherDigest(db, clock());
+  const data = await gatherDigest(db, clock(), config.qualityFilter);
   const digest = await composeDigest(data, { language: ctx.language, timeZone: config.digestTimezone }, logger);
   await sendDigest({ api: ctx.api }, ctx.chat.id, digest);
 });

@@ -1,0 +1,46 @@
+import { buildLineChartSvg, type LineChartInput } from '../digest/chart/line-chart.js';
+import type { Picture } from '../digest/chart/draw.js';
+import { REPORT_TEXTS } from '../digest/texts.js';
+import type { Round } from '../db/rounds.js';
+import type { TrendPoint } from '../figures/trends.js';
+import type { Language } from '../questionnaire/languages.js';
+import type { Questionnaire } from '../questionnaire/schema.js';
+
+/**
+ * The trend picture's input: one point per week (or per whole round), a band
+ * per round, a line per headline index of `questionnaire` (matched by id in
+ * older rounds).
+ */
+export function trendChartInput(
+  points: readonly TrendPoint[],
+  rounds: readonly Pick<Round, 'id' | 'title'>[],
+  questionnaire: Questionnaire,
+  language: Language,
+): LineChartInput {
+  const t = REPORT_TEXTS[language];
+  const bands: LineChartInput['bands'][number][] = [];
+  points.forEach((point, i) => {
+    if (points[i - 1]?.roundId === point.roundId) return;
+    const round = rounds.find((r) => r.id === point.roundId);
+    bands.push({ from: i, label: t.trendRound({ id: point.roundId, title: round?.title ?? '' }) });
+  });
+  return {
+    title: t.trendTitle,
+    points: points.map((p) => (p.week === null ? `#${p.roundId}` : t.trendWeek({ week: p.week }))),
+    bands,
+    series: questionnaire.indexes.map((index) => ({
+      name: index.name[language],
+      values: points.map((p) => p.figures.indexes.find((i) => i.id === index.id)?.value ?? null),
+    })),
+    axisLabel: t.chartAxis,
+    lang: language,
+    noDataLabel: t.noData,
+  };
+}
+
+/** The trend as a picture to render or stack; null when no point has a value to draw. */
+export async function trendPicture(...args: Parameters<typeof trendChartInput>): Promise<Picture | null> {
+  const input = trendChartInput(...args);
+  if (input.series.every((s) => s.values.every((v) => v === null))) return null;
+  return buildLineChartSvg(input);
+}
