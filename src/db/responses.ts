@@ -166,3 +166,19 @@ export function deleteAnswers(db: Db, responseId: number, questionIds: readonly 
   const remove = statement(db, 'DELETE FROM answers WHERE response_id = ? AND question_id = ?');
   for (const questionId of questionIds) remove.run(responseId, questionId);
 }
+
+export interface SourceCount {
+  source: string;
+  started: number;
+  completed: number;
+}
+
+/** Responses started and completed per deep-link tag of a round, most started first. */
+export function sourceCounts(db: Db, roundId: number): SourceCount[] {
+  return statement(
+    db,
+    `SELECT source, count(*) AS started, coalesce(sum(status = 'completed'), 0) AS completed
+     FROM responses WHERE round_id = ? AND source IS NOT NULL
+     GROUP BY source ORDER BY started DESC, source`,
+  ).all(roundId) as SourceCount[];
+}

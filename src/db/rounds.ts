@@ -199,11 +199,12 @@ export function findPreviousClosedRound(db: Db, id: number): Round | null {
   return row ? toRound(row, db) : null;
 }
 
-/** The `limit` most recent rounds, open or closed, oldest first. */
-export function latestRounds(db: Db, limit: number): Round[] {
+/** The `limit` most recent rounds up to round `upTo` (default: all), open or closed, oldest first. */
+export function latestRounds(db: Db, limit: number, upTo = Number.MAX_SAFE_INTEGER): Round[] {
   return db
     .select()
     .from(rounds)
+    .where(lte(rounds.id, upTo))
     .orderBy(desc(rounds.id))
     .limit(limit)
     .all()

@@ -133,7 +133,7 @@ export interface OptionCount {
 
 export interface Distribution {
   questionId: string;
-  type: 'choice' | 'multi';
+  type: 'choice' | 'multi' | 'scale';
   /** Respondents who answered the question (skips excluded). */
   respondents: number;
   /** True when fewer than MIN_GROUP_SIZE (but some) answered: no option is shown at all. */
@@ -166,6 +166,8 @@ export interface RoundFigures {
   awareness: { rate: number | null; withheld: boolean };
   /** Every choice and multi question, in questionnaire order. */
   distributions: Distribution[];
+  /** Every scale question's options (the scale, 不了解 included), in questionnaire order. */
+  scaleDistributions: Distribution[];
   /** The `lowestCount` scale questions with the lowest index (none withheld), lowest first. */
   lowest: QuestionFigures[];
   /** Distribution of `respondentQuestion`; null when none was given. */
@@ -226,7 +228,7 @@ function satisfaction(tally: Tally, answered: number, known: number): Satisfacti
 /** Applies the five-respondent rule to option counts (given in display order). */
 function distribution(
   questionId: string,
-  type: 'choice' | 'multi',
+  type: Distribution['type'],
   respondents: number,
   counts: readonly { value: string; count: number }[],
 ): Distribution {
@@ -415,6 +417,12 @@ export function computeFigures(db: Db, input: FiguresInput): RoundFigures {
     return [];
   });
 
+  const scaleDistributions = scaleQuestions.map((q) => {
+    const stats = new Map((statsByQuestion.get(q.id) ?? []).map((s) => [s.value, s.answers]));
+    const optionCounts = SATISFACTION_SCALE.map((o) => ({ value: o.value, count: stats.get(o.value) ?? 0 }));
+    return distribution(q.id, 'scale', optionCounts.reduce((sum, o) => sum + o.count, 0), optionCounts);
+  });
+
   const distributionOf = (questionId: string | undefined, role: string): Distribution | null => {
     if (questionId === undefined) return null;
     const found = distributions.find((d) => d.questionId === questionId);
@@ -451,6 +459,7 @@ export function computeFigures(db: Db, input: FiguresInput): RoundFigures {
     indexes,
     awareness,
     distributions,
+    scaleDistributions,
     lowest,
     respondentMix: distributionOf(input.respondentQuestion, 'respondentQuestion'),
     improvements: improvements ? byCountDescending(improvements) : null,

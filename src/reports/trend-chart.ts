@@ -1,8 +1,10 @@
 import { buildLineChartSvg, type LineChartInput } from '../digest/chart/line-chart.js';
 import type { Picture } from '../digest/chart/draw.js';
 import { REPORT_TEXTS } from '../digest/texts.js';
-import type { Round } from '../db/rounds.js';
-import type { TrendPoint } from '../figures/trends.js';
+import type { Db } from '../db/client.js';
+import { latestRounds, type Round } from '../db/rounds.js';
+import { refreshSpeedFlags } from '../figures/quality.js';
+import { weeklyTrend, type TrendPoint } from '../figures/trends.js';
 import type { Language } from '../questionnaire/languages.js';
 import type { Questionnaire } from '../questionnaire/schema.js';
 
@@ -43,4 +45,21 @@ export async function trendPicture(...args: Parameters<typeof trendChartInput>):
   const input = trendChartInput(...args);
   if (input.series.every((s) => s.values.every((v) => v === null))) return null;
   return buildLineChartSvg(input);
+}
+
+/** A trend shows the weeks of this many rounds at most: the latest and those before it. */
+export const TREND_ROUNDS = 4;
+
+/** The weekly points of the latest TREND_ROUNDS rounds up to `last`, oldest first. */
+export async function gatherTrend(
+  db: Db,
+  last: Round,
+  until: Date,
+  leaveOutFlagged: boolean,
+): Promise<{ rounds: Round[]; points: TrendPoint[] }> {
+  const rounds = latestRounds(db, TREND_ROUNDS, last.id);
+  refreshSpeedFlags(db, rounds.map((r) => r.id));
+  const points: TrendPoint[] = [];
+  for (const round of rounds) points.push(...(await weeklyTrend(db, round, { until, leaveOutFlagged })));
+  return { rounds, points };
 }

@@ -41,6 +41,7 @@ function figures(indexes: Record<string, number | null>, overrides: Partial<Roun
     }),
     awareness: { rate: 0.92, withheld: false },
     distributions: [],
+    scaleDistributions: [],
     lowest: [
       { id: 'talent_work', dimension: 'talent_work', index: 59.2, satisfactionRate: 0.5, awarenessRate: 0.9, withheld: false, answered: 40, known: 36 },
     ],

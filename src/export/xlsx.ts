@@ -1,0 +1,224 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import ExcelJS from 'exceljs';
+import type { Db } from '../db/client.js';
+import type { SourceCount } from '../db/responses.js';
+import type { Round } from '../db/rounds.js';
+import { buildBarChartSvg } from '../digest/chart.js';
+import { renderPicture, type Picture } from '../digest/chart/draw.js';
+import type { Distribution, RoundFigures } from '../figures/figures.js';
+import type { TrendPoint } from '../figures/trends.js';
+import { optionsOf } from '../questionnaire/engine.js';
+import type { Language } from '../questionnaire/languages.js';
+import { formatInZone } from '../rounds/deadline.js';
+import { REPORT_TEXTS } from '../digest/texts.js';
+import { groupName } from '../reports/insight-sections.js';
+import type { RoundReport } from '../reports/round-report.js';
+import { trendPicture } from '../reports/trend-chart.js';
+import { exportRows, LEADING_COLUMNS } from './csv.js';
+import { WORKBOOK_TEXTS, type WorkbookTexts } from './report-texts.js';
+import { placePictures } from './xlsx-pictures.js';
+
+/*
+ * The Excel report of a round: a summary (with the charts as pictures), the
+ * distribution of every question, and every response as in the CSV export.
+ * Written by exceljs's streaming writer, a page of responses at a time with
+ * a turn for the event loop between pages, so a round of 100,000 responses
+ * neither fills memory nor keeps residents waiting. Residents' answers are
+ * always string cells: a cell holds a formula only when given one as such,
+ * which this module never does.
+ */
+
+export interface WorkbookInput {
+  report: RoundReport;
+  trend: { rounds: readonly Pick<Round, 'id' | 'title'>[]; points: readonly TrendPoint[] };
+  sources: readonly SourceCount[];
+  language: Language;
+  timeZone: string;
+}
+
+/** Rows written between two turns of the event loop. */
+const PAGE = 500;
+/** Width at which the charts sit beside the summary tables, in pixels. */
+const PICTURE_WIDTH = 540;
+const INDEX_FORMAT = '0.0';
+const RATE_FORMAT = '0%';
+
+type Cell = string | number | null;
+
+export function reportFileName(round: Round, now: Date): string {
+  return `manyi-round-${round.id}-${now.toISOString().slice(0, 10)}.xlsx`;
+}
+
+/** Writes the report to `path`; returns how many responses the responses sheet holds. */
+export async function writeRoundWorkbook(db: Db, input: WorkbookInput, path: string): Promise<number> {
+  const t = WORKBOOK_TEXTS[input.language];
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
+  workbook.creator = 'manyi';
+
+  const summary = workbook.addWorksheet(t.summarySheet);
+  summary.columns = [{ width: 34 }, { width: 14 }, { width: 14 }, { width: 14 }, { width: 14 }, { width: 14 }];
+  writeSummary(summary, input, t);
+  const pictures = await charts(input, t);
+  let top = 0;
+  placePictures(
+    workbook,
+    summary,
+    pictures.map((picture) => {
+      const imageId = workbook.addImage({ buffer: picture.png as unknown as ExcelJS.Buffer, extension: 'png' });
+      const height = Math.round((picture.height * PICTURE_WIDTH) / picture.width);
+      // Column H, beside the tables; about 20 px to a row, so the next picture starts under this one.
+      const placement = { imageId, col: 7, row: top, width: PICTURE_WIDTH, height };
+      top += Math.ceil(height / 20) + 1;
+      return placement;
+    }),
+  );
+  summary.commit();
+  await nextTurn();
+
+  const distributions = workbook.addWorksheet(t.distributionsSheet);
+  distributions.columns = [{ width: 18 }, { width: 48 }, { width: 28 }, { width: 10 }, { width: 10 }];
+  writeDistributions(distributions, input, t);
+  distributions.commit();
+  await nextTurn();
+
+  const responses = workbook.addWorksheet(t.responsesSheet);
+  const count = await writeResponses(db, responses, input, t);
+  responses.commit();
+  await workbook.commit();
+  return count;
+}
+
+/** A row of cells; numbers get a display format, headers are bold. */
+function addRow(sheet: ExcelJS.Worksheet, cells: readonly Cell[], options: { bold?: boolean; formats?: readonly (string | undefined)[] } = {}): void {
+  const row = sheet.addRow(cells.map((c) => (c === null ? '' : c)));
+  cells.forEach((_, i) => {
+    const cell = row.getCell(i + 1);
+    const format = options.formats?.[i];
+    if (format) cell.numFmt = format;
+    if (options.bold) cell.font = { bold: true };
+  });
+  row.commit();
+}
+
+function writeSummary(sheet: ExcelJS.Worksheet, input: WorkbookInput, t: WorkbookTexts): void {
+  const { round, figures, previous, groups } = input.report;
+  const { language, timeZone } = input;
+  const questionnaire = round.questionnaire;
+  const at = (instant: Date) => formatInZone(instant, timeZone);
+  const dimensionName = (id: string) => questionnaire.dimensions.find((d) => d.id === id)?.name[language] ?? id;
+  const indexName = (id: string) => questionnaire.indexes.find((i) => i.id === id)?.name[language] ?? id;
+  /** A figure, or the words that say it is withheld. */
+  const figure = (value: number | null, withheld: boolean): Cell => (withheld ? t.withheld : value);
+
+  addRow(sheet, [t.title({ id: round.id, title: round.title })], { bold: true });
+  addRow(sheet, [t.opened, at(round.openedAt)]);
+  addRow(sheet, [t.closed, round.closedAt ? at(round.closedAt) : t.stillOpen]);
+  addRow(sheet, [t.started, figures.counts.started]);
+  addRow(sheet, [t.completed, figures.counts.completed]);
+  addRow(sheet, [t.completionRate, figures.counts.completionRate], { formats: [undefined, RATE_FORMAT] });
+  addRow(sheet, [t.counted, figures.counts.completed - figures.quality.leftOut]);
+  addRow(sheet, []);
+
+  addRow(sheet, [t.quality, t.count], { bold: true });
+  addRow(sheet, [t.tooFast, figures.quality.tooFast]);
+  addRow(sheet, [t.straightLine, figures.quality.straightLine]);
+  addRow(sheet, [t.leftOut, figures.quality.leftOut]);
+  addRow(sheet, []);
+
+  const before = previous?.figures;
+  addRow(sheet, [t.headline, t.value, before ? t.previousRound : null, before ? t.change : null], { bold: true });
+  for (const index of figures.indexes) {
+    const old = before?.indexes.find((i) => i.id === index.id)?.value ?? null;
+    const change = index.value !== null && old !== null && !index.withheld ? index.value - old : null;
+    addRow(sheet, [indexName(index.id), figure(index.value, index.withheld), before ? old : null, change], {
+      formats: [undefined, INDEX_FORMAT, INDEX_FORMAT, '+0.0;-0.0;0.0'],
+    });
+  }
+  addRow(sheet, []);
+
+  addRow(sheet, [t.dimension, t.satisfactionIndex, t.satisfactionRate, t.awarenessRate, t.respondents], { bold: true });
+  for (const d of figures.dimensions) {
+    addRow(
+      sheet,
+      [dimensionName(d.id), figure(d.index, d.withheld), figure(d.satisfactionRate, d.withheld), figure(d.awarenessRate, d.withheld), d.respondents],
+      { formats: [undefined, INDEX_FORMAT, RATE_FORMAT, RATE_FORMAT] },
+    );
+  }
+  addRow(sheet, []);
+
+  if (groups) {
+    const texts = REPORT_TEXTS[language];
+    addRow(sheet, [t.group, t.respondents, ...questionnaire.indexes.map((i) => i.name[language]), ...questionnaire.dimensions.map((d) => d.name[language])], { bold: true });
+    const formats = [undefined, undefined, ...Array<string>(questionnaire.indexes.length + questionnaire.dimensions.length).fill(INDEX_FORMAT)];
+    const line = (name: string, respondents: number, g: Pick<RoundFigures, 'indexes' | 'dimensions'>) =>
+      addRow(sheet, [name, respondents, ...g.indexes.map((i) => figure(i.value, i.withheld)), ...g.dimensions.map((d) => figure(d.index, d.withheld))], { formats });
+    line(t.overall, figures.counts.completed - figures.quality.leftOut, figures);
+    for (const group of groups.groups) {
+      line(groupName(questionnaire, groups.questionId, group.value, language, texts), group.respondents, group);
+    }
+    addRow(sheet, []);
+  }
+
+  if (input.sources.length > 0) {
+    addRow(sheet, [t.source, t.started, t.completed], { bold: true });
+    for (const s of input.sources) addRow(sheet, [s.source, s.started, s.completed]);
+  }
+}
+
+/** The two charts as PNGs: dimensions this round against the previous one, and the weekly trend. */
+async function charts(input: WorkbookInput, t: WorkbookTexts): Promise<(Picture & { png: Buffer })[]> {
+  const { figures, previous, round } = input.report;
+  const { language } = input;
+  const texts = REPORT_TEXTS[language];
+  const pictures: Picture[] = [];
+  if (figures.dimensions.some((d) => d.index !== null)) {
+    pictures.push(
+      await buildBarChartSvg({
+        title: t.chartTitle,
+        categories: figures.dimensions.map((d) => round.questionnaire.dimensions.find((x) => x.id === d.id)?.name[language] ?? d.id),
+        series: [
+          { name: t.thisRound, values: figures.dimensions.map((d) => d.index) },
+          ...(previous
+            ? [{ name: t.previousRoundChart, values: figures.dimensions.map((d) => previous.figures.dimensions.find((p) => p.id === d.id)?.index ?? null) }]
+            : []),
+        ],
+        axisLabel: texts.chartAxis,
+        lang: language,
+        noDataLabel: texts.noData,
+      }),
+    );
+  }
+  const trend = await trendPicture(input.trend.points, input.trend.rounds, round.questionnaire, language);
+  if (trend) pictures.push(trend);
+  return Promise.all(pictures.map(async (picture) => ({ ...picture, png: await renderPicture(picture) })));
+}
+
+function writeDistributions(sheet: ExcelJS.Worksheet, input: WorkbookInput, t: WorkbookTexts): void {
+  const { figures, round } = input.report;
+  const { language } = input;
+  addRow(sheet, [t.question, '', t.option, t.count, t.share], { bold: true });
+  const all = [...figures.scaleDistributions, ...figures.distributions];
+  for (const question of round.questionnaire.questions) {
+    const d: Distribution | undefined = all.find((x) => x.questionId === question.id);
+    if (!d) continue;
+    const text = question.text[language];
+    const label = (value: string) => optionsOf(question).find((o) => o.value === value)?.label[language] ?? value;
+    if (d.withheld) addRow(sheet, [question.id, text, t.withheld, null, null]);
+    for (const o of d.options) addRow(sheet, [question.id, text, label(o.value), o.count, o.share], { formats: [undefined, undefined, undefined, undefined, RATE_FORMAT] });
+    if (d.withheldCount > 0) addRow(sheet, [question.id, text, t.foldedOptions, d.type === 'multi' ? null : d.withheldCount, null]);
+  }
+}
+
+/** Every response as the CSV has it, each answer a string cell; pages apart, with turns between. */
+async function writeResponses(db: Db, sheet: ExcelJS.Worksheet, input: WorkbookInput, t: WorkbookTexts): Promise<number> {
+  const { round } = input.report;
+  const questionHeaders = round.questionnaire.questions.map((q) => `${q.id} ${q.text[input.language]}`.slice(0, 80));
+  sheet.columns = [...LEADING_COLUMNS.map(() => ({ width: 20 })), ...questionHeaders.map(() => ({ width: 24 }))];
+  addRow(sheet, [...LEADING_COLUMNS.map((c) => t.columns[c]), ...questionHeaders], { bold: true });
+  let count = 0;
+  for (const cells of exportRows(db, round)) {
+    sheet.addRow(cells).commit();
+    if (++count % PAGE === 0) await nextTurn();
+  }
+  return count;
+}
