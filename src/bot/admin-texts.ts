@@ -5,7 +5,7 @@ import type { Language } from '../questionnaire/languages.js';
  * titles and anything else people typed.
  */
 
-export const ADMIN_COMMANDS = ['open_round', 'close_round', 'status', 'rounds', 'digest', 'export', 'questionnaire', 'preview'] as const;
+export const ADMIN_COMMANDS = ['open_round', 'close_round', 'status', 'rounds', 'digest', 'export', 'report', 'groups', 'trend', 'questionnaire', 'preview'] as const;
 export type AdminCommand = (typeof ADMIN_COMMANDS)[number];
 
 export interface RoundLine {
@@ -34,9 +34,14 @@ export interface AdminTexts {
   roundsTitle: string;
   roundLine(p: RoundLine): string;
   roundsMore(p: { count: number }): string;
-  exportUsage: string;
+  roundUsage(p: { command: string }): string;
   unknownRound(p: { id: number }): string;
   exportCaption(p: { id: number; title: string; responses: number }): string;
+  reportCaption(p: { id: number; title: string; responses: number }): string;
+  noGroupQuestion: string;
+  trendUsage: string;
+  trendCaption(p: { rounds: string }): string;
+  trendNoData: string;
   statusTitle(p: { id: number; title: string }): string;
   statusLines(p: { opened: string; closes: string | null; started: number; completed: number }): string;
   roundClosed(p: { id: number; title: string; started: number; completed: number; automatically: boolean }): string;
@@ -51,6 +56,9 @@ const zhHant: AdminTexts = {
     '/rounds — 所有調查輪次\n' +
     '/digest — 立即在此發送每週摘要\n' +
     '/export [輪次編號] — 下載回答的 CSV 檔\n' +
+    '/report [輪次編號] — 下載 Excel 報告（摘要與圖表、各題分佈、全部回答）\n' +
+    '/groups [輪次編號] — 各受訪群體的指數\n' +
+    '/trend — 主要指數按週、按輪的趨勢圖\n' +
     '/questionnaire [版本] — 下一輪將使用的問卷（.yaml 檔）；把修改過的 .yaml 檔傳到這裡即成為新版本\n' +
     '/preview [zh-Hant|zh-Hans|en] — 在私人對話中以居民的角度走一遍下一輪的問卷，不記錄任何回答\n' +
     '/help — 顯示說明',
@@ -61,6 +69,9 @@ const zhHant: AdminTexts = {
     rounds: '所有調查輪次',
     digest: '立即發送每週摘要',
     export: '下載回答（CSV）',
+    report: '下載 Excel 報告',
+    groups: '各受訪群體的指數',
+    trend: '主要指數趨勢圖',
     questionnaire: '下載問卷（.yaml）',
     preview: '預覽下一輪的問卷',
   },
@@ -81,9 +92,14 @@ const zhHant: AdminTexts = {
     `；完成 ${completed} 份／開始 ${started} 份` +
     (version === null ? '' : `；問卷第 ${version} 版`),
   roundsMore: ({ count }) => `…另有 ${count} 輪較早的調查。`,
-  exportUsage: '用法：/export 或 /export 輪次編號，例如 /export 3',
+  roundUsage: ({ command }) => `用法：/${command} 或 /${command} 輪次編號，例如 /${command} 3`,
   unknownRound: ({ id }) => `沒有第 ${id} 輪調查。用 /rounds 查看所有輪次。`,
   exportCaption: ({ id, title, responses }) => `第 ${id} 輪「${title}」：${responses} 份回答`,
+  reportCaption: ({ id, title, responses }) => `第 ${id} 輪「${title}」報告：${responses} 份回答`,
+  noGroupQuestion: '這一輪的問卷沒有指定受訪者類別的單選題（report.respondent_question），無法分群。',
+  trendUsage: '用法：/trend（不需其他文字）',
+  trendCaption: ({ rounds }) => `主要指數按週趨勢：${rounds}`,
+  trendNoData: '還沒有足夠的回答畫出趨勢：每週至少要有 5 人作答。',
   statusTitle: ({ id, title }) => `<b>第 ${id} 輪「${title}」</b>`,
   statusLines: ({ opened, closes, started, completed }) =>
     `開放於 ${opened}` + (closes ? `，${closes} 截止` : '') + `\n開始作答 ${started} 份，完成 ${completed} 份`,
@@ -100,6 +116,9 @@ const zhHans: AdminTexts = {
     '/rounds — 所有调查轮次\n' +
     '/digest — 立即在此发送每周摘要\n' +
     '/export [轮次编号] — 下载回答的 CSV 文件\n' +
+    '/report [轮次编号] — 下载 Excel 报告（摘要与图表、各题分布、全部回答）\n' +
+    '/groups [轮次编号] — 各受访群体的指数\n' +
+    '/trend — 主要指数按周、按轮的趋势图\n' +
     '/questionnaire [版本] — 下一轮将使用的问卷（.yaml 文件）；把修改过的 .yaml 文件发到这里即成为新版本\n' +
     '/preview [zh-Hant|zh-Hans|en] — 在私聊中以居民的角度走一遍下一轮的问卷，不记录任何回答\n' +
     '/help — 显示说明',
@@ -110,6 +129,9 @@ const zhHans: AdminTexts = {
     rounds: '所有调查轮次',
     digest: '立即发送每周摘要',
     export: '下载回答（CSV）',
+    report: '下载 Excel 报告',
+    groups: '各受访群体的指数',
+    trend: '主要指数趋势图',
     questionnaire: '下载问卷（.yaml）',
     preview: '预览下一轮的问卷',
   },
@@ -130,9 +152,14 @@ const zhHans: AdminTexts = {
     `；完成 ${completed} 份／开始 ${started} 份` +
     (version === null ? '' : `；问卷第 ${version} 版`),
   roundsMore: ({ count }) => `…另有 ${count} 轮较早的调查。`,
-  exportUsage: '用法：/export 或 /export 轮次编号，例如 /export 3',
+  roundUsage: ({ command }) => `用法：/${command} 或 /${command} 轮次编号，例如 /${command} 3`,
   unknownRound: ({ id }) => `没有第 ${id} 轮调查。用 /rounds 查看所有轮次。`,
   exportCaption: ({ id, title, responses }) => `第 ${id} 轮“${title}”：${responses} 份回答`,
+  reportCaption: ({ id, title, responses }) => `第 ${id} 轮“${title}”报告：${responses} 份回答`,
+  noGroupQuestion: '这一轮的问卷没有指定受访者类别的单选题（report.respondent_question），无法分群。',
+  trendUsage: '用法：/trend（不需其他文字）',
+  trendCaption: ({ rounds }) => `主要指数按周趋势：${rounds}`,
+  trendNoData: '还没有足够的回答画出趋势：每周至少要有 5 人作答。',
   statusTitle: ({ id, title }) => `<b>第 ${id} 轮“${title}”</b>`,
   statusLines: ({ opened, closes, started, completed }) =>
     `开放于 ${opened}` + (closes ? `，${closes} 截止` : '') + `\n开始作答 ${started} 份，完成 ${completed} 份`,
@@ -149,6 +176,9 @@ const en: AdminTexts = {
     '/rounds — every round\n' +
     '/digest — send the weekly digest here now\n' +
     '/export [round id] — download the responses as CSV\n' +
+    '/report [round id] — download an Excel report (summary with charts, distributions, responses)\n' +
+    '/groups [round id] — indexes per respondent group\n' +
+    '/trend — a chart of the headline indexes per week and round\n' +
     '/questionnaire [version] — the questionnaire the next round will use, as a .yaml file; send an edited .yaml file here to make a new version\n' +
     '/preview [zh-Hant|zh-Hans|en] — walk through the next round’s questionnaire as a resident would, in a private chat; nothing is recorded\n' +
     '/help — show this help',
@@ -159,6 +189,9 @@ const en: AdminTexts = {
     rounds: 'Every round',
     digest: 'Send the weekly digest now',
     export: 'Download the responses (CSV)',
+    report: 'Download the Excel report',
+    groups: 'Indexes per respondent group',
+    trend: 'Trend of the headline indexes',
     questionnaire: 'Download the questionnaire (.yaml)',
     preview: 'Preview the next round’s questionnaire',
   },
@@ -179,9 +212,14 @@ const en: AdminTexts = {
     `; ${completed} completed / ${started} started` +
     (version === null ? '' : `; questionnaire v${version}`),
   roundsMore: ({ count }) => `… and ${count} older rounds.`,
-  exportUsage: 'Usage: /export, or /export followed by a round id, e.g. /export 3',
+  roundUsage: ({ command }) => `Usage: /${command}, or /${command} followed by a round id, e.g. /${command} 3`,
   unknownRound: ({ id }) => `There is no round ${id}. /rounds lists them all.`,
   exportCaption: ({ id, title, responses }) => `Round ${id} “${title}”: ${responses} responses`,
+  reportCaption: ({ id, title, responses }) => `Report of round ${id} “${title}”: ${responses} responses`,
+  noGroupQuestion: 'This round’s questionnaire names no choice question of respondent groups (report.respondent_question), so there are no groups.',
+  trendUsage: 'Usage: /trend (nothing after it)',
+  trendCaption: ({ rounds }) => `Headline indexes week by week: ${rounds}`,
+  trendNoData: 'Not enough responses for a trend yet: a week needs at least 5.',
   statusTitle: ({ id, title }) => `<b>Round ${id} “${title}”</b>`,
   statusLines: ({ opened, closes, started, completed }) =>
     `Opened ${opened}` + (closes ? `, closes ${closes}` : '') + `\n${started} started, ${completed} completed`,

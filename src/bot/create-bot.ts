@@ -9,6 +9,7 @@ import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';
 import { previewFeature } from './features/preview.js';
 import { questionnaireFeature } from './features/questionnaire.js';
+import { insightFeature } from './features/insight.js';
 import { residentFeature } from './features/resident.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { languageFromTelegram } from './language.js';
@@ -84,6 +85,7 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   // the preview before the resident feature too, whose messages and presses it takes while it runs.
   bot.use(questionnaireFeature);
   bot.use(previewFeature);
+  bot.use(insightFeature);
   bot.use(adminFeature);
   bot.use(residentFeature);
   bot.use(unhandledFeature);

@@ -43,6 +43,11 @@ export interface ReportTexts {
   trendWeek(p: { week: number }): string;
   trendRound(p: { id: number; title: string }): string;
   noData: string;
+  groupsTitle(p: { id: number; title: string }): string;
+  groupsRule: string;
+  groupCount(p: { count: number }): string;
+  noGroupResponses: string;
+  overall: string;
 }
 
 const zhHant: ReportTexts = {
@@ -87,6 +92,11 @@ const zhHant: ReportTexts = {
   trendWeek: ({ week }) => `第${week}週`,
   trendRound: ({ id, title }) => `#${id} ${title}`,
   noData: '無數據',
+  groupsTitle: ({ id, title }) => `第 ${id} 輪「${title}」各受訪群體的指數`,
+  groupsRule: '少於 5 人的群體合併為「其他群體」；少於 5 人作答的數字不顯示。',
+  groupCount: ({ count }) => `（${count} 人）`,
+  noGroupResponses: '還沒有計入指數的回答。',
+  overall: '整體',
 };
 
 const zhHans: ReportTexts = {
@@ -131,6 +141,11 @@ const zhHans: ReportTexts = {
   trendWeek: ({ week }) => `第${week}周`,
   trendRound: ({ id, title }) => `#${id} ${title}`,
   noData: '无数据',
+  groupsTitle: ({ id, title }) => `第 ${id} 轮“${title}”各受访群体的指数`,
+  groupsRule: '少于 5 人的群体合并为“其他群体”；少于 5 人作答的数字不显示。',
+  groupCount: ({ count }) => `（${count} 人）`,
+  noGroupResponses: '还没有计入指数的回答。',
+  overall: '整体',
 };
 
 const en: ReportTexts = {
@@ -177,6 +192,11 @@ const en: ReportTexts = {
   trendWeek: ({ week }) => `W${week}`,
   trendRound: ({ id, title }) => `#${id} ${title}`,
   noData: 'no data',
+  groupsTitle: ({ id, title }) => `Indexes by respondent group, round ${id} “${title}”`,
+  groupsRule: 'Groups of fewer than 5 are folded into “other groups”; figures from fewer than 5 answers are not shown.',
+  groupCount: ({ count }) => ` (${count})`,
+  noGroupResponses: 'No response counts towards the indexes yet.',
+  overall: 'Overall',
 };
 
 export const REPORT_TEXTS: Record<Language, ReportTexts> = { 'zh-Hant': zhHant, 'zh-Hans': zhHans, en };

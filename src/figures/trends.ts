@@ -28,15 +28,21 @@ export interface TrendOptions {
   leaveOutFlagged: boolean;
 }
 
-/** The weeks of a round, as [from, to) windows from its opening up to its closing or `until`. */
+/**
+ * The weeks of a round, as [from, to) windows of seven days from its opening,
+ * up to the week of `until` (or of its closing, where the last week ends).
+ */
 export function roundWeeks(round: Pick<Round, 'openedAt' | 'closedAt'>, until: Date): { week: number; from: Date; to: Date }[] {
   const start = round.openedAt.getTime();
-  const end = Math.max(start, Math.min(round.closedAt?.getTime() ?? until.getTime(), until.getTime()));
-  const count = Math.max(1, Math.ceil((end - start) / WEEK_MS));
+  const closed = round.closedAt?.getTime() ?? Number.MAX_SAFE_INTEGER;
+  const end = Math.max(start, Math.min(closed, until.getTime()));
+  // The week `end` falls in is the last, even when `end` is its first instant.
+  const count = Math.floor((end - start) / WEEK_MS) + 1;
   const weeks = [];
   for (let k = Math.max(0, count - MAX_WEEKS); k < count; k++) {
     const from = start + k * WEEK_MS;
-    weeks.push({ week: k + 1, from: new Date(from), to: new Date(Math.min(from + WEEK_MS, end)) });
+    const to = Math.min(from + WEEK_MS, closed);
+    if (to > from || k === 0) weeks.push({ week: k + 1, from: new Date(from), to: new Date(to) });
   }
   return weeks;
 }

@@ -19,21 +19,24 @@ const headline = (p: TrendPoint) => p.figures.indexes[0]?.value ?? null;
 const round = (id: number) => findRound(db, id)!;
 
 describe('the weeks of a round', () => {
-  it('start when the round opened, seven days each, the last one cut at now', () => {
+  it('start when the round opened, seven days each, up to the week we are in', () => {
     const weeks = roundWeeks({ openedAt: minutes(0), closedAt: null }, minutes(16 * DAY));
     expect(weeks).toEqual([
       { week: 1, from: minutes(0), to: minutes(7 * DAY) },
       { week: 2, from: minutes(7 * DAY), to: minutes(14 * DAY) },
-      { week: 3, from: minutes(14 * DAY), to: minutes(16 * DAY) },
+      { week: 3, from: minutes(14 * DAY), to: minutes(21 * DAY) },
     ]);
+    // A round opened a moment ago, and the first instant of a new week.
+    expect(roundWeeks({ openedAt: minutes(0), closedAt: null }, minutes(0))).toEqual([{ week: 1, from: minutes(0), to: minutes(7 * DAY) }]);
+    expect(roundWeeks({ openedAt: minutes(0), closedAt: null }, minutes(7 * DAY))).toHaveLength(2);
   });
 
-  it('end when a closed round closed, and a round opened a moment ago has one week', () => {
+  it('end when a closed round closed', () => {
     expect(roundWeeks({ openedAt: minutes(0), closedAt: minutes(10 * DAY) }, minutes(30 * DAY))).toEqual([
       { week: 1, from: minutes(0), to: minutes(7 * DAY) },
       { week: 2, from: minutes(7 * DAY), to: minutes(10 * DAY) },
     ]);
-    expect(roundWeeks({ openedAt: minutes(0), closedAt: null }, minutes(0))).toEqual([{ week: 1, from: minutes(0), to: minutes(0) }]);
+    expect(roundWeeks({ openedAt: minutes(0), closedAt: minutes(14 * DAY) }, minutes(30 * DAY))).toHaveLength(2);
   });
 });
 

@@ -18,6 +18,11 @@ export async function refuseOutsideAdminChats(ctx: BotContext): Promise<void> {
   await ctx.reply(TEXTS[ctx.language].notHere);
 }
 
+/** Whether an update comes from an admin chat: the filter of every admin command. */
+export function inAdminChat(ctx: { chat?: { id: number } | undefined; deps: { config: Config } }): boolean {
+  return ctx.chat !== undefined && isAdminChatId(ctx.deps.config, ctx.chat.id);
+}
+
 /** What an admin chat reads: the language an admin chose there with /language, else the default. */
 export function adminChatLanguage(db: Db, config: Config, chatId: number): Language {
   const chosen = findContact(db, chatId)?.language;

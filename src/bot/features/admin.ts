@@ -1,16 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Composer, InputFile } from 'grammy';
-import {
-  closeOpenRound,
-  findLatestRound,
-  findOpenRound,
-  findRound,
-  listRounds,
-  openRound,
-  responseCountsByRound,
-} from '../../db/rounds.js';
+import { Composer } from 'grammy';
+import { closeOpenRound, findOpenRound, listRounds, openRound, responseCountsByRound } from '../../db/rounds.js';
 import { composeDigest } from '../../digest/compose.js';
 import { gatherDigest } from '../../digest/content.js';
 import { sendDigest } from '../../digest/delivery.js';
@@ -22,11 +11,13 @@ import { DETAIL_LEVELS, headlineLines } from '../../reports/sections.js';
 import { endOfDay, formatInZone, parseOpenRoundArguments } from '../../rounds/deadline.js';
 import { nextRoundQuestionnaire, roundSource } from '../../rounds/next-questionnaire.js';
 import { ADMIN_COMMANDS, ADMIN_TEXTS, type AdminTexts } from '../admin-texts.js';
-import { isAdminChatId, refuseOutsideAdminChats } from '../admin/admin-chats.js';
+import { inAdminChat, refuseOutsideAdminChats } from '../admin/admin-chats.js';
 import { announceRound } from '../announce-round.js';
 import { announceClosedRound } from '../admin/round-closing.js';
 import { replyWithProblems } from '../admin/questionnaire-problems.js';
 import { QUESTIONNAIRE_TEXTS } from '../questionnaire-texts.js';
+import { roundFromArgument } from '../admin/round-argument.js';
+import { replyWithWrittenFile } from '../admin/temporary-file.js';
 import type { BotContext } from '../context.js';
 import { MESSAGE_LIMIT } from '../render.js';
 import { escapeHtml, TEXTS } from '../texts.js';
@@ -38,7 +29,7 @@ const when = (ctx: BotContext, instant: Date) => formatInZone(instant, ctx.deps.
 const html = { parse_mode: 'HTML' } as const;
 
 const composer = new Composer<BotContext>();
-const admin = composer.filter((ctx) => ctx.chat !== undefined && isAdminChatId(ctx.deps.config, ctx.chat.id));
+const admin = composer.filter(inAdminChat);
 
 admin.command('open_round', async (ctx) => {
   const { db, clock, loadQuestionnaire, config } = ctx.deps;
@@ -150,26 +141,14 @@ admin.command('digest', async (ctx) => {
 
 admin.command('export', async (ctx) => {
   const t = texts(ctx);
-  const argument = ctx.match.trim();
-  if (argument !== '' && !/^\d{1,9}$/.test(argument)) return void (await ctx.reply(t.exportUsage));
   const { db, clock } = ctx.deps;
-  const round = argument === '' ? (findOpenRound(db) ?? findLatestRound(db)) : findRound(db, Number(argument));
-  if (!round) {
-    return void (await ctx.reply(argument === '' ? t.noRounds : t.unknownRound({ id: Number(argument) })));
-  }
-  // Written to a temporary file first, so a retried upload can read it again.
-  const folder = mkdtempSync(join(tmpdir(), 'manyi-export-'));
-  try {
-    const name = exportFileName(round, clock());
-    const path = join(folder, name);
+  const chosen = roundFromArgument(db, ctx.match, 'export', t);
+  if (!chosen.ok) return void (await ctx.reply(chosen.reply));
+  const { round } = chosen;
+  await replyWithWrittenFile(ctx, exportFileName(round, clock()), async (path) => {
     const count = await writeRoundCsv(db, round, path);
-    await ctx.replyWithDocument(new InputFile(path, name), {
-      caption: t.exportCaption({ id: round.id, title: escapeHtml(round.title), responses: count }),
-      parse_mode: 'HTML',
-    });
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
+    return t.exportCaption({ id: round.id, title: escapeHtml(round.title), responses: count });
+  });
 });
 
 admin.command('help', async (ctx) => {

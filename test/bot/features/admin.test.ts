@@ -242,6 +242,7 @@ describe('help and menus', () => {
     expect(t.admin.lastText()).toContain('/open_round');
     expect(t.admin.lastText()).toContain('/export');
     expect(t.admin.lastText()).toContain('/questionnaire [version]');
+    for (const command of ['/report [round id]', '/groups [round id]', '/trend']) expect(t.admin.lastText()).toContain(command);
     const resident = t.resident(2001, 'en');
     await resident.send('/help');
     expect(resident.lastText()).toContain('/start');
@@ -250,7 +251,7 @@ describe('help and menus', () => {
 });
 
 describe('someone who is not an admin', () => {
-  it.each(['/open_round Mine', '/close_round', '/status', '/rounds', '/export', '/export 1'])(
+  it.each(['/open_round Mine', '/close_round', '/status', '/rounds', '/export', '/export 1', '/report', '/groups 1', '/trend'])(
     'gets a short refusal for %s that reveals nothing, in a private chat and in a group',
     async (command) => {
       const t = createTestBot();

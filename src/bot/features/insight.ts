@@ -1,0 +1,73 @@
+import { Composer, InputFile } from 'grammy';
+import { sourceCounts } from '../../db/responses.js';
+import { findLatestRound, findOpenRound } from '../../db/rounds.js';
+import { reportFileName, writeRoundWorkbook } from '../../export/xlsx.js';
+import { renderGroups } from '../../reports/groups-message.js';
+import { gatherRoundReport, roundFigures, roundGroups } from '../../reports/round-report.js';
+import { gatherTrend, trendPicture } from '../../reports/trend-chart.js';
+import { renderPicture } from '../../digest/chart/draw.js';
+import { REPORT_TEXTS } from '../../digest/texts.js';
+import { ADMIN_TEXTS } from '../admin-texts.js';
+import { inAdminChat } from '../admin/admin-chats.js';
+import { roundFromArgument } from '../admin/round-argument.js';
+import { replyWithWrittenFile } from '../admin/temporary-file.js';
+import type { BotContext } from '../context.js';
+import { escapeHtml } from '../texts.js';
+
+/*
+ * Insight for administrators: indexes per respondent group (/groups), the
+ * trend of the headline indexes (/trend) and the Excel report (/report).
+ * Registered before the admin feature, whose refusal answers these commands
+ * outside admin chats.
+ */
+
+const composer = new Composer<BotContext>();
+const admin = composer.filter(inAdminChat);
+
+admin.command('groups', async (ctx) => {
+  const t = ADMIN_TEXTS[ctx.language];
+  const { db, config } = ctx.deps;
+  const chosen = roundFromArgument(db, ctx.match, 'groups', t);
+  if (!chosen.ok) return void (await ctx.reply(chosen.reply));
+  const { round } = chosen;
+  const figures = roundFigures(db, round, config.qualityFilter);
+  const groups = roundGroups(db, round, config.qualityFilter);
+  if (!groups) return void (await ctx.reply(t.noGroupQuestion));
+  await ctx.reply(renderGroups(round, figures, groups, ctx.language), { parse_mode: 'HTML' });
+});
+
+admin.command('trend', async (ctx) => {
+  const t = ADMIN_TEXTS[ctx.language];
+  if (ctx.match.trim() !== '') return void (await ctx.reply(t.trendUsage));
+  const { db, config, clock } = ctx.deps;
+  const last = findOpenRound(db) ?? findLatestRound(db);
+  if (!last) return void (await ctx.reply(t.noRounds));
+  const { rounds, points } = await gatherTrend(db, last, clock(), config.qualityFilter);
+  const picture = await trendPicture(points, rounds, last.questionnaire, ctx.language);
+  if (!picture) return void (await ctx.reply(t.trendNoData));
+  const names = rounds.map((r) => REPORT_TEXTS[ctx.language].trendRound({ id: r.id, title: r.title })).join(', ');
+  await ctx.replyWithPhoto(new InputFile(await renderPicture(picture), 'trend.png'), {
+    // A caption holds at most 1,024 characters.
+    caption: t.trendCaption({ rounds: escapeHtml(names.slice(0, 900)) }),
+    parse_mode: 'HTML',
+  });
+});
+
+admin.command('report', async (ctx) => {
+  const t = ADMIN_TEXTS[ctx.language];
+  const { db, config, clock } = ctx.deps;
+  const chosen = roundFromArgument(db, ctx.match, 'report', t);
+  if (!chosen.ok) return void (await ctx.reply(chosen.reply));
+  const { round } = chosen;
+  await ctx.replyWithChatAction('upload_document').catch(() => undefined);
+  const now = clock();
+  const report = await gatherRoundReport(db, round, config.qualityFilter);
+  const trend = await gatherTrend(db, round, now, config.qualityFilter);
+  const input = { report, trend, sources: sourceCounts(db, round.id), language: ctx.language, timeZone: config.digestTimezone };
+  await replyWithWrittenFile(ctx, reportFileName(round, now), async (path) => {
+    const count = await writeRoundWorkbook(db, input, path);
+    return t.reportCaption({ id: round.id, title: escapeHtml(round.title), responses: count });
+  });
+});
+
+export const insightFeature = composer;
