@@ -58,7 +58,7 @@ export async function gatherDigest(db: Db, to: Date, leaveOutFlagged: boolean): 
   const figures = figuresOf(roundIds, from, to);
   const groupQuestion = groupQuestionOf(questionnaire);
   const groups = groupQuestion
-    ? computeGroups(db, { roundIds, questionnaire, window: { from, to }, leaveOutFlagged }, groupQuestion)
+    ? await computeGroups(db, { roundIds, questionnaire, window: { from, to }, leaveOutFlagged }, groupQuestion)
     : null;
   const trend = await weeklyTrend(db, latest, { until: to, leaveOutFlagged });
   return {

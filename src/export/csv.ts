@@ -2,10 +2,8 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { statement, type Db } from '../db/client.js';
 import type { Round } from '../db/rounds.js';
-import { answers, responses } from '../db/schema.js';
 import { flagNames, refreshSpeedFlags } from '../figures/quality.js';
 import type { Question } from '../questionnaire/schema.js';
 
@@ -26,29 +24,48 @@ function cell(question: Question | undefined, value: string | null, skipped: boo
   return value;
 }
 
+interface ResponseRow {
+  id: number;
+  respondent_key: string;
+  status: string;
+  started_at: number;
+  completed_at: number | null;
+  language: string;
+  source: string | null;
+  flags: number;
+}
+
+/*
+ * Prepared SQL, answers as raw arrays: an export reads every row of a round,
+ * and on 100,000 responses making objects of 1.6 million answer rows was
+ * most of its time. Pages walk the primary key (`+round_id` keeps SQLite off
+ * the round's index, which would read and sort the whole round for each
+ * page); a page's answers are read by the id range of its responses.
+ */
+const PAGE_SQL = `SELECT id, respondent_key, status, started_at, completed_at, language, source, flags
+  FROM responses WHERE +round_id = ? AND id > ? ORDER BY id LIMIT ?`;
+const ANSWERS_SQL = 'SELECT response_id, question_id, value, skipped FROM answers WHERE response_id BETWEEN ? AND ?';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
 /** The export's rows, a page of responses at a time. */
 export function* exportRows(db: Db, round: Round): Generator<string[]> {
   const questions = round.questionnaire.questions;
   const byId = new Map(questions.map((q, i) => [q.id, { question: q, column: LEADING_COLUMNS.length + i }]));
   let after = 0;
   for (;;) {
-    const page = db
-      .select()
-      .from(responses)
-      .where(and(eq(responses.roundId, round.id), gt(responses.id, after)))
-      .orderBy(asc(responses.id))
-      .limit(PAGE_SIZE)
-      .all();
+    const page = statement(db, PAGE_SQL).all(round.id, after, PAGE_SIZE) as ResponseRow[];
     if (page.length === 0) return;
+    const first = page[0]!.id;
     after = page.at(-1)!.id;
     const rows = new Map(
       page.map((r) => [
         r.id,
         [
-          r.respondentKey,
+          r.respondent_key,
           r.status,
-          r.startedAt.toISOString(),
-          r.completedAt?.toISOString() ?? '',
+          iso(r.started_at),
+          r.completed_at === null ? '' : iso(r.completed_at),
           r.language,
           r.source ?? '',
           flagNames(r.flags).join(';'),
@@ -56,15 +73,11 @@ export function* exportRows(db: Db, round: Round): Generator<string[]> {
         ],
       ]),
     );
-    const stored = db
-      .select()
-      .from(answers)
-      .where(inArray(answers.responseId, [...rows.keys()]))
-      .all();
-    for (const answer of stored) {
-      const target = byId.get(answer.questionId);
-      const row = rows.get(answer.responseId);
-      if (target && row) row[target.column] = cell(target.question, answer.value, answer.skipped);
+    const stored = statement(db, ANSWERS_SQL).raw(true).all(first, after) as [number, string, string | null, number][];
+    for (const [responseId, questionId, value, skipped] of stored) {
+      const target = byId.get(questionId);
+      const row = rows.get(responseId);
+      if (target && row) row[target.column] = cell(target.question, value, skipped === 1);
     }
     yield* rows.values();
   }

@@ -1,10 +1,11 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from '../db/client.js';
+import { scoreOf } from '../questionnaire/engine.js';
 import type { Questionnaire } from '../questionnaire/schema.js';
 import {
   MIN_GROUP_SIZE,
   byQuestion,
   scaleFigures,
-  scalePairs,
   scopeOf,
   type CompositeIndexFigures,
   type DimensionFigures,
@@ -13,10 +14,10 @@ import {
 import {
   answerRange,
   queryCounts,
-  queryGroupPairs,
+  queryAnswerValues,
+  queryGroupMembers,
   queryGroupRespondents,
   queryPairs,
-  type GroupPairStats,
   type PairStats,
   type RespondentsRow,
 } from './queries.js';
@@ -49,6 +50,11 @@ export function groupQuestionOf(questionnaire: Questionnaire): string | null {
   return question?.type === 'choice' ? question.id : null;
 }
 
+/** Pair counts of one group. */
+interface GroupPairStats extends PairStats {
+  group: string;
+}
+
 /** Adds up the pair counts of several groups (a value has one score). */
 function pooled(rows: readonly PairStats[]): PairStats[] {
   const sums = new Map<string, PairStats>();
@@ -61,12 +67,16 @@ function pooled(rows: readonly PairStats[]): PairStats[] {
   return [...sums.values()];
 }
 
-/** The breakdown of the responses that count (as computeFigures counts them) by respondent group. */
-export function computeGroups(
+/**
+ * The breakdown of the responses that count (as computeFigures counts them)
+ * by respondent group. A question at a time, with a turn for the event loop
+ * between questions: on a large round this is several seconds of work.
+ */
+export async function computeGroups(
   db: Db,
   input: Pick<FiguresInput, 'roundIds' | 'questionnaire' | 'window' | 'leaveOutFlagged'>,
   groupQuestion: string,
-): GroupBreakdown {
+): Promise<GroupBreakdown> {
   const { questionnaire } = input;
   const question = questionnaire.questions.find((q) => q.id === groupQuestion);
   if (question?.type !== 'choice') throw new Error(`groups need a choice question, not ${groupQuestion}`);
@@ -80,8 +90,25 @@ export function computeGroups(
       row.answers,
     ]),
   );
-  const rows = queryGroupPairs(db, scope, range, groupQuestion, scalePairs(questionnaire));
-  const rowsOf = (values: ReadonlySet<string>) => rows.filter((row: GroupPairStats) => values.has(row.group));
+  const members = queryGroupMembers(db, scope, range, groupQuestion);
+  const rows: GroupPairStats[] = [];
+  for (const q of questionnaire.questions) {
+    if (q.type !== 'scale') continue;
+    await nextTurn();
+    // counts[group][value]: answers of the group's counted responses with that value.
+    const counts = new Map<string, Map<string, number>>();
+    for (const [value, responseId] of queryAnswerValues(db, range, q.id)) {
+      const group = members.get(responseId);
+      if (group === undefined) continue; // a response that does not count
+      const byValue = counts.get(group) ?? new Map<string, number>();
+      byValue.set(value, (byValue.get(value) ?? 0) + 1);
+      counts.set(group, byValue);
+    }
+    for (const [group, byValue] of counts) {
+      for (const [value, answers] of byValue) rows.push({ group, questionId: q.id, value, answers, score: scoreOf(q, value) });
+    }
+  }
+  const rowsOf = (values: ReadonlySet<string>) => rows.filter((row) => values.has(row.group));
 
   // Respondents of the dimensions that pool several questions, per group.
   const pooledDimensions = new Map<string, Map<string, RespondentsRow>>();

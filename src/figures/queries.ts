@@ -155,24 +155,22 @@ const RESPONDENTS_SQL = `
   WHERE ${COUNTS_FOR_FIGURES}`;
 
 /*
- * The pair counts of \`pairsSql\`, split by group: the answer of each counted
- * response to a choice question (the kind of respondent). The groups of the
- * counted responses are materialized once, then every answer of a pair's
- * index range is joined to its response's group.
+ * Groups (the answer of each counted response to a choice question, such as
+ * the kind of respondent) are joined to answers in JavaScript, not in SQL:
+ * joining each of a large round's 900,000 scale answers to its response's
+ * group through an automatic index took seconds, a Map lookup takes
+ * nanoseconds. So these two statements return rows, not counts: the group of
+ * each counted response, and one question's answers from the covering index.
  */
-const groupPairsSql = (check: Check) => `
-  WITH ${checkedSet(check)},
-  grp AS MATERIALIZED (
-    SELECT a.response_id AS id, a.value AS grp FROM answers a
-    WHERE a.question_id = :groupQuestion AND a.value IS NOT NULL
-      AND a.response_id BETWEEN :firstId AND :lastId AND ${counted(check)})
-  SELECT g.grp AS grp, p.value ->> 0 AS questionId, p.value ->> 1 AS value,
-    count(*) AS answers, max(a.score) AS score
-  FROM json_each(:pairs) p
-  JOIN answers a ON a.question_id = p.value ->> 0 AND a.value = p.value ->> 1
-    AND a.response_id BETWEEN :firstId AND :lastId
-  JOIN grp g ON g.id = a.response_id
-  GROUP BY g.grp, p.value`;
+const groupMembersSql = (check: Check) => `
+  WITH ${checkedSet(check)}
+  SELECT a.response_id, a.value FROM answers a
+  WHERE a.question_id = :groupQuestion AND a.value IS NOT NULL
+    AND a.response_id BETWEEN :firstId AND :lastId AND ${counted(check)}`;
+
+const QUESTION_ANSWERS_SQL = `
+  SELECT value, response_id FROM answers
+  WHERE question_id = :questionId AND value IS NOT NULL AND response_id BETWEEN :firstId AND :lastId`;
 
 /** RESPONDENTS_SQL per group, for the dimensions that pool several questions. */
 const GROUP_RESPONDENTS_SQL = `
@@ -203,7 +201,8 @@ interface Statements {
   pairs: Record<Check, Database.Statement>;
   multi: Record<Check, Database.Statement>;
   respondents: Database.Statement;
-  groupPairs: Record<Check, Database.Statement>;
+  groupMembers: Record<Check, Database.Statement>;
+  questionAnswers: Database.Statement;
   groupRespondents: Database.Statement;
   suggestions: Database.Statement;
 }
@@ -228,10 +227,11 @@ function statements(db: Db): Statements {
         included: client.prepare(multiSql('included')),
       },
       respondents: client.prepare(RESPONDENTS_SQL),
-      groupPairs: {
-        excluded: client.prepare(groupPairsSql('excluded')),
-        included: client.prepare(groupPairsSql('included')),
+      groupMembers: {
+        excluded: client.prepare(groupMembersSql('excluded')),
+        included: client.prepare(groupMembersSql('included')),
       },
+      questionAnswers: client.prepare(QUESTION_ANSWERS_SQL),
       groupRespondents: client.prepare(GROUP_RESPONDENTS_SQL),
       suggestions: client.prepare(SUGGESTIONS_SQL),
     };
@@ -355,27 +355,16 @@ export function queryRespondents(
   return statements(db).respondents.get({ ...scope, questions }) as RespondentsRow;
 }
 
-export interface GroupPairStats extends PairStats {
-  /** The group's answer to the group question. */
-  group: string;
+/** The group of each counted response of the range: its answer to `groupQuestion`, by response id. */
+export function queryGroupMembers(db: Db, scope: Scope, range: AnswerRange, groupQuestion: string): Map<number, string> {
+  const rows = statements(db).groupMembers[range.check].raw(true).iterate({ ...scope, ...rangeParams(range), groupQuestion });
+  return new Map(rows as Iterable<[number, string]>);
 }
 
-/** Per group and (question, value) pair: answers from the counted responses of that group. */
-export function queryGroupPairs(
-  db: Db,
-  scope: Scope,
-  range: AnswerRange,
-  groupQuestion: string,
-  pairs: readonly (readonly [string, string])[],
-): GroupPairStats[] {
-  if (pairs.length === 0) return [];
-  const rows = statements(db).groupPairs[range.check].all({
-    ...scope,
-    ...rangeParams(range),
-    groupQuestion,
-    pairs: JSON.stringify(pairs),
-  }) as { grp: string; questionId: string; value: string; answers: number; score: number | null }[];
-  return rows.map(({ grp, ...row }) => ({ group: grp, ...row }));
+/** One question's answers in the range, counting or not: [value, response id]. */
+export function queryAnswerValues(db: Db, range: AnswerRange, questionId: string): Iterable<[string, number]> {
+  const { firstId, lastId } = range;
+  return statements(db).questionAnswers.raw(true).iterate({ questionId, firstId, lastId }) as Iterable<[string, number]>;
 }
 
 /** queryRespondents per group of the group question. */

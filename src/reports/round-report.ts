@@ -40,12 +40,12 @@ export async function gatherRoundReport(db: Db, round: Round, leaveOutFlagged: b
   const before = findPreviousClosedRound(db, round.id);
   const previous = before ? { round: before, figures: roundFigures(db, before, leaveOutFlagged) } : null;
   await nextTurn();
-  const groups = roundGroups(db, round, leaveOutFlagged);
+  const groups = await roundGroups(db, round, leaveOutFlagged);
   return { round, figures, previous, groups, gaps: groups ? furthestBelow(figures.indexes, groups) : [] };
 }
 
 /** A round's breakdown by respondent group; null when its questionnaire names no choice question for it. */
-export function roundGroups(db: Db, round: Round, leaveOutFlagged: boolean): GroupBreakdown | null {
+export async function roundGroups(db: Db, round: Round, leaveOutFlagged: boolean): Promise<GroupBreakdown | null> {
   const groupQuestion = groupQuestionOf(round.questionnaire);
   if (!groupQuestion) return null;
   return computeGroups(db, { roundIds: [round.id], questionnaire: round.questionnaire, leaveOutFlagged }, groupQuestion);

@@ -31,7 +31,7 @@ admin.command('groups', async (ctx) => {
   if (!chosen.ok) return void (await ctx.reply(chosen.reply));
   const { round } = chosen;
   const figures = roundFigures(db, round, config.qualityFilter);
-  const groups = roundGroups(db, round, config.qualityFilter);
+  const groups = await roundGroups(db, round, config.qualityFilter);
   if (!groups) return void (await ctx.reply(t.noGroupQuestion));
   await ctx.reply(renderGroups(round, figures, groups, ctx.language), { parse_mode: 'HTML' });
 });
