@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -31,7 +32,9 @@ import { machineCpuSeconds, REPO, scratchDir, spawnBot, type BotProcess, type Me
  * Telegram's rate limits on shows the outgoing cap.
  * Part 2: peak memory of manyi with 100 and with 10,000 residents left in
  * progress (each /start and three answers).
- * Part 3: the figures module on a generated round of 100,000 responses.
+ * Part 3: the figures module on a generated round of 100,000 responses, and
+ * /report's Excel file of that round (time, peak memory, longest event-loop
+ * stall), built in a process of its own by test/bench/report-run.ts.
  */
 
 const { values: args } = parseArgs({
@@ -40,6 +43,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'bench-results/bench.json' },
     'figures-responses': { type: 'string', default: '100000' },
     'skip-figures': { type: 'boolean', default: false },
+    'only-figures': { type: 'boolean', default: false },
     'in-progress': { type: 'string', default: '10000' },
     'in-progress-small': { type: 'string', default: '100' },
     'skip-in-progress': { type: 'boolean', default: false },
@@ -64,6 +68,7 @@ if (args.help) {
   --out PATH               JSON results (default bench-results/bench.json)
   --figures-responses N    completed responses in the generated round (default 100000)
   --skip-figures           skip part 3
+  --only-figures           run part 3 alone (figures and /report on the generated round)
   --in-progress N          residents left in progress, large run (default 10000)
   --in-progress-small N    residents left in progress, small run (default 100)
   --skip-in-progress       skip part 2
@@ -563,6 +568,72 @@ const clean = (verdict: FaultsRun['verdict']) =>
   verdict.unanswered === 0 &&
   verdict.liveButtons === 0;
 
+interface ReportResult {
+  responses: number;
+  gatherMs: number;
+  writeMs: number;
+  totalMs: number;
+  rssBeforeMb: number;
+  peakRssMb: number;
+  longestStallMs: number;
+  fileMb: number;
+}
+
+/**
+ * /report on a generated round of `completed` responses, closed after its
+ * last one: the round goes into a database file, then test/bench/report-run.ts
+ * builds the .xlsx in a process of its own, so the peak memory is the report's.
+ */
+function timeReport(completed: number): ReportResult {
+  const dir = scratchDir('manyi-bench-report-');
+  try {
+    const path = join(dir, 'manyi.sqlite');
+    const questionnaire = loadDefaultQuestionnaire();
+    const db = openDatabase(path);
+    const opened = openRound(db, { title: '2025 年度測評', questionnaire, now: new Date(LARGE_START) });
+    if (!opened.ok) throw new Error('a round is already open');
+    fillLargeRound(db, opened.round.id, questionnaire, completed);
+    db.$client.prepare('UPDATE rounds SET closed_at = (SELECT max(started_at) + 1 FROM responses) WHERE id = ?').run(opened.round.id);
+    closeDatabase(db);
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'test/bench/report-run.ts'), path, String(opened.round.id), join(dir, 'report.xlsx')], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`report-run failed:\n${run.stderr}`);
+    return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as ReportResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printFigures(figures: FiguresResult, report: ReportResult): void {
+  console.log('');
+  console.log(
+    `Part 3 — computeFigures on a round of ${figures.completedResponses} completed (+${figures.partialResponses} partial) ` +
+      `responses (generated in ${figures.generateMs} ms); three runs each`,
+  );
+  console.log(
+    table([
+      ['', 'ms'],
+      ['whole round', figures.wholeRoundMs.join(' / ')],
+      [`last 7 days (${figures.lastWeekCompleted} completed)`, figures.lastWeekMs.join(' / ')],
+    ]),
+  );
+  console.log('');
+  console.log(`/report of that round: an .xlsx of ${report.responses} responses (${report.fileMb} MB), in a process of its own`);
+  console.log(
+    table([
+      ['', 'value'],
+      ['figures, groups, trend (ms)', report.gatherMs],
+      ['workbook written (ms)', report.writeMs],
+      ['in all (ms)', report.totalMs],
+      ['RSS before (MB)', report.rssBeforeMb],
+      ['peak RSS (MB)', report.peakRssMb],
+      ['longest event-loop stall (ms)', report.longestStallMs],
+    ]),
+  );
+}
+
 // ---------------------------------------------------------------- report
 
 function table(rows: (string | number | null)[][]): string {
@@ -588,7 +659,28 @@ function best(runs: RunResult[]): RunResult {
   return runs.reduce((a, b) => (b.completedPerSecond > a.completedPerSecond ? b : a));
 }
 
+function partThree(): { figures: FiguresResult; report: ReportResult } {
+  log(`figures module on a generated round of ${FIGURES_RESPONSES} completed responses`);
+  const figures = timeFigures(FIGURES_RESPONSES);
+  log(`/report on a generated round of ${FIGURES_RESPONSES} completed responses`);
+  return { figures, report: timeReport(FIGURES_RESPONSES) };
+}
+
+/** --only-figures: Part 3 alone, printed and written like the whole benchmark's. */
+function onlyFigures(): void {
+  const started = performance.now();
+  mkdirSync(dirname(OUT), { recursive: true });
+  const { figures, report } = partThree();
+  printFigures(figures, report);
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version };
+  const result = { date: new Date().toISOString(), machine, parameters: { figuresResponses: FIGURES_RESPONSES }, figures, report, benchSeconds: round((performance.now() - started) / 1000, 1) };
+  writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+  console.log('');
+  console.log(`Written to ${OUT} (${result.benchSeconds} s in all)`);
+}
+
 async function main(): Promise<void> {
+  if (args['only-figures']) return onlyFigures();
   const benchStarted = performance.now();
   mkdirSync(dirname(OUT), { recursive: true });
   if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
@@ -638,10 +730,8 @@ async function main(): Promise<void> {
   const resilience = args['skip-resilience'] ? undefined : await runResilience();
 
   let figures: FiguresResult | undefined;
-  if (!args['skip-figures']) {
-    log(`figures module on a generated round of ${FIGURES_RESPONSES} completed responses`);
-    figures = timeFigures(FIGURES_RESPONSES);
-  }
+  let reportRun: ReportResult | undefined;
+  if (!args['skip-figures']) ({ figures, report: reportRun } = partThree());
 
   // ---- targets
   const manyi = results['manyi']!;
@@ -790,20 +880,7 @@ async function main(): Promise<void> {
       `For comparison, Part 1's manyi run (same full load, nobody left in progress): peak RSS ${manyi.peakRssMb} MB.`,
     );
   }
-  if (figures) {
-    console.log('');
-    console.log(
-      `Part 3 — computeFigures on a round of ${figures.completedResponses} completed (+${figures.partialResponses} partial) ` +
-        `responses (generated in ${figures.generateMs} ms); three runs each`,
-    );
-    console.log(
-      table([
-        ['', 'ms'],
-        ['whole round', figures.wholeRoundMs.join(' / ')],
-        [`last 7 days (${figures.lastWeekCompleted} completed)`, figures.lastWeekMs.join(' / ')],
-      ]),
-    );
-  }
+  if (figures && reportRun) printFigures(figures, reportRun);
   if (resilience) {
     const { flood, faults } = resilience;
     const verdictLine = (v: FaultsRun['verdict']) =>
@@ -874,6 +951,7 @@ async function main(): Promise<void> {
     targets,
     resilience: resilience ?? null,
     figures: figures ?? null,
+    report: reportRun ?? null,
     benchSeconds: round((performance.now() - benchStarted) / 1000, 1),
   };
   writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
