@@ -5,13 +5,14 @@ import type { FakeUser } from './fake-telegram.js';
 /**
  * Answers whatever question the bot is showing the way a resident would:
  * `pick` chooses among the option buttons (default: the first), multi
- * questions get one option and Done, text questions a typed line. Stops at
- * the summary and returns how many questions it answered.
+ * questions get one option and Done, text questions a typed line (`type`).
+ * Stops at the summary and returns how many questions it answered.
  */
 export async function answerUntilSummary(
   user: FakeUser,
   language: Language,
   pick: (options: string[], step: number) => string = (options) => options[0]!,
+  type: (step: number) => string = (step) => `${language} suggestion ${step}`,
 ): Promise<number> {
   const t = TEXTS[language];
   const navigation = new Set([t.back, t.skip, t.done, t.submit]);
@@ -20,7 +21,7 @@ export async function answerUntilSummary(
     if (buttons.includes(t.submit)) return step;
     const options = buttons.filter((b) => !navigation.has(b) && !b.startsWith('✅ ') && !b.startsWith('✓ '));
     if (options.length === 0) {
-      await user.send(`${language} suggestion ${step}`);
+      await user.send(type(step));
     } else if (buttons.includes(t.done)) {
       await user.press(pick(options, step));
       await user.press(t.done);
