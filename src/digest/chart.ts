@@ -1,17 +1,17 @@
-import type { Language } from '../questionnaire/languages.js';
 import { chartFonts, type ChartFonts } from './chart/fonts.js';
 import {
   CHART_WIDTH,
   COLOURS,
-  Canvas,
   PAD_BOTTOM,
   PAD_X,
-  formsOf,
+  chartCanvas,
   line,
   n,
   rect,
   renderPicture,
   seriesColour,
+  type Canvas,
+  type ChartText,
   type Picture,
 } from './chart/draw.js';
 import { baselineFor, fitText, shapeText, wrapText } from './chart/text.js';
@@ -22,19 +22,11 @@ import { baselineFor, fitText, shapeText, wrapText } from './chart/text.js';
  * Noto Sans CJK fonts and rasterised to PNG by resvg. No system font is ever used.
  */
 
-export interface ChartInput {
-  /** e.g. '各維度滿意度指數（本週 vs 上週）' */
-  title: string;
+export interface ChartInput extends ChartText {
   /** dimension names, one bar group each (long names wrap to two lines, then shorten) */
   categories: readonly string[];
   /** usually '本週' then '上週'; values 0–100, null where there is no data */
   series: readonly { name: string; values: readonly (number | null)[] }[];
-  /** under the value axis, e.g. '滿意度指數 (0–100)' */
-  axisLabel?: string;
-  /** picks Traditional or Simplified glyph forms for shared characters; default zh-Hant */
-  lang?: Language;
-  /** drawn where a value is null; default 'n/a' */
-  noDataLabel?: string;
 }
 
 const LABEL = { size: 28, lineHeight: 36, maxLines: 2, maxShare: 0.4, gap: 22 } as const;
@@ -58,20 +50,7 @@ const cleanValue = (value: number | null | undefined): number | null =>
 
 /** The chart as an SVG document whose text is all paths; exported for tests. */
 export async function buildBarChartSvg(input: ChartInput, fonts: ChartFonts = chartFonts()): Promise<Picture> {
-  const forms = formsOf(input.lang);
-  const noData = input.noDataLabel ?? 'n/a';
-  await fonts.prepare(
-    [
-      input.title,
-      input.axisLabel ?? '',
-      noData,
-      '0123456789.…',
-      ...input.categories,
-      ...input.series.map((s) => s.name),
-    ],
-    forms,
-  );
-  return layoutChart(input, new Canvas(fonts, forms), noData);
+  return layoutChart(input, await chartCanvas(fonts, input, input.categories), input.noDataLabel ?? 'n/a');
 }
 
 function layoutChart(input: ChartInput, canvas: Canvas, noData: string): Picture {

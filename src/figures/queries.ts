@@ -143,16 +143,15 @@ const multiSql = (check: Check) => `
  * pools several): [gave an answer, gave an answer that is not 不了解]. One
  * primary-key search per response and question, so it runs only for such groups.
  */
-const RESPONDENTS_SQL = `
-  SELECT
+const RESPONDENT_COUNTS = `
     count(*) FILTER (WHERE EXISTS (
       SELECT 1 FROM answers a WHERE a.response_id = r.id AND a.skipped = 0
         AND a.question_id IN (SELECT value FROM json_each(:questions)))) AS answered,
     count(*) FILTER (WHERE EXISTS (
       SELECT 1 FROM answers a WHERE a.response_id = r.id AND a.score IS NOT NULL
-        AND a.question_id IN (SELECT value FROM json_each(:questions)))) AS known
-  FROM responses r
-  WHERE ${COUNTS_FOR_FIGURES}`;
+        AND a.question_id IN (SELECT value FROM json_each(:questions)))) AS known`;
+
+const RESPONDENTS_SQL = `SELECT ${RESPONDENT_COUNTS} FROM responses r WHERE ${COUNTS_FOR_FIGURES}`;
 
 /*
  * Groups (the answer of each counted response to a choice question, such as
@@ -174,13 +173,7 @@ const QUESTION_ANSWERS_SQL = `
 
 /** RESPONDENTS_SQL per group, for the dimensions that pool several questions. */
 const GROUP_RESPONDENTS_SQL = `
-  SELECT g.value AS grp,
-    count(*) FILTER (WHERE EXISTS (
-      SELECT 1 FROM answers a WHERE a.response_id = r.id AND a.skipped = 0
-        AND a.question_id IN (SELECT value FROM json_each(:questions)))) AS answered,
-    count(*) FILTER (WHERE EXISTS (
-      SELECT 1 FROM answers a WHERE a.response_id = r.id AND a.score IS NOT NULL
-        AND a.question_id IN (SELECT value FROM json_each(:questions)))) AS known
+  SELECT g.value AS grp, ${RESPONDENT_COUNTS}
   FROM responses r JOIN answers g ON g.response_id = r.id AND g.question_id = :groupQuestion
   WHERE ${COUNTS_FOR_FIGURES} AND g.value IS NOT NULL
   GROUP BY g.value`;

@@ -1,19 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { closeDatabase, type Db } from '../../src/db/client.js';
 import { QUALITY_FLAGS } from '../../src/db/schema.js';
 import { computeFigures } from '../../src/figures/figures.js';
 import { computeGroups, furthestBelow, groupQuestionOf, type GroupFigures } from '../../src/figures/groups.js';
-import { figuresWriter, surveyQuestionnaire } from '../helpers/figures-db.js';
+import { freshFiguresDb, type FiguresWriter, surveyQuestionnaire } from '../helpers/figures-db.js';
 import { smallQuestionnaire } from '../helpers/questionnaires.js';
 
 let db: Db;
-let writer: ReturnType<typeof figuresWriter>;
-
-beforeEach(() => {
-  db = openDatabase(':memory:');
-  writer = figuresWriter(db);
-});
-
+let writer: FiguresWriter;
+beforeEach(() => ({ db, writer } = freshFiguresDb()));
 afterEach(() => closeDatabase(db));
 
 const q = surveyQuestionnaire();

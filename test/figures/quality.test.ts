@@ -1,20 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { closeDatabase, type Db } from '../../src/db/client.js';
 import { QUALITY_FLAGS, responses } from '../../src/db/schema.js';
 import { computeFigures, recentSuggestions } from '../../src/figures/figures.js';
 import { flagNames, flagsAtSubmit, refreshSpeedFlags } from '../../src/figures/quality.js';
 import type { Answer } from '../../src/questionnaire/engine.js';
-import { figuresWriter, minutes, surveyQuestionnaire } from '../helpers/figures-db.js';
+import { freshFiguresDb, type FiguresWriter, minutes, surveyQuestionnaire } from '../helpers/figures-db.js';
 import { defaultQuestionnaire } from '../helpers/questionnaires.js';
 
 let db: Db;
-let writer: ReturnType<typeof figuresWriter>;
-
-beforeEach(() => {
-  db = openDatabase(':memory:');
-  writer = figuresWriter(db);
-});
-
+let writer: FiguresWriter;
+beforeEach(() => ({ db, writer } = freshFiguresDb()));
 afterEach(() => closeDatabase(db));
 
 const q = surveyQuestionnaire();

@@ -1,17 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { closeDatabase, type Db } from '../../src/db/client.js';
 import { findRound } from '../../src/db/rounds.js';
 import { roundTrend, roundWeeks, weeklyTrend, type TrendPoint } from '../../src/figures/trends.js';
-import { DAY, figuresWriter, minutes, surveyQuestionnaire } from '../helpers/figures-db.js';
+import { DAY, freshFiguresDb, type FiguresWriter, minutes, surveyQuestionnaire } from '../helpers/figures-db.js';
 
 let db: Db;
-let writer: ReturnType<typeof figuresWriter>;
-
-beforeEach(() => {
-  db = openDatabase(':memory:');
-  writer = figuresWriter(db);
-});
-
+let writer: FiguresWriter;
+beforeEach(() => ({ db, writer } = freshFiguresDb()));
 afterEach(() => closeDatabase(db));
 
 const q = surveyQuestionnaire();

@@ -1,9 +1,9 @@
 import { closeOpenRound, openRound } from '../../src/db/rounds.js';
-import type { Db } from '../../src/db/client.js';
+import { openDatabase, type Db } from '../../src/db/client.js';
 import { answers, responses } from '../../src/db/schema.js';
 import type { Questionnaire } from '../../src/questionnaire/schema.js';
 import { SATISFACTION_SCALE } from '../../src/questionnaire/scale.js';
-import { parseQuestionnaire } from '../../src/questionnaire/validate.js';
+import { mustParse } from './questionnaires.js';
 
 /*
  * Rounds and responses written straight into the tables, as the survey would
@@ -68,11 +68,7 @@ questions:
     text: { zh-Hant: 建議？, zh-Hans: 建议？, en: Suggestions? }
 `;
 
-export function surveyQuestionnaire(): Questionnaire {
-  const result = parseQuestionnaire(FIGURES_YAML);
-  if (!result.ok) throw new Error(result.problems.join('\n'));
-  return result.questionnaire;
-}
+export const surveyQuestionnaire = (): Questionnaire => mustParse(FIGURES_YAML);
 
 export const T0 = Date.UTC(2025, 2, 3, 9); // a Monday
 export const minutes = (n: number) => new Date(T0 + n * 60_000);
@@ -87,6 +83,14 @@ export interface RespondOptions {
   completedAt?: Date | null;
   /** Quality flags (QUALITY_FLAGS bits). */
   flags?: number;
+}
+
+export type FiguresWriter = ReturnType<typeof figuresWriter>;
+
+/** A fresh in-memory database and its writer (close the database after the test). */
+export function freshFiguresDb(): { db: Db; writer: FiguresWriter } {
+  const db = openDatabase(':memory:');
+  return { db, writer: figuresWriter(db) };
 }
 
 /** Opens rounds and writes responses into `db`. */

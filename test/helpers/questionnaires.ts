@@ -58,7 +58,7 @@ questions:
     text: { zh-Hant: 建議？, zh-Hans: 建议？, en: Any suggestion? }
 `;
 
-function mustParse(source: string): Questionnaire {
+export function mustParse(source: string): Questionnaire {
   const result = parseQuestionnaire(source);
   if (!result.ok) throw new Error(`test questionnaire is invalid:\n${result.problems.join('\n')}`);
   return result.questionnaire;

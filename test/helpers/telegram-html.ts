@@ -267,3 +267,11 @@ class HtmlParser {
     this.entities.push(entity);
   }
 }
+
+/** What Telegram would show of a message, after checking it would accept the HTML and its length at all. */
+export function shownText(html: string): string {
+  const parsed = parseTelegramHtml(html);
+  if (!parsed.ok) throw new Error(parsed.description);
+  if (parsed.text.length > 4096) throw new Error(`${parsed.text.length} characters: Telegram takes 4,096 at most`);
+  return parsed.text;
+}

@@ -135,8 +135,24 @@ export class Canvas {
   }
 }
 
-/** Glyph forms for a language: Simplified or Traditional shapes of shared characters. */
-export const formsOf = (lang: Language | undefined): GlyphForms => (lang === 'zh-Hans' ? 'hans' : 'hant');
+/** What every chart writes: a title, series names, an axis label and a mark for no data. */
+export interface ChartText {
+  title: string;
+  series: readonly { name: string }[];
+  axisLabel?: string;
+  /** Picks Traditional or Simplified glyph forms for shared characters; default zh-Hant. */
+  lang?: Language;
+  /** Drawn where a value is null; default 'n/a'. */
+  noDataLabel?: string;
+}
+
+/** A canvas whose fonts are ready for the chart's texts, figures and the `more` strings of its layout. */
+export async function chartCanvas(fonts: ChartFonts, input: ChartText, more: readonly string[]): Promise<Canvas> {
+  const forms: GlyphForms = input.lang === 'zh-Hans' ? 'hans' : 'hant';
+  const texts = [input.title, input.axisLabel ?? '', input.noDataLabel ?? 'n/a', '0123456789.…', ...input.series.map((s) => s.name)];
+  await fonts.prepare([...texts, ...more], forms);
+  return new Canvas(fonts, forms);
+}
 
 export const n = (value: number) => Math.round(value * 100) / 100;
 

@@ -1,19 +1,6 @@
-import type { Language } from '../../questionnaire/languages.js';
 import { chartFonts, type ChartFonts } from './fonts.js';
-import {
-  CHART_WIDTH,
-  COLOURS,
-  Canvas,
-  PAD_BOTTOM,
-  PAD_X,
-  formsOf,
-  line,
-  n,
-  rect,
-  renderPicture,
-  seriesColour,
-  type Picture,
-} from './draw.js';
+import { CHART_WIDTH, COLOURS, PAD_BOTTOM, PAD_X, chartCanvas, line, n, rect, renderPicture, seriesColour } from './draw.js';
+import type { Canvas, ChartText, Picture } from './draw.js';
 import { baselineFor, fitText, shapeText } from './text.js';
 
 /**
@@ -23,17 +10,13 @@ import { baselineFor, fitText, shapeText } from './text.js';
  * bar chart.
  */
 
-export interface LineChartInput {
-  title: string;
+export interface LineChartInput extends ChartText {
   /** Labels along the x axis, one per point (W1, W2, …). */
   points: readonly string[];
   /** Rounds: the first point of each and its name, in order. */
   bands: readonly { from: number; label: string }[];
   /** Values 0–100 per point; null where withheld or no data. */
   series: readonly { name: string; values: readonly (number | null)[] }[];
-  axisLabel?: string;
-  lang?: Language;
-  noDataLabel?: string;
 }
 
 const PLOT = { topGap: 24, height: 420, bandLabel: 24, bandGap: 8 } as const;
@@ -44,21 +27,8 @@ const AXIS = { size: 24, gap: 16 } as const;
 const TICKS = [0, 20, 40, 60, 80, 100] as const;
 
 export async function buildLineChartSvg(input: LineChartInput, fonts: ChartFonts = chartFonts()): Promise<Picture> {
-  const forms = formsOf(input.lang);
-  const noData = input.noDataLabel ?? 'n/a';
-  await fonts.prepare(
-    [
-      input.title,
-      input.axisLabel ?? '',
-      noData,
-      '0123456789.…',
-      ...input.points,
-      ...input.bands.map((b) => b.label),
-      ...input.series.map((s) => s.name),
-    ],
-    forms,
-  );
-  return layout(input, new Canvas(fonts, forms), noData);
+  const canvas = await chartCanvas(fonts, input, [...input.points, ...input.bands.map((b) => b.label)]);
+  return layout(input, canvas, input.noDataLabel ?? 'n/a');
 }
 
 /** Renders the trend as a PNG, 1080 px wide. */
