@@ -6,7 +6,7 @@ import type { CompositeIndexFigures, DimensionFigures, RoundFigures } from '../f
 import type { GroupBreakdown } from '../figures/groups.js';
 import type { Language } from '../questionnaire/languages.js';
 import { formatChange, formatIndex, shorten } from './format.js';
-import { groupName } from './insight-sections.js';
+import { groupName, qualityLine } from './insight-sections.js';
 import { DETAIL_LEVELS, type Detail } from './sections.js';
 
 /*
@@ -42,7 +42,8 @@ function compose(round: Round, overall: RoundFigures, breakdown: GroupBreakdown,
   };
   const counted = overall.counts.completed - overall.quality.leftOut;
   const parts = [
-    `<b>${t.groupsTitle({ id: round.id, title: escapeHtml(shorten(round.title, 100)) })}</b>\n<i>${t.groupsRule}</i>`,
+    `<b>${t.groupsTitle({ id: round.id, title: escapeHtml(shorten(round.title, 100)) })}</b>\n<i>${t.groupsRule}</i>\n` +
+      `${t.quality}: ${qualityLine(overall.quality, t)}`,
   ];
   if (breakdown.groups.length === 0) return [...parts, t.noGroupResponses].join('\n\n');
   parts.push(block(t.overall, counted, overall));

@@ -19,6 +19,13 @@ export function qualityLine(quality: QualityCounts, texts: ReportTexts): string 
   return texts.qualityFlagged(quality) + (quality.leftOut > 0 ? texts.qualityLeftOut : texts.qualityCounted);
 }
 
+/** The quality counts of several figures (the weeks of a trend) added up. */
+export function addQuality(all: readonly QualityCounts[]): QualityCounts {
+  const sum = { flagged: 0, tooFast: 0, straightLine: 0, leftOut: 0 };
+  for (const q of all) for (const key of Object.keys(sum) as (keyof QualityCounts)[]) sum[key] += q[key];
+  return sum;
+}
+
 /** A group's name: the option's label, or the unnamed line of the small groups (value null). */
 export function groupName(
   questionnaire: Questionnaire,

@@ -89,7 +89,7 @@ describe('insight over HTTP', () => {
     const photo = last();
     expect(photo.kind).toBe('photo');
     expect([...photo.photo!.data!.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    expect(photo.caption).toBe('Headline indexes week by week: #1 Village survey');
+    expect(photo.caption).toBe('Headline indexes week by week: #1 Village survey\nResponse quality: No response was flagged.');
   });
 
   it('/report sends an .xlsx whose headline indexes are those of /status, with both charts and no formula', async () => {

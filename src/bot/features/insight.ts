@@ -3,6 +3,7 @@ import { sourceCounts } from '../../db/responses.js';
 import { findLatestRound, findOpenRound } from '../../db/rounds.js';
 import { reportFileName, writeRoundWorkbook } from '../../export/xlsx.js';
 import { renderGroups } from '../../reports/groups-message.js';
+import { addQuality, qualityLine } from '../../reports/insight-sections.js';
 import { gatherRoundReport, roundFigures, roundGroups } from '../../reports/round-report.js';
 import { gatherTrend, trendPicture } from '../../reports/trend-chart.js';
 import { renderPicture } from '../../digest/chart/draw.js';
@@ -45,10 +46,12 @@ admin.command('trend', async (ctx) => {
   const { rounds, points } = await gatherTrend(db, last, clock(), config.qualityFilter);
   const picture = await trendPicture(points, rounds, last.questionnaire, ctx.language);
   if (!picture) return void (await ctx.reply(t.trendNoData));
-  const names = rounds.map((r) => REPORT_TEXTS[ctx.language].trendRound({ id: r.id, title: r.title })).join(', ');
+  const reportTexts = REPORT_TEXTS[ctx.language];
+  const names = rounds.map((r) => reportTexts.trendRound({ id: r.id, title: r.title })).join(', ');
+  const quality = qualityLine(addQuality(points.map((p) => p.figures.quality)), reportTexts);
   await ctx.replyWithPhoto(new InputFile(await renderPicture(picture), 'trend.png'), {
     // A caption holds at most 1,024 characters.
-    caption: t.trendCaption({ rounds: escapeHtml(names.slice(0, 900)) }),
+    caption: `${t.trendCaption({ rounds: escapeHtml(names.slice(0, 700)) })}\n${reportTexts.quality}: ${quality}`,
     parse_mode: 'HTML',
   });
 });

@@ -46,6 +46,7 @@ describe('/groups', () => {
       [
         'Indexes by respondent group, round 1 “Village”',
         'Groups of fewer than 5 are folded into “other groups”; figures from fewer than 5 answers are not shown.',
+        'Response quality: No response was flagged.',
         '',
         'Overall (11)',
         `Headline　${overall.toFixed(1)}`,
@@ -88,7 +89,7 @@ describe('/trend', () => {
     await t.admin.send('/trend');
     const photo = t.admin.lastBotMessage()!;
     expect(photo.kind).toBe('photo');
-    expect(photo.caption).toBe('Headline indexes week by week: #1 Village');
+    expect(photo.caption).toBe('Headline indexes week by week: #1 Village\nResponse quality: No response was flagged.');
     expect(photo.photo!.data!.subarray(1, 4).toString('latin1')).toBe('PNG');
     await t.admin.send('/trend 2');
     expect(t.admin.lastText()).toBe('Usage: /trend (nothing after it)');
