@@ -32,7 +32,7 @@ beforeAll(async () => {
     // Digests are asked for with /digest here; the schedule stays out of the way.
     DIGEST_CRON: '0 0 1 1 *',
     DIGEST_TIMEZONE: 'UTC',
-  });
+  }, { server });
 }, 60_000);
 
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { LANGUAGES, type Language } from '../../questionnaire/languages.js';
 import { shorten } from '../../reports/format.js';
 import { nextRoundQuestionnaire } from '../../rounds/next-questionnaire.js';
 import { actOnPreview, startPreview } from '../../survey/preview.js';
-import { isAdminChatId, refuseOutsideAdminChats } from '../admin/admin-chats.js';
+import { inAdminChat, refuseOutsideAdminChats } from '../admin/admin-chats.js';
 import { describeQuestionnaire } from '../admin/questionnaire-label.js';
 import { replyWithProblems } from '../admin/questionnaire-problems.js';
 import { decodePreviewButton, encodePreviewButton, isPreviewData } from '../callback-data.js';
@@ -36,7 +36,7 @@ import { TEXTS } from '../texts.js';
 const PREVIEW_LINK = /^preview(?:-(.+))?$/;
 
 const composer = new Composer<BotContext>();
-const admin = composer.filter((ctx) => ctx.chat !== undefined && isAdminChatId(ctx.deps.config, ctx.chat.id));
+const admin = composer.filter(inAdminChat);
 const adminPrivate = admin.chatType('private');
 
 /** The language asked for: the chat's when none is given, null when the argument names none. */

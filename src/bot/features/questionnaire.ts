@@ -7,7 +7,7 @@ import { decodeUpload, isYamlFileName, MAX_UPLOAD_BYTES, summarize } from '../..
 import { parseQuestionnaire } from '../../questionnaire/validate.js';
 import { shorten } from '../../reports/format.js';
 import { nextRoundQuestionnaire } from '../../rounds/next-questionnaire.js';
-import { isAdminChatId } from '../admin/admin-chats.js';
+import { inAdminChat } from '../admin/admin-chats.js';
 import { describeQuestionnaire } from '../admin/questionnaire-label.js';
 import { replyWithProblems } from '../admin/questionnaire-problems.js';
 import type { BotContext } from '../context.js';
@@ -27,7 +27,7 @@ const html = { parse_mode: 'HTML' } as const;
 const texts = (ctx: BotContext): QuestionnaireTexts => QUESTIONNAIRE_TEXTS[ctx.language];
 
 const composer = new Composer<BotContext>();
-const admin = composer.filter((ctx) => ctx.chat !== undefined && isAdminChatId(ctx.deps.config, ctx.chat.id));
+const admin = composer.filter(inAdminChat);
 
 admin.on('message:document', async (ctx) => {
   const t = texts(ctx);
