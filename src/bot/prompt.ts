@@ -184,8 +184,8 @@ export async function editQuietly(ctx: BotContext, messageId: number, rendered: 
   }
 }
 
-/** Takes the buttons off a message, keeping its text. */
-async function removeButtons(ctx: BotContext, messageId: number): Promise<void> {
+/** Takes the buttons off a message, keeping its text (and its formatting). */
+export async function removeButtons(ctx: BotContext, messageId: number): Promise<void> {
   try {
     await ctx.api.editMessageReplyMarkup(chatIdOf(ctx), messageId);
   } catch (error) {
@@ -203,17 +203,28 @@ export async function answerPress(ctx: BotContext, text?: string): Promise<void>
   }
 }
 
-/** Edits the pressed message only if its buttons would change (a toggle shown already needs no edit). */
+/**
+ * Edits the pressed message only if its buttons would change (a toggle shown
+ * already needs no edit), compared with what the bot last drew on it when it
+ * remembers, else with the message as Telegram sent it with the press.
+ */
 export async function editIfChanged(ctx: BotContext, messageId: number, rendered: Rendered): Promise<void> {
-  const shown = JSON.stringify(ctx.callbackQuery?.message?.reply_markup?.inline_keyboard ?? []);
+  const chatId = chatIdOf(ctx);
+  const shown =
+    ctx.settled.keyboardOf(chatId, messageId) ?? JSON.stringify(ctx.callbackQuery?.message?.reply_markup?.inline_keyboard ?? []);
   const wanted = JSON.stringify(rendered.keyboard?.inline_keyboard ?? []);
-  if (shown !== wanted) await editQuietly(ctx, messageId, rendered);
+  if (shown === wanted) return;
+  await editQuietly(ctx, messageId, rendered);
+  ctx.settled.rememberKeyboard(chatId, messageId, wanted);
 }
 
 /** Whether the message a button was pressed on still shows buttons (Telegram sends it as it is). */
 export function pressedMessageHasButtons(ctx: BotContext): boolean {
-  const markup = ctx.callbackQuery?.message?.reply_markup;
-  return markup !== undefined && markup.inline_keyboard.length > 0;
+  const message = ctx.callbackQuery?.message;
+  const markup = message?.reply_markup;
+  if (markup === undefined || markup.inline_keyboard.length === 0) return false;
+  // Telegram sent the message as it was at the press; a press queued behind another may find it settled since.
+  return !ctx.settled.has(message!.chat.id, message!.message_id);
 }
 
 export function renderCursor(source: PromptSource, state: Walk, ctx: BotContext, hint?: string): Rendered {

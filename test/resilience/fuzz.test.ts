@@ -222,6 +222,27 @@ describe('cases the fuzz found', () => {
     expect(refused(t)).toEqual([]);
   });
 
+  it('a press on a summary holding HTML-like text after the round closed keeps the text and takes the buttons off', async () => {
+    const t = botWithBatches();
+    await t.openRound();
+    const resident = t.resident(3002, 'en');
+    await resident.send('/start');
+    await resident.press('Member');
+    await resident.press('Satisfied');
+    await resident.press('Online');
+    await resident.press('Done ✔');
+    await resident.send('<b>x</b> & y');
+    const summary = resident.lastBotMessage()!;
+    expect(summary.text).toContain('→ <b>x</b> & y');
+    await t.admin.send('/close_round');
+    await resident.press('✅ Submit');
+    expect(resident.lastCallbackAnswer()?.text).toBe('This survey round has closed.');
+    const after = t.telegram.messages(resident.chatId).find((m) => m.message_id === summary.message_id)!;
+    expect(after.text).toBe(summary.text);
+    expect(after.replyMarkup).toBeUndefined();
+    expect(refused(t)).toEqual([]);
+  });
+
   it('a double tap on a language of the picker sends no edit Telegram refuses', async () => {
     const t = botWithBatches();
     const resident = t.resident(3002, 'en');

@@ -20,6 +20,7 @@ import {
   livePrompt,
   pressedMessageHasButtons,
   releasePrompt,
+  removeButtons,
   sendHint,
   showPrompt,
 } from '../prompt.js';
@@ -112,7 +113,7 @@ privateChat.on('callback_query:data', async (ctx) => {
     await answerPress(ctx, t.roundClosed);
     const messageId = ctx.callbackQuery.message?.message_id;
     if (messageId !== undefined && pressedMessageHasButtons(ctx) && !ctx.settled.has(ctx.chat.id, messageId)) {
-      await editQuietly(ctx, messageId, { html: ctx.callbackQuery.message?.text ?? t.roundClosed });
+      await removeButtons(ctx, messageId);
       releasePrompt(ctx, messageId);
     }
     return;
@@ -141,7 +142,11 @@ async function chooseLanguage(ctx: BotContext, language: (typeof LANGUAGES)[numb
   const answerPicker =
     messageId !== undefined && before !== language && pressedMessageHasButtons(ctx) && messageId !== livePrompt(ctx)?.messageId;
   await answerPress(ctx, answerPicker ? undefined : TEXTS[language].languageSet);
-  if (answerPicker) await editQuietly(ctx, messageId, { html: TEXTS[language].languageSet });
+  if (answerPicker) {
+    await editQuietly(ctx, messageId, { html: TEXTS[language].languageSet });
+    // Its buttons are gone: a press still queued on it must not edit it again.
+    ctx.settled.add(chatId, messageId);
+  }
   const round = findOpenRound(db);
   if (!round || before === language) return;
   const state = setResponseLanguage(db, respondent(ctx, round), language, clock());

@@ -104,6 +104,23 @@ describe('a resident answering the questionnaire', () => {
     expect(storedAnswers(t)['channels']).toBe('["meeting"]');
   });
 
+  it('a double tap on a toggle shows what is stored: on, then off again', async () => {
+    const t = createTestBot();
+    const resident = await startedResident(t);
+    await resident.press('Member');
+    await resident.press('Satisfied');
+    const question = resident.lastBotMessage()!;
+    const data = question.replyMarkup!.inline_keyboard.flat().find((b) => b.text === 'Online')!;
+    // Both taps reach the bot with the message as it was before either was handled.
+    await Promise.all([
+      resident.pressData((data as { callback_data: string }).callback_data, question.message_id),
+      resident.pressData((data as { callback_data: string }).callback_data, question.message_id),
+    ]);
+    expect(t.db.select({ draft: responses.draft }).from(responses).get()).toEqual({ draft: '[]' });
+    expect(resident.buttons(question.message_id)).toEqual(['Notice board', 'Online', 'Meetings', 'Done ✔', '◀ Back']);
+    expect(t.telegram.calls.filter((c) => !c.result.ok)).toEqual([]);
+  });
+
   it('goes Back, sees the earlier answer marked, changes it, and skips an optional question', async () => {
     const t = createTestBot();
     const resident = await startedResident(t);
