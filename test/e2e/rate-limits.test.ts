@@ -7,8 +7,9 @@ const ADMIN = 5001;
 
 /**
  * The most calls that reached the fake server within any window of `windowMs`.
- * Arrival times jitter when the test process is busy, so the windows are two
- * seconds wide: without the limits, hundreds of calls would land in one.
+ * Arrival times jitter when the machine is busy (a stalled event loop lets a
+ * few calls land together), so the overall window is four seconds wide:
+ * without the limits, hundreds of calls would land in one.
  */
 function peakIn(calls: readonly ApiCall[], windowMs: number): number {
   const times = calls.map((call) => call.at).sort((a, b) => a - b);
@@ -41,8 +42,8 @@ describe('outgoing rate limits', () => {
       await Promise.all(residents.map((r) => r.press('Party cadre')));
       const calls = telegram.calls.slice(since).filter((c) => 'chat_id' in c.params);
       expect(calls.length).toBeGreaterThanOrEqual(60 * 4);
-      // 30 a second evenly spaced: at most 60 in two seconds, give or take arrival jitter.
-      expect(peakIn(calls, 2000)).toBeLessThanOrEqual(62);
+      // 30 a second evenly spaced: at most 120 in four seconds, give or take arrival jitter.
+      expect(peakIn(calls, 4000)).toBeLessThanOrEqual(123);
       for (const resident of residents) {
         const own = calls.filter((c) => Number(c.params['chat_id']) === resident.chatId);
         // A burst of five, then one a second.
