@@ -22,6 +22,8 @@ export interface Config {
   webhook: WebhookConfig | undefined;
   /** Leave responses flagged for quality (too fast, straight line) out of the indexes. */
   qualityFilter: boolean;
+  /** Remind unfinished residents this long after their last answer; null: never (REMIND_AFTER=off). */
+  remindAfterMs: number | null;
   logLevel: LogLevel;
 }
 
@@ -65,6 +67,16 @@ const isHttpUrl = (value: string) => {
 };
 
 const chatId = /^-?\d{1,16}$/;
+
+const DURATION_UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `24h`, `90m`, `45s`, `2d` in milliseconds; null for anything else (zero included). */
+export function parseDuration(value: string): number | null {
+  const match = /^(\d{1,6})([smhd])$/.exec(value);
+  if (!match) return null;
+  const ms = Number(match[1]) * DURATION_UNITS[match[2] as keyof typeof DURATION_UNITS];
+  return ms > 0 ? ms : null;
+}
 
 const SECRETS = new Set(['BOT_TOKEN', 'WEBHOOK_SECRET']);
 
@@ -138,6 +150,11 @@ const fields = {
     .enum(['on', 'off'], 'should be on or off')
     .default('on')
     .transform((value) => value === 'on'),
+  REMIND_AFTER: z
+    .string()
+    .default('24h')
+    .refine((value) => value === 'off' || parseDuration(value) !== null, 'should be a duration like 24h, 90m or 45s, or off')
+    .transform((value) => (value === 'off' ? null : parseDuration(value))),
   LOG_LEVEL: z.enum(LOG_LEVELS, `should be one of ${LOG_LEVELS.join(', ')}`).default('info'),
 };
 
@@ -204,6 +221,7 @@ function pick(v: Values): Omit<Config, 'webhook'> {
     telegramApiRoot: v.TELEGRAM_API_ROOT,
     telegramRateLimits: v.TELEGRAM_RATE_LIMITS,
     qualityFilter: v.QUALITY_FILTER,
+    remindAfterMs: v.REMIND_AFTER,
     logLevel: v.LOG_LEVEL,
   };
 }

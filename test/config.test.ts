@@ -26,6 +26,7 @@ describe('configuration from the environment', () => {
       telegramApiRoot: undefined,
       telegramRateLimits: true,
       qualityFilter: true,
+      remindAfterMs: 24 * 3_600_000,
       logLevel: 'info',
     });
   });
@@ -53,6 +54,16 @@ describe('configuration from the environment', () => {
       telegramRateLimits: false,
       qualityFilter: false,
     });
+  });
+
+  it.each([
+    ['24h', 86_400_000],
+    ['90m', 5_400_000],
+    ['45s', 45_000],
+    ['2d', 172_800_000],
+    ['off', null],
+  ])('reads REMIND_AFTER=%s', (value, ms) => {
+    expect(loadConfig({ BOT_TOKEN: TOKEN, REMIND_AFTER: value }).remindAfterMs).toBe(ms);
   });
 
   it('says where a token comes from when BOT_TOKEN is missing', () => {
@@ -111,6 +122,10 @@ describe('configuration from the environment', () => {
     ['PORT', 'eighty', /^PORT should be a port number/],
     ['WEBHOOK_PATH', 'hook', /^WEBHOOK_PATH should be a URL path starting with \//],
     ['QUALITY_FILTER', 'yes', /^QUALITY_FILTER should be on or off \(got "yes"\)/],
+    ['REMIND_AFTER', '24', /^REMIND_AFTER should be a duration like 24h, 90m or 45s, or off \(got "24"\)\.$/],
+    ['REMIND_AFTER', '0h', /^REMIND_AFTER should be a duration like 24h, 90m or 45s, or off \(got "0h"\)\.$/],
+    ['REMIND_AFTER', '1.5h', /^REMIND_AFTER should be a duration/],
+    ['REMIND_AFTER', 'never', /^REMIND_AFTER should be a duration/],
   ])('names %s when it is %j', (name, value, expected) => {
     expect(failure({ BOT_TOKEN: TOKEN, [name]: value })).toMatch(expected);
   });

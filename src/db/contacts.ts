@@ -5,15 +5,22 @@ import { contacts } from './schema.js';
 
 export type Contact = typeof contacts.$inferSelect;
 
-/** Records that a private chat talked to the bot (in `language`), creating its contact row on first sight. */
+const DAY_MS = 86_400_000;
+
+/**
+ * Records that a private chat talked to the bot (in `language`), creating its
+ * contact row on first sight. Times are kept to the day (UTC): to the
+ * millisecond they would match a response's start and link the two.
+ */
 export function touchContact(db: Db, chatId: number, now: Date, language: Language): Contact {
+  const day = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
   // Prepared: every /start and /language comes here.
   const row = statement(
     db,
     `INSERT INTO contacts (chat_id, first_seen_at, last_seen_at, last_language) VALUES (?, ?, ?, ?)
      ON CONFLICT (chat_id) DO UPDATE SET last_seen_at = excluded.last_seen_at, last_language = excluded.last_language, opted_out = 0
      RETURNING *`,
-  ).get(chatId, now.getTime(), now.getTime(), language) as RawContact;
+  ).get(chatId, day, day, language) as RawContact;
   return toContact(row);
 }
 
@@ -25,6 +32,7 @@ export function contactsToAnnounce(db: Db, roundId: number, limit: number): Cont
     .where(
       and(
         eq(contacts.optedOut, false),
+        eq(contacts.notificationsOff, false),
         or(isNull(contacts.announcedRoundId), lt(contacts.announcedRoundId, roundId)),
       ),
     )
@@ -45,6 +53,7 @@ interface RawContact {
   chat_id: number;
   language: string | null;
   opted_out: number;
+  notifications_off: number;
   prompt_message_id: number | null;
   prompt_shows: string | null;
   first_seen_at: number;
@@ -64,6 +73,7 @@ function toContact(row: RawContact): Contact {
     chatId: row.chat_id,
     language: row.language,
     optedOut: row.opted_out === 1,
+    notificationsOff: row.notifications_off === 1,
     promptMessageId: row.prompt_message_id,
     promptShows: row.prompt_shows,
     firstSeenAt: new Date(row.first_seen_at),
@@ -88,4 +98,19 @@ export function setPromptMessage(db: Db, chatId: number, prompt: { messageId: nu
 
 export function setContactOptedOut(db: Db, chatId: number, optedOut: boolean): void {
   db.update(contacts).set({ optedOut }).where(eq(contacts.chatId, chatId)).run();
+}
+
+/** "Don't notify me" (true) or its undoing: the bot writes first only to chats with notifications on. */
+export function setNotificationsOff(db: Db, chatId: number, off: boolean): void {
+  db.update(contacts).set({ notificationsOff: off }).where(eq(contacts.chatId, chatId)).run();
+}
+
+/** Chats the bot may write to first: not blocked, notifications not turned off. */
+export function reachableChatIds(db: Db): number[] {
+  return db
+    .select({ chatId: contacts.chatId })
+    .from(contacts)
+    .where(and(eq(contacts.optedOut, false), eq(contacts.notificationsOff, false)))
+    .all()
+    .map((row) => row.chatId);
 }

@@ -77,6 +77,10 @@ export const responses = sqliteTable(
     completedAt: integer('completed_at', { mode: 'timestamp_ms' }),
     /** QUALITY_FLAGS of a completed response; 0 for none (and for partial ones). */
     flags: integer('flags').notNull().default(0),
+    /** When its reminder was taken in hand (bot/reminders.ts); a response is reminded once. */
+    remindedAt: integer('reminded_at', { mode: 'timestamp_ms' }),
+    /** When its last call (the day before the round's deadline) was taken in hand. */
+    lastCalledAt: integer('last_called_at', { mode: 'timestamp_ms' }),
   },
   (table) => [
     uniqueIndex('responses_one_per_respondent').on(table.roundId, table.respondentKey),
@@ -111,7 +115,10 @@ export const contacts = sqliteTable('contacts', {
   chatId: integer('chat_id').primaryKey(),
   /** Chosen with /language; null means "follow Telegram's language". */
   language: text('language'),
+  /** The chat blocked the bot (or cannot be reached); cleared when it writes again. */
   optedOut: integer('opted_out', { mode: 'boolean' }).notNull().default(false),
+  /** The resident said "don't notify me" (/notify off): the bot never writes first until /notify on. */
+  notificationsOff: integer('notifications_off', { mode: 'boolean' }).notNull().default(false),
   /** The message that carries the live question buttons, so they can be retired. */
   promptMessageId: integer('prompt_message_id'),
   /** What that message shows (response, question or summary, language): a repair that finds it showing the right thing sends nothing. */
