@@ -59,10 +59,14 @@ export function unfinishedUpdates(db: Db): InboxRow[] {
   }));
 }
 
-/** Marks rows finished in one transaction; the payload (who wrote what) is not kept past handling. */
+/**
+ * Marks rows finished in one transaction. Neither the payload (who wrote
+ * what) nor the chat is kept past handling: only the update id, to spot a
+ * redelivery, which with a chat beside it would tie that chat to a response.
+ */
 export function finishUpdates(db: Db, finished: readonly { seq: number; outcome: InboxOutcome }[], now: Date): void {
   if (finished.length === 0) return;
-  const finish = statement(db, 'UPDATE inbox_updates SET done_at = ?, outcome = ?, payload = NULL WHERE seq = ?');
+  const finish = statement(db, "UPDATE inbox_updates SET done_at = ?, outcome = ?, payload = NULL, queue_key = '' WHERE seq = ?");
   inTransaction(db, () => {
     for (const { seq, outcome } of finished) finish.run(now.getTime(), outcome, seq);
   });

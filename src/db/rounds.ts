@@ -3,6 +3,7 @@ import type { Questionnaire } from '../questionnaire/schema.js';
 import { inTransaction, statement, type Db } from './client.js';
 import { fileVersionId } from './questionnaire-versions.js';
 import { responses, rounds } from './schema.js';
+import { unlinkRespondents } from './unlink.js';
 
 export type RoundRow = typeof rounds.$inferSelect;
 
@@ -122,15 +123,13 @@ export function openRound(
   });
 }
 
-/** Closes the open round; null when none was open. */
+/** Closes the open round, unlinking its responses from their chats in the same transaction; null when none was open. */
 export function closeOpenRound(db: Db, now: Date): Round | null {
-  const row = db
-    .update(rounds)
-    .set({ closedAt: now })
-    .where(isNull(rounds.closedAt))
-    .returning()
-    .get();
-  return row ? toRound(row, db) : null;
+  return inTransaction(db, () => {
+    const row = db.update(rounds).set({ closedAt: now }).where(isNull(rounds.closedAt)).returning().get();
+    if (row) unlinkRespondents(db, row.id);
+    return row ? toRound(row, db) : null;
+  });
 }
 
 export function responseCounts(db: Db, roundId: number): { started: number; completed: number } {
@@ -165,15 +164,18 @@ export function findLatestRound(db: Db): Round | null {
   return row ? toRound(row, db) : null;
 }
 
-/** Closes the open round if its deadline has passed; returns it, or null. */
+/** Closes the open round if its deadline has passed (unlinking its responses, as closeOpenRound); returns it, or null. */
 export function closeRoundIfDue(db: Db, now: Date): Round | null {
-  const row = db
-    .update(rounds)
-    .set({ closedAt: now })
-    .where(and(isNull(rounds.closedAt), lte(rounds.closesAt, now)))
-    .returning()
-    .get();
-  return row ? toRound(row, db) : null;
+  return inTransaction(db, () => {
+    const row = db
+      .update(rounds)
+      .set({ closedAt: now })
+      .where(and(isNull(rounds.closedAt), lte(rounds.closesAt, now)))
+      .returning()
+      .get();
+    if (row) unlinkRespondents(db, row.id);
+    return row ? toRound(row, db) : null;
+  });
 }
 
 /** Rounds open at some time in [from, to), oldest first. */

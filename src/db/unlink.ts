@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import { statement, type Db } from './client.js';
+
+/**
+ * Cuts every tie between a round's responses and the chats that gave them,
+ * in the transaction that closes the round: each response gets a random key
+ * in place of the HMAC of its user id (so even the database with its secret
+ * cannot find a chat's answers any more), forgets the last update applied to
+ * it (the inbox keeps update ids for a day), and no contact row keeps
+ * pointing at one of them as its live prompt. Returns the responses unlinked.
+ */
+export function unlinkRespondents(db: Db, roundId: number): number {
+  const ids = statement(db, 'SELECT id FROM responses WHERE round_id = ?').pluck().all(roundId) as number[];
+  const rekey = statement(db, 'UPDATE responses SET respondent_key = ?, last_update_id = 0 WHERE id = ?');
+  // Same form as an HMAC (64 hex digits), from the operating system's CSPRNG.
+  for (const id of ids) rekey.run(randomBytes(32).toString('hex'), id);
+  // A live prompt is recorded as "<response id>:<question>:<language>"; the
+  // message id stays, so the next prompt still takes the old buttons off.
+  statement(
+    db,
+    `UPDATE contacts SET prompt_shows = 'closed'
+     WHERE prompt_shows IS NOT NULL AND CAST(prompt_shows AS INTEGER) IN (SELECT id FROM responses WHERE round_id = ?)`,
+  ).run(roundId);
+  return ids.length;
+}
