@@ -5,7 +5,21 @@ import type { Language } from '../questionnaire/languages.js';
  * titles and anything else people typed.
  */
 
-export const ADMIN_COMMANDS = ['open_round', 'close_round', 'status', 'rounds', 'digest', 'export', 'report', 'groups', 'trend', 'questionnaire', 'preview'] as const;
+export const ADMIN_COMMANDS = [
+  'open_round',
+  'close_round',
+  'status',
+  'rounds',
+  'digest',
+  'export',
+  'report',
+  'groups',
+  'trend',
+  'sources',
+  'poster',
+  'questionnaire',
+  'preview',
+] as const;
 export type AdminCommand = (typeof ADMIN_COMMANDS)[number];
 
 export interface RoundLine {
@@ -61,6 +75,8 @@ const zhHant: AdminTexts = {
     '/trend — 主要指數按週、按輪的趨勢圖\n' +
     '/questionnaire [版本] — 下一輪將使用的問卷（.yaml 檔）；把修改過的 .yaml 檔傳到這裡即成為新版本\n' +
     '/preview [zh-Hant|zh-Hans|en] — 在私人對話中以居民的角度走一遍下一輪的問卷，不記錄任何回答\n' +
+    '/sources [輪次編號] — 各海報、連結（來源標籤）帶來多少人作答\n' +
+    '/poster 標籤 [標題] — 可列印的 A4 海報，二維碼開啟 t.me/機器人?start=標籤\n' +
     '/help — 顯示說明',
   commandDescriptions: {
     open_round: '開放新一輪調查',
@@ -74,6 +90,8 @@ const zhHant: AdminTexts = {
     trend: '主要指數趨勢圖',
     questionnaire: '下載問卷（.yaml）',
     preview: '預覽下一輪的問卷',
+    sources: '各來源的作答人數',
+    poster: '製作二維碼海報',
   },
   openRoundUsage: '請在指令後寫上標題，例如：/open_round 2026 年第四季（可加截止日：--until 2026-12-31）',
   titleTooLong: ({ max }) => `標題太長了，最多 ${max} 字。`,
@@ -121,6 +139,8 @@ const zhHans: AdminTexts = {
     '/trend — 主要指数按周、按轮的趋势图\n' +
     '/questionnaire [版本] — 下一轮将使用的问卷（.yaml 文件）；把修改过的 .yaml 文件发到这里即成为新版本\n' +
     '/preview [zh-Hant|zh-Hans|en] — 在私聊中以居民的角度走一遍下一轮的问卷，不记录任何回答\n' +
+    '/sources [轮次编号] — 各海报、链接（来源标签）带来多少人作答\n' +
+    '/poster 标签 [标题] — 可打印的 A4 海报，二维码打开 t.me/机器人?start=标签\n' +
     '/help — 显示说明',
   commandDescriptions: {
     open_round: '开放新一轮调查',
@@ -134,6 +154,8 @@ const zhHans: AdminTexts = {
     trend: '主要指数趋势图',
     questionnaire: '下载问卷（.yaml）',
     preview: '预览下一轮的问卷',
+    sources: '各来源的作答人数',
+    poster: '制作二维码海报',
   },
   openRoundUsage: '请在指令后写上标题，例如：/open_round 2026 年第四季度（可加截止日：--until 2026-12-31）',
   titleTooLong: ({ max }) => `标题太长了，最多 ${max} 字。`,
@@ -181,6 +203,8 @@ const en: AdminTexts = {
     '/trend — a chart of the headline indexes per week and round\n' +
     '/questionnaire [version] — the questionnaire the next round will use, as a .yaml file; send an edited .yaml file here to make a new version\n' +
     '/preview [zh-Hant|zh-Hans|en] — walk through the next round’s questionnaire as a resident would, in a private chat; nothing is recorded\n' +
+    '/sources [round id] — residents started and completed per poster or link (deep-link tag)\n' +
+    '/poster tag [headline] — a printable A4 poster whose QR code opens t.me/bot?start=tag\n' +
     '/help — show this help',
   commandDescriptions: {
     open_round: 'Open a new survey round',
@@ -194,6 +218,8 @@ const en: AdminTexts = {
     trend: 'Trend of the headline indexes',
     questionnaire: 'Download the questionnaire (.yaml)',
     preview: 'Preview the next round’s questionnaire',
+    sources: 'Respondents per poster or link',
+    poster: 'Make a poster with a QR code',
   },
   openRoundUsage: 'Please give the round a title, for example: /open_round 2026 Q4 (optionally --until 2026-12-31)',
   titleTooLong: ({ max }) => `That title is too long; at most ${max} characters.`,

@@ -1,10 +1,12 @@
 import type { Db } from '../db/client.js';
 import { roundsOpenDuring, type Round } from '../db/rounds.js';
+import { responsesBySource } from '../db/sources.js';
 import { computeFigures, recentSuggestions, type RoundFigures } from '../figures/figures.js';
 import { computeGroups, furthestBelow, groupQuestionOf, type GroupGap } from '../figures/groups.js';
 import { refreshSpeedFlags } from '../figures/quality.js';
 import { weeklyTrend, type TrendPoint } from '../figures/trends.js';
 import type { Questionnaire } from '../questionnaire/schema.js';
+import { sourceFigures, type SourceFigures } from '../reach/sources.js';
 import { WEEK_MS } from './schedule.js';
 
 /** What a digest reports on: the seven days up to `to`, compared with the seven before. */
@@ -21,6 +23,8 @@ export interface DigestData {
   gaps: GroupGap[];
   /** The headline indexes week by week since the latest round opened. */
   trend: TrendPoint[];
+  /** Responses started and completed this week per deep-link tag. */
+  sources: SourceFigures[];
 }
 
 export const SUGGESTIONS_SHOWN = 3;
@@ -35,7 +39,7 @@ export async function gatherDigest(db: Db, to: Date, leaveOutFlagged: boolean): 
   const rounds = roundsOpenDuring(db, from, to);
   const latest = rounds.at(-1);
   if (!latest) {
-    return { from, to, rounds: [], questionnaire: null, figures: null, previous: null, suggestions: [], gaps: [], trend: [] };
+    return { from, to, rounds: [], questionnaire: null, figures: null, previous: null, suggestions: [], gaps: [], trend: [], sources: [] };
   }
   const questionnaire = latest.questionnaire;
   const figuresOf = (roundIds: number[], windowFrom: Date, windowTo: Date) =>
@@ -72,5 +76,6 @@ export async function gatherDigest(db: Db, to: Date, leaveOutFlagged: boolean): 
     suggestions,
     gaps: groups ? furthestBelow(figures.indexes, groups) : [],
     trend,
+    sources: sourceFigures(responsesBySource(db, roundIds, { from: from.getTime(), to: to.getTime() })),
   };
 }

@@ -16,6 +16,8 @@ import {
 } from '../reports/sections.js';
 import { MESSAGE_LIMIT } from '../bot/render.js';
 import { groupGapLines, qualityLine } from '../reports/insight-sections.js';
+import { sourcesSection } from '../reach/sources.js';
+import { REACH_TEXTS } from '../reach/texts.js';
 import type { DigestData } from './content.js';
 import { REPORT_TEXTS } from './texts.js';
 
@@ -60,6 +62,7 @@ function compose(data: DigestData, options: DigestMessageOptions, detail: Detail
     mix === null ? null : section(t.mix, [mix]),
     section(t.groupsBelow, groupGapLines(data.gaps, input, detail)),
     section(t.quality, [qualityLine(data.figures.quality, t)]),
+    sourcesSection(data.sources, REACH_TEXTS[options.language], { max: 5, tagLength: detail.labelLength, withIndex: false }),
     suggestionLength > 0 ? section(t.suggestions, suggestionLines(data.suggestions, suggestionLength)) : null,
   ];
   return parts.filter((part): part is string => part !== null).join('\n\n');

@@ -2,6 +2,8 @@ import { MESSAGE_LIMIT } from '../bot/render.js';
 import { escapeHtml } from '../bot/texts.js';
 import { REPORT_TEXTS } from '../digest/texts.js';
 import type { Language } from '../questionnaire/languages.js';
+import { sourcesSection } from '../reach/sources.js';
+import { REACH_TEXTS } from '../reach/texts.js';
 import { formatInZone } from '../rounds/deadline.js';
 import { formatRate, shorten } from './format.js';
 import { groupGapLines, qualityLine } from './insight-sections.js';
@@ -55,6 +57,8 @@ function compose(report: RoundReport, language: Language, timeZone: string, deta
       section(t.quality, [qualityLine(figures.quality, t)]),
     );
   }
+  const maxSources = detail.maxDimensions > 0 ? 10 : 3;
+  parts.push(sourcesSection(report.sources ?? [], REACH_TEXTS[language], { max: maxSources, tagLength: detail.labelLength, withIndex: true }));
   return parts.filter((part): part is string => part !== null).join('\n\n');
 }
 

@@ -4,6 +4,8 @@ import { findPreviousClosedRound, type Round } from '../db/rounds.js';
 import { computeFigures, type RoundFigures } from '../figures/figures.js';
 import { computeGroups, furthestBelow, groupQuestionOf, type GroupBreakdown, type GroupGap } from '../figures/groups.js';
 import { refreshSpeedFlags } from '../figures/quality.js';
+import { responsesBySource } from '../db/sources.js';
+import { sourceFigures, type SourceFigures } from '../reach/sources.js';
 
 /**
  * The figures of a whole round: every completed response, whenever it came.
@@ -31,6 +33,8 @@ export interface RoundReport {
   /** Per respondent group; null when the questionnaire has no respondent question of one choice. */
   groups: GroupBreakdown | null;
   gaps: GroupGap[];
+  /** Residents per deep-link tag; left out where a report does not show them. */
+  sources?: SourceFigures[];
 }
 
 /** Gathers a round's report, giving the event loop a turn between the heavy steps. */
@@ -41,7 +45,9 @@ export async function gatherRoundReport(db: Db, round: Round, leaveOutFlagged: b
   const previous = before ? { round: before, figures: roundFigures(db, before, leaveOutFlagged) } : null;
   await nextTurn();
   const groups = await roundGroups(db, round, leaveOutFlagged);
-  return { round, figures, previous, groups, gaps: groups ? furthestBelow(figures.indexes, groups) : [] };
+  await nextTurn();
+  const sources = sourceFigures(responsesBySource(db, [round.id]));
+  return { round, figures, previous, groups, gaps: groups ? furthestBelow(figures.indexes, groups) : [], sources };
 }
 
 /** A round's breakdown by respondent group; null when its questionnaire names no choice question for it. */

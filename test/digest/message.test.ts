@@ -65,6 +65,7 @@ function data(overrides: Partial<DigestData> = {}): DigestData {
     suggestions: ['多公開任前公示的結果'],
     gaps: [],
     trend: [],
+    sources: [],
     ...overrides,
   };
 }
@@ -142,6 +143,21 @@ describe('the digest message', () => {
     expect(shown(render(data(), 'zh-Hans'))).toContain('回答质量\n没有被标记的回答。');
   });
 
+  it('says where this week’s respondents came from, most completed first, tags escaped, five at most', () => {
+    const sources = [
+      { source: 'east_gate', started: 20, completed: 17, index: 81 },
+      { source: null, started: 9, completed: 6, index: null },
+      { source: '<b>x</b>', started: 2, completed: 1, index: null },
+      ...['a', 'b', 'c', 'd'].map((tag) => ({ source: tag, started: 1, completed: 0, index: null })),
+    ];
+    const html = render(data({ sources }), 'en');
+    expect(html).toContain('<code>&lt;b&gt;x&lt;/b&gt;</code>');
+    expect(shown(html)).toContain(
+      'Where respondents came from\neast_gate: 17 completed / 20 started\ndirect: 6 completed / 9 started\n<b>x</b>: 1 completed / 2 started\na: 0 completed / 1 started\nb: 0 completed / 1 started\n… and 2 more sources',
+    );
+    expect(shown(render(data(), 'en'))).not.toContain('Where respondents came from');
+  });
+
   it('says when a run is sent late', () => {
     expect(shown(render(data(), 'en', TO))).toContain('(due 2026-11-23 09:00; sent late because the bot was down)');
   });
@@ -165,7 +181,8 @@ describe('the digest message', () => {
       indexes: [{ id: 'i', dimensions: ['d0', 'd1'], value: values, withheld: false }],
       lowest: many.questions.slice(0, 3).map((q) => ({ id: q.id, dimension: 'd0', index: 10, satisfactionRate: 0, awarenessRate: 1, withheld: false, answered: 9, known: 9 })),
     });
-    const html = render(data({ questionnaire: many, figures: big(70), previous: big(60), suggestions: ['長'.repeat(1000), '長'.repeat(1000), '長'.repeat(1000)] }));
+    const sources = Array.from({ length: 30 }, (_, i) => ({ source: `${i}`.padEnd(64, 'x'), started: 9, completed: 9, index: 70 }));
+    const html = render(data({ questionnaire: many, figures: big(70), previous: big(60), suggestions: ['長'.repeat(1000), '長'.repeat(1000), '長'.repeat(1000)], sources }));
     expect(html.length).toBeLessThanOrEqual(4096);
     expect(shown(html)).toContain('▲10.0');
   });

@@ -5,6 +5,9 @@ import { gatherDigest } from '../../digest/content.js';
 import { sendDigest } from '../../digest/delivery.js';
 import { REPORT_TEXTS } from '../../digest/texts.js';
 import { exportFileName, writeRoundCsv } from '../../export/csv.js';
+import { responsesBySource } from '../../db/sources.js';
+import { sourceFigures, sourcesSection } from '../../reach/sources.js';
+import { REACH_TEXTS } from '../../reach/texts.js';
 import { qualityLine } from '../../reports/insight-sections.js';
 import { roundFigures } from '../../reports/round-report.js';
 import { DETAIL_LEVELS, headlineLines } from '../../reports/sections.js';
@@ -129,6 +132,9 @@ admin.command('status', async (ctx) => {
   const headline = headlineLines(input, DETAIL_LEVELS[0]!);
   if (figures.counts.completed > 0 && headline.length > 0) lines.push('', ...headline);
   if (figures.counts.completed > 0) lines.push('', `<b>${reportTexts.quality}</b> ${qualityLine(figures.quality, reportTexts)}`);
+  const sources = sourceFigures(responsesBySource(ctx.deps.db, [round.id]));
+  const top = sourcesSection(sources, REACH_TEXTS[ctx.language], { max: 3, tagLength: 32, withIndex: false });
+  if (top) lines.push('', top);
   await ctx.reply(lines.join('\n'), html);
 });
 

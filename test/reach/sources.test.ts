@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { sourceFigures, sourceLines } from '../../src/reach/sources.js';
+import { REACH_TEXTS } from '../../src/reach/texts.js';
+
+const row = (source: string | null, started: number, completed: number, scored: number, mean: number | null) => ({
+  source,
+  started,
+  completed,
+  scored,
+  mean,
+});
+
+describe('figures per source', () => {
+  it('show counts as they are and an index only from five scored respondents on', () => {
+    const figures = sourceFigures([row('four', 4, 4, 4, 90), row('five', 6, 5, 5, 72.5), row(null, 9, 5, 4, 60)]);
+    expect(figures).toEqual([
+      { source: null, started: 9, completed: 5, index: null },
+      { source: 'five', started: 6, completed: 5, index: 72.5 },
+      { source: 'four', started: 4, completed: 4, index: null },
+    ]);
+  });
+
+  it('order by completed, then started, then tag', () => {
+    const order = sourceFigures([row('b', 3, 1, 0, null), row('a', 3, 1, 0, null), row('c', 9, 1, 0, null), row('d', 1, 2, 0, null)]);
+    expect(order.map((s) => s.source)).toEqual(['d', 'c', 'a', 'b']);
+  });
+
+  it('read in every language, tags shortened and escaped, and say how many more there are', () => {
+    const figures = sourceFigures([row('x'.repeat(64), 7, 6, 6, 81.25), row(null, 2, 1, 1, 50), row('<i>', 1, 0, 0, null)]);
+    const options = { max: 2, tagLength: 10, withIndex: true };
+    expect(sourceLines(figures, REACH_TEXTS['zh-Hant'], options)).toEqual([
+      `<code>${'x'.repeat(9)}…</code>：完成 6／開始 7，指數 81.3`,
+      '直接進入：完成 1／開始 2',
+      '…另有 1 個來源',
+    ]);
+    expect(sourceLines(figures, REACH_TEXTS.en, { ...options, max: 3, withIndex: false })[2]).toBe('<code>&lt;i&gt;</code>: 0 completed / 1 started');
+  });
+});
