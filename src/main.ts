@@ -5,6 +5,7 @@ import { closeDueRound } from './bot/admin/round-closing.js';
 import { announceRound } from './bot/announce-round.js';
 import { createBackgroundTasks } from './bot/background.js';
 import { setCommandMenus } from './bot/command-menus.js';
+import { createReminders } from './bot/reminders.js';
 import { ALLOWED_UPDATES, createBot } from './bot/create-bot.js';
 import { createFloodGuard, isJunkWhateverTheQuestion } from './bot/flood.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -50,16 +51,9 @@ async function main(): Promise<void> {
     const dropped = inbox?.dropQueued(`chat:${chatId}`, isJunkWhateverTheQuestion) ?? 0;
     logger.info({ chatId, dropped }, 'flooding chat: its queued junk is dropped');
   });
-  const bot = createBot({
-    background,
-    config,
-    db,
-    logger,
-    clock,
-    pseudonymSecret: loadPseudonymSecret(db),
-    loadQuestionnaire,
-    flood,
-  });
+  const pseudonymSecret = loadPseudonymSecret(db);
+  const bot = createBot({ background, config, db, logger, clock, pseudonymSecret, loadQuestionnaire, flood });
+  const reminders = createReminders({ api: bot.api, db, config, logger, clock, pseudonymSecret, background });
 
   // Rounds with a deadline close within a minute of it, also after downtime.
   const closeDue = () =>
@@ -90,7 +84,7 @@ async function main(): Promise<void> {
       // Stop taking updates first; what was taken is in the inbox, and what is
       // left unfinished is handled at the next start.
       await receiver?.stop();
-      await Promise.all([inbox?.stop(3_500), digests.settled(), background.settled(3_500)]);
+      await Promise.all([inbox?.stop(3_500), digests.settled(), background.settled(3_500), reminders.stop()]);
       closeDatabase(db);
       logger.info('stopped');
     })();
@@ -109,13 +103,17 @@ async function main(): Promise<void> {
     digestJob = scheduleDigest(config.digestCron, config.digestTimezone, sendDigest);
     // An announcement cut short by a restart goes on where it stopped.
     const open = findOpenRound(db);
-    if (open) background.run('announce round', () => announceRound({ api: bot.api, db, config, logger }, open));
+    if (open) background.run('announce round', () => announceRound({ api: bot.api, db, config, logger, background }, open));
     // A digest missed while the bot was down goes out now, in the background.
     void digests.catchUp().catch((error: unknown) => logger.error({ err: error }, 'missed digest not sent'));
 
     inbox = createInbox({ db, logger, clock, handle: createUpdateHandler(bot, logger) });
+    // Bulk messages (announcements, reminders) let replies to residents go first.
+    const updates = inbox;
+    background.watchUpdates(() => updates.pending());
     // What the last run left unfinished goes first.
     inbox.start();
+    reminders.start();
     if (starting.signal.aborted) return void (await stopping);
     receiver = await receiveUpdates({ api: bot.api, config, db, inbox, logger, allowedUpdates: ALLOWED_UPDATES });
     await receiver.done;
@@ -124,6 +122,7 @@ async function main(): Promise<void> {
     // Also when receiving failed for good: nothing may keep the process alive.
     await deadlineJob?.stop();
     await digestJob?.stop();
+    await reminders.stop();
     await inbox?.stop(0);
     closeDatabase(db);
   }

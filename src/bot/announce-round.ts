@@ -6,6 +6,8 @@ import { findOpenRound, type Round } from '../db/rounds.js';
 import type { Logger } from '../logger.js';
 import { isLanguage } from '../questionnaire/languages.js';
 import type { Api } from 'grammy';
+import type { BackgroundTasks } from './background.js';
+import { nudgeKeyboard } from './nudges.js';
 import { estimatedMinutes } from './render.js';
 import { escapeHtml, TEXTS } from './texts.js';
 
@@ -14,13 +16,16 @@ export interface AnnounceDeps {
   db: Db;
   config: Config;
   logger: Logger;
+  /** Lets replies to residents go first (see BackgroundTasks.yieldToUpdates). */
+  background?: Pick<BackgroundTasks, 'yieldToUpdates'>;
 }
 
 const PAGE = 100;
 
 /**
- * Tells every contact who has not opted out that a round is open, in the
- * language they last used. Progress is stored per contact, so after a
+ * Tells every contact who has not blocked the bot or turned notifications off
+ * that a round is open, in the language they last used, with a "don't notify
+ * me" button. Progress is stored per contact, so after a
  * restart it resumes where it stopped; the rate limiter paces the sends.
  * Stops early if the round closes or the network fails (resumed at the next start).
  */
@@ -40,7 +45,8 @@ export async function announceRound(deps: AnnounceDeps, round: Round): Promise<{
         minutes: estimatedMinutes(q),
       });
       try {
-        await deps.api.sendMessage(contact.chatId, text, { parse_mode: 'HTML' });
+        await deps.background?.yieldToUpdates();
+        await deps.api.sendMessage(contact.chatId, text, { parse_mode: 'HTML', reply_markup: nudgeKeyboard(language) });
         markAnnounced(db, contact.chatId, round.id, false);
         counts.sent++;
       } catch (error) {

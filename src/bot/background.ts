@@ -9,10 +9,21 @@ export interface BackgroundTasks {
   run(name: string, work: () => Promise<unknown>): void;
   /** Resolves when every task has finished, or after `timeoutMs`. */
   settled(timeoutMs?: number): Promise<void>;
+  /** How bulk work sees that residents are waiting for replies: updates in hand (the inbox). */
+  watchUpdates(pending: () => number): void;
+  /**
+   * Called by bulk work (announcements, reminders) before each message: waits
+   * while updates are in hand, so replies to residents go first, but never
+   * longer than `maxWaitMs`, so a busy day still sees the bulk through.
+   */
+  yieldToUpdates(maxWaitMs?: number): Promise<void>;
 }
+
+const YIELD_STEP_MS = 25;
 
 export function createBackgroundTasks(logger: Logger): BackgroundTasks {
   const running = new Set<Promise<unknown>>();
+  let pending = () => 0;
   return {
     run(name, work) {
       const task = work()
@@ -23,6 +34,14 @@ export function createBackgroundTasks(logger: Logger): BackgroundTasks {
     async settled(timeoutMs = 5_000) {
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
       await Promise.race([Promise.all(running).then(() => undefined), timeout]);
+    },
+    watchUpdates(count) {
+      pending = count;
+    },
+    async yieldToUpdates(maxWaitMs = 1_000) {
+      for (let waited = 0; pending() > 0 && waited < maxWaitMs; waited += YIELD_STEP_MS) {
+        await new Promise((resolve) => setTimeout(resolve, YIELD_STEP_MS));
+      }
     },
   };
 }

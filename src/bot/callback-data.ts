@@ -16,10 +16,14 @@ export type ButtonAction =
   | { type: 'skip'; responseId: number; questionId: string }
   | { type: 'back'; responseId: number; questionId: string | null }
   | { type: 'submit'; responseId: number }
-  | { type: 'language'; language: Language };
+  | { type: 'language'; language: Language }
+  /** On a reminder: show the question the resident stopped at, if `roundId` is still open. */
+  | { type: 'continue'; roundId: number }
+  /** On messages the bot sends first: "don't notify me" (false). */
+  | { type: 'notify'; on: boolean };
 
-/** What survey questions and the summary carry: every action but the language picker's. */
-export type SurveyButton = Exclude<ButtonAction, { type: 'language' }>;
+/** What survey questions and the summary carry: the actions that name a response (or a preview). */
+export type SurveyButton = Extract<ButtonAction, { responseId: number }>;
 
 const CODES = {
   choose: 'a',
@@ -29,6 +33,8 @@ const CODES = {
   back: 'b',
   submit: 'S',
   language: 'L',
+  continue: 'C',
+  notify: 'N',
 } as const satisfies Record<ButtonAction['type'], string>;
 
 export function encodeButton(action: ButtonAction): string {
@@ -36,6 +42,10 @@ export function encodeButton(action: ButtonAction): string {
   switch (action.type) {
     case 'language':
       return `${head}:${action.language}`;
+    case 'continue':
+      return `${head}:${action.roundId}`;
+    case 'notify':
+      return `${head}:${action.on ? 1 : 0}`;
     case 'submit':
       return `${head}:${action.responseId}`;
     case 'choose':
@@ -58,6 +68,10 @@ export function decodeButton(data: string): ButtonAction | null {
   }
   const submit = /^1S:(\d{1,12})$/.exec(data);
   if (submit) return { type: 'submit', responseId: Number(submit[1]) };
+  const resume = /^1C:(\d{1,12})$/.exec(data);
+  if (resume) return { type: 'continue', roundId: Number(resume[1]) };
+  const notify = /^1N:([01])$/.exec(data);
+  if (notify) return { type: 'notify', on: notify[1] === '1' };
 
   const match = PRESS.exec(data);
   if (!match) return null;
@@ -100,5 +114,5 @@ export function isPreviewData(data: string): boolean {
 export function decodePreviewButton(data: string): SurveyButton | null {
   if (!isPreviewData(data)) return null;
   const action = decodeButton(data.slice(PREVIEW.length));
-  return action === null || action.type === 'language' ? null : action;
+  return action !== null && 'responseId' in action ? action : null;
 }

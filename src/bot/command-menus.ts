@@ -5,7 +5,7 @@ import type { Language } from '../questionnaire/languages.js';
 import { ADMIN_COMMANDS, ADMIN_TEXTS } from './admin-texts.js';
 import { TEXTS } from './texts.js';
 
-const RESIDENT_COMMANDS = ['start', 'language', 'help'] as const;
+const RESIDENT_COMMANDS = ['start', 'language', 'notify', 'help'] as const;
 
 function residentMenu(language: Language): BotCommand[] {
   return RESIDENT_COMMANDS.map((command) => ({ command, description: TEXTS[language].commandDescriptions[command] }));

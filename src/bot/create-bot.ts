@@ -7,7 +7,9 @@ import type { Logger } from '../logger.js';
 import { isAdminChatId } from './admin/admin-chats.js';
 import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';
+import { notifyFeature } from './features/notify.js';
 import { previewFeature } from './features/preview.js';
+import { reachFeature } from './features/reach.js';
 import { questionnaireFeature } from './features/questionnaire.js';
 import { insightFeature } from './features/insight.js';
 import { residentFeature } from './features/resident.js';
@@ -86,7 +88,9 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   bot.use(questionnaireFeature);
   bot.use(previewFeature);
   bot.use(insightFeature);
+  bot.use(reachFeature);
   bot.use(adminFeature);
+  bot.use(notifyFeature);
   bot.use(residentFeature);
   bot.use(unhandledFeature);
 

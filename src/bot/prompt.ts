@@ -164,7 +164,7 @@ export function releasePrompt(ctx: BotContext, messageId: number, source?: Promp
 }
 
 /** Telegram refuses an edit that changes nothing or names a message now gone; neither matters here. */
-function isHarmlessEditError(error: unknown): boolean {
+export function isHarmlessEditError(error: unknown): boolean {
   return (
     error instanceof GrammyError &&
     error.error_code === 400 &&

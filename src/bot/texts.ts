@@ -55,7 +55,7 @@ export interface Texts {
   notHere: string;
   somethingWentWrong: string;
   helpResident: string;
-  commandDescriptions: Record<'start' | 'language' | 'help', string>;
+  commandDescriptions: Record<'start' | 'language' | 'notify' | 'help', string>;
 }
 
 const zhHant: Texts = {
@@ -104,10 +104,11 @@ const zhHant: Texts = {
   groupButton: '開始填寫',
   notHere: '此指令在這裡無法使用。',
   somethingWentWrong: '抱歉，出了點問題。請稍後再試，或傳送 /start 繼續。',
-  helpResident: '/start — 開始或繼續填寫問卷\n/language — 切換語言\n/help — 顯示說明',
+  helpResident: '/start — 開始或繼續填寫問卷\n/language — 切換語言\n/notify off — 不要主動通知我（/notify on 恢復）\n/help — 顯示說明',
   commandDescriptions: {
     start: '開始或繼續填寫問卷',
     language: '切換語言',
+    notify: '開啟或關閉通知',
     help: '顯示說明',
   },
 };
@@ -158,10 +159,11 @@ const zhHans: Texts = {
   groupButton: '开始填写',
   notHere: '此指令在这里无法使用。',
   somethingWentWrong: '抱歉，出了点问题。请稍后再试，或发送 /start 继续。',
-  helpResident: '/start — 开始或继续填写问卷\n/language — 切换语言\n/help — 显示说明',
+  helpResident: '/start — 开始或继续填写问卷\n/language — 切换语言\n/notify off — 不要主动通知我（/notify on 恢复）\n/help — 显示说明',
   commandDescriptions: {
     start: '开始或继续填写问卷',
     language: '切换语言',
+    notify: '开启或关闭通知',
     help: '显示说明',
   },
 };
@@ -214,10 +216,12 @@ const en: Texts = {
   groupButton: 'Start the survey',
   notHere: 'This command is not available here.',
   somethingWentWrong: 'Sorry, something went wrong. Please try again later, or send /start to continue.',
-  helpResident: '/start — begin or continue the survey\n/language — change the language\n/help — show this help',
+  helpResident:
+    "/start — begin or continue the survey\n/language — change the language\n/notify off — don't message me first (/notify on to undo)\n/help — show this help",
   commandDescriptions: {
     start: 'Begin or continue the survey',
     language: 'Change the language',
+    notify: 'Turn notifications on or off',
     help: 'Show help',
   },
 };

@@ -21,6 +21,9 @@ describe('button data', () => {
     { type: 'back', responseId: 7, questionId: null },
     { type: 'submit', responseId: biggestResponse },
     { type: 'language', language: 'zh-Hans' },
+    { type: 'continue', roundId: biggestResponse },
+    { type: 'notify', on: false },
+    { type: 'notify', on: true },
   ];
 
   it.each(actions)('round-trips $type', (action) => {
@@ -44,6 +47,11 @@ describe('button data', () => {
     '1L:fr',
     '1S:1:role',
     `1a:1:${'q'.repeat(33)}:0`,
+    '1C:',
+    '1C:x',
+    '1C:1:2',
+    '1N:2',
+    '1N:off',
   ])('refuses data it did not make: %j', (data) => {
     expect(decodeButton(data)).toBeNull();
   });

@@ -62,8 +62,8 @@ afterAll(async () => {
 
 describe('end to end over HTTP', () => {
   it('set command menus for residents and for the admin chats at start-up', () => {
-    expect(telegram.commands({ type: 'default' }, '').map((c) => c.command)).toEqual(['start', 'language', 'help']);
-    expect(telegram.commands({ type: 'default' }, 'en').map((c) => c.command)).toEqual(['start', 'language', 'help']);
+    expect(telegram.commands({ type: 'default' }, '').map((c) => c.command)).toEqual(['start', 'language', 'notify', 'help']);
+    expect(telegram.commands({ type: 'default' }, 'en').map((c) => c.command)).toEqual(['start', 'language', 'notify', 'help']);
     expect(telegram.commands({ type: 'chat', chat_id: ADMIN }, 'zh').map((c) => c.command)).toContain('open_round');
     expect(telegram.user(ADMIN).lastText()).toBe('Round 1 “Autumn survey” is open, with 16 questions.');
   });

@@ -4,6 +4,7 @@ import { findOpenRound, type Round } from '../../db/rounds.js';
 import { progressOf } from '../../questionnaire/engine.js';
 import { LANGUAGES } from '../../questionnaire/languages.js';
 import { respondentKey } from '../../privacy/pseudonym.js';
+import { isSourceTag } from '../../reach/deep-link.js';
 import {
   act,
   currentResponse,
@@ -24,12 +25,10 @@ import {
   sendHint,
   showPrompt,
 } from '../prompt.js';
+import { continueFromReminder, pressNotify } from '../nudges.js';
 import { renderGreeting } from '../render.js';
 import { answerButton, answerTyped, inputHint, replyToJunk, toAction } from '../step-replies.js';
 import { escapeHtml, TEXTS, type Texts } from '../texts.js';
-
-/** Deep-link tags as Telegram allows them (t.me/<bot>?start=<tag>). */
-const SOURCE_TAG = /^[A-Za-z0-9_-]{1,64}$/;
 
 function respondent(ctx: BotContext, round: Round): Respondent {
   if (!ctx.from) throw new Error('a resident update without a sender');
@@ -58,7 +57,7 @@ privateChat.command('start', async (ctx) => {
   const outcome = startOrResume(db, {
     ...respondent(ctx, round),
     language: ctx.language,
-    source: SOURCE_TAG.test(tag) ? tag : null,
+    source: isSourceTag(tag) ? tag : null,
     updateId: ctx.update.update_id,
     now: clock(),
   });
@@ -108,6 +107,8 @@ privateChat.on('callback_query:data', async (ctx) => {
     await chooseLanguage(ctx, button.language);
     return;
   }
+  if (button.type === 'continue') return continueFromReminder(ctx, button.roundId);
+  if (button.type === 'notify') return pressNotify(ctx, button.on);
   const round = findOpenRound(ctx.deps.db);
   if (!round) {
     await answerPress(ctx, t.roundClosed);
