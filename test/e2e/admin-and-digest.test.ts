@@ -5,6 +5,7 @@ import { startBotProcess, temporaryDatabasePath, type BotProcess } from '../help
 import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
 import { FakeTelegram } from '../helpers/fake-telegram.js';
 import { answerUntilSummary } from '../helpers/survey-driver.js';
+import { until } from '../helpers/until.js';
 
 /*
  * The admin console and the weekly digest end to end: the real bot process,
@@ -43,14 +44,6 @@ const digestTexts = (chatId: number) => botMessages(chatId).filter((m) => m.text
 /** The bot's latest answer in a chat, leaving out digests, which arrive on their own schedule. */
 const lastReply = (chatId: number) =>
   botMessages(chatId).filter((m) => m.kind !== 'photo' && !m.text.startsWith('📊')).at(-1);
-
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 beforeAll(async () => {
   telegram = new FakeTelegram();

@@ -6,6 +6,7 @@ import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-
 import { FakeTelegram, type FakeUser } from '../helpers/fake-telegram.js';
 import { decodeQrPng } from '../helpers/qr-decode.js';
 import { answerUntilSummary } from '../helpers/survey-driver.js';
+import { until } from '../helpers/until.js';
 
 /*
  * Reach end to end: the real bot process over HTTP against the fake Bot API,
@@ -39,14 +40,6 @@ const reminders = (user: FakeUser) => botMessages(user).filter((m) => m.text.sta
 /** Messages carrying the buttons of a question: one at most, the live prompt. */
 const questionPrompts = (user: FakeUser) =>
   botMessages(user).filter((m) => m.replyMarkup?.inline_keyboard.flat().some((b) => 'callback_data' in b && /^1[atdsbS]:/.test(b.callback_data)));
-
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
