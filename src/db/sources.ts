@@ -5,9 +5,9 @@ export interface SourceRow {
   source: string | null;
   started: number;
   completed: number;
-  /** Completed responses with at least one scale answer other than 不了解. */
+  /** Completed responses with at least one scale answer other than 不了解 (0 unless scores were asked for). */
   scored: number;
-  /** Mean of those answers' scores (0–100); null when there are none. */
+  /** Mean score of those answers, pooled (0–100); null when there are none or scores were not asked for. */
   mean: number | null;
 }
 
@@ -19,29 +19,54 @@ export interface SourceWindow {
 
 const ALL_TIME: SourceWindow = { from: Number.MIN_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER };
 
-const BY_SOURCE_SQL = `
-  SELECT r.source AS source,
-    count(*) FILTER (WHERE r.started_at >= :from AND r.started_at < :to) AS started,
-    count(*) FILTER (WHERE r.status = 'completed' AND r.completed_at >= :from AND r.completed_at < :to) AS completed,
-    count(s.mean) FILTER (WHERE r.status = 'completed' AND r.completed_at >= :from AND r.completed_at < :to) AS scored,
-    sum(s.total) FILTER (WHERE r.status = 'completed' AND r.completed_at >= :from AND r.completed_at < :to) * 1.0 /
-      sum(s.answers) FILTER (WHERE r.status = 'completed' AND r.completed_at >= :from AND r.completed_at < :to) AS mean
-  FROM responses r
-  LEFT JOIN (
-    SELECT response_id, sum(score) AS total, count(*) AS answers, avg(score) AS mean
-    FROM answers WHERE score IS NOT NULL
-      AND response_id IN (SELECT id FROM responses WHERE round_id IN (SELECT value FROM json_each(:rounds)))
-    GROUP BY response_id
-  ) s ON s.response_id = r.id
-  WHERE r.round_id IN (SELECT value FROM json_each(:rounds))
+const IN_ROUNDS = 'round_id IN (SELECT value FROM json_each(:rounds))';
+const COMPLETED_IN_WINDOW = `status = 'completed' AND completed_at >= :from AND completed_at < :to`;
+
+/** Counts from the responses alone (the figures index covers them). */
+const COUNTS_SQL = `
+  SELECT source,
+    count(*) FILTER (WHERE started_at >= :from AND started_at < :to) AS started,
+    count(*) FILTER (WHERE ${COMPLETED_IN_WINDOW}) AS completed
+  FROM responses WHERE ${IN_ROUNDS}
+  GROUP BY source`;
+
+/**
+ * The scale answers (the only ones with a score) of the completed responses,
+ * summed per response over the id range of the round's responses, read in
+ * primary-key order, then per source: about a second for 100,000 responses.
+ */
+const SCORES_SQL = `
+  WITH span AS (SELECT min(id) AS lo, max(id) AS hi FROM responses WHERE ${IN_ROUNDS} AND ${COMPLETED_IN_WINDOW}),
+  per_response AS (
+    SELECT a.response_id AS id, sum(a.score) AS total, count(*) AS n
+    FROM answers a, span
+    WHERE a.response_id BETWEEN span.lo AND span.hi AND a.score IS NOT NULL
+    GROUP BY a.response_id)
+  SELECT r.source AS source, count(*) AS scored, sum(s.total) * 1.0 / sum(s.n) AS mean
+  FROM responses r JOIN per_response s ON s.id = r.id
+  WHERE r.${IN_ROUNDS} AND r.${COMPLETED_IN_WINDOW}
   GROUP BY r.source`;
 
 /**
  * Responses per deep-link tag of the given rounds: started and completed
- * (within `window`, else ever) and the pooled score of the completed ones.
- * Sources with nothing in the window are left out.
+ * (within `window`, else ever) and, with `scores`, the pooled score of the
+ * completed ones (a second, heavier query). Sources with nothing in the
+ * window are left out.
  */
-export function responsesBySource(db: Db, roundIds: readonly number[], window: SourceWindow = ALL_TIME): SourceRow[] {
-  const rows = statement(db, BY_SOURCE_SQL).all({ rounds: JSON.stringify(roundIds), ...window }) as SourceRow[];
-  return rows.filter((row) => row.started > 0 || row.completed > 0);
+export function responsesBySource(
+  db: Db,
+  roundIds: readonly number[],
+  options: { window?: SourceWindow; scores?: boolean } = {},
+): SourceRow[] {
+  const params = { rounds: JSON.stringify(roundIds), ...(options.window ?? ALL_TIME) };
+  const counts = statement(db, COUNTS_SQL).all(params) as { source: string | null; started: number; completed: number }[];
+  const scores = new Map<string | null, { scored: number; mean: number | null }>();
+  if (options.scores) {
+    for (const row of statement(db, SCORES_SQL).all(params) as { source: string | null; scored: number; mean: number | null }[]) {
+      scores.set(row.source, row);
+    }
+  }
+  return counts
+    .filter((row) => row.started > 0 || row.completed > 0)
+    .map((row) => ({ ...row, scored: scores.get(row.source)?.scored ?? 0, mean: scores.get(row.source)?.mean ?? null }));
 }

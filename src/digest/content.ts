@@ -76,6 +76,6 @@ export async function gatherDigest(db: Db, to: Date, leaveOutFlagged: boolean): 
     suggestions,
     gaps: groups ? furthestBelow(figures.indexes, groups) : [],
     trend,
-    sources: sourceFigures(responsesBySource(db, roundIds, { from: from.getTime(), to: to.getTime() })),
+    sources: sourceFigures(responsesBySource(db, roundIds, { window: { from: from.getTime(), to: to.getTime() } })),
   };
 }

@@ -46,7 +46,7 @@ export async function gatherRoundReport(db: Db, round: Round, leaveOutFlagged: b
   await nextTurn();
   const groups = await roundGroups(db, round, leaveOutFlagged);
   await nextTurn();
-  const sources = sourceFigures(responsesBySource(db, [round.id]));
+  const sources = sourceFigures(responsesBySource(db, [round.id], { scores: true }));
   return { round, figures, previous, groups, gaps: groups ? furthestBelow(figures.indexes, groups) : [], sources };
 }
 

@@ -63,7 +63,7 @@ admin.command('sources', async (ctx) => {
     return void (await ctx.reply(argument === '' ? a.noRounds : a.unknownRound({ id: Number(argument) })));
   }
   const header = t.sourcesTitle({ id: round.id, title: escapeHtml(round.title) });
-  const sources = sourceFigures(responsesBySource(db, [round.id]));
+  const sources = sourceFigures(responsesBySource(db, [round.id], { scores: true }));
   if (sources.length === 0) return void (await ctx.reply(`${header}\n${t.sourcesNone}`, { parse_mode: 'HTML' }));
   // As many sources as fit in one message; the last line says how many did not.
   let message = '';
