@@ -23,3 +23,19 @@ export function unlinkRespondents(db: Db, roundId: number): number {
   ).run(roundId);
   return ids.length;
 }
+
+/**
+ * An update in flight as its round closed may still record its live prompt
+ * afterwards (prompts are written when the update is done), naming a
+ * response of the closed round. Run every minute (with the deadlines), this
+ * takes such a name off again; returns how many there were.
+ */
+export function unlinkLatePrompts(db: Db): number {
+  return statement(
+    db,
+    `UPDATE contacts SET prompt_shows = 'closed'
+     WHERE prompt_shows GLOB '[0-9]*' AND EXISTS (
+       SELECT 1 FROM responses r JOIN rounds o ON o.id = r.round_id
+       WHERE r.id = CAST(contacts.prompt_shows AS INTEGER) AND o.closed_at IS NOT NULL)`,
+  ).run().changes;
+}

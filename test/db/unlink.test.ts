@@ -65,4 +65,16 @@ describe('closing a round unlinks its answers from the chats', () => {
     expect(await closeDueRound(deps, new Date(Date.now() + 4 * 86_400_000))).not.toBeNull();
     expect(linkable(t, 1)).toEqual([]);
   });
+
+  it('also takes off a live prompt that an update in flight as the round closed recorded afterwards', async () => {
+    const t = createTestBot();
+    await t.openRound();
+    await residentsIn(t, [3821]);
+    const [response] = t.db.select({ id: responses.id }).from(responses).all();
+    await t.admin.send('/close_round');
+    t.db.$client.prepare("UPDATE contacts SET prompt_shows = ? WHERE chat_id = 3821").run(`${response!.id}:satisfaction:en`);
+    const deps = { api: t.bot.api, db: t.db, config: t.config, logger: pino({ level: 'silent' }) };
+    await closeDueRound(deps, new Date());
+    expect(t.db.$client.prepare('SELECT prompt_shows FROM contacts WHERE chat_id = 3821').pluck().get()).toBe('closed');
+  });
 });

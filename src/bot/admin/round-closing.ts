@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { closeRoundIfDue, type Round } from '../../db/rounds.js';
+import { unlinkLatePrompts } from '../../db/unlink.js';
 import { renderFinalReport } from '../../reports/final-report.js';
 import { gatherRoundReport } from '../../reports/round-report.js';
 import { ADMIN_TEXTS } from '../admin-texts.js';
@@ -22,8 +23,13 @@ export async function announceClosedRound(deps: AdminChatDeps, round: Round, aut
   });
 }
 
-/** Closes the open round if its deadline has passed, and announces it. Run every minute and at start-up. */
+/**
+ * Closes the open round if its deadline has passed, and announces it. Run
+ * every minute and at start-up, when it also unlinks prompts recorded late.
+ */
 export async function closeDueRound(deps: AdminChatDeps & { db: Db }, now: Date): Promise<Round | null> {
+  const late = unlinkLatePrompts(deps.db);
+  if (late > 0) deps.logger.info({ prompts: late }, 'prompts recorded after their round closed were unlinked');
   const round = closeRoundIfDue(deps.db, now);
   if (!round) return null;
   deps.logger.info({ roundId: round.id }, 'round closed at its deadline');
