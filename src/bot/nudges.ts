@@ -44,7 +44,7 @@ export async function continueFromReminder(ctx: BotContext, roundId: number): Pr
   await showPrompt(ctx, round, state);
 }
 
-/** Turns notifications off (or on) for this chat and says so once; the button pressed leaves the message. */
+/** Turns notifications off (or on) for this chat and says so once; the button pressed leaves its message. */
 export async function pressNotify(ctx: BotContext, on: boolean): Promise<void> {
   const t = REACH_TEXTS[ctx.language];
   const changed = setNotifications(ctx, on);
@@ -52,8 +52,9 @@ export async function pressNotify(ctx: BotContext, on: boolean): Promise<void> {
   // Said in the chat the first time, in a notice when pressed again.
   await answerPress(ctx, changed ? undefined : on ? t.notifyOn : t.notifyOff);
   if (changed) await ctx.reply(on ? t.notifyOn : t.notifyOff);
+  // A second press (a double tap) changed nothing, and its message was edited already.
   const rows = message?.reply_markup?.inline_keyboard;
-  if (!message || !rows) return;
+  if (!changed || !message || !rows) return;
   const kept = rows
     .map((row) => row.filter((button) => !isNotifyButton(button)))
     .filter((row) => row.length > 0);
