@@ -1,6 +1,7 @@
 import type { Answer } from '../questionnaire/engine.js';
 import type { Language } from '../questionnaire/languages.js';
 import { statement, type Db } from './client.js';
+import { responsesBySource } from './sources.js';
 import type { answers, ResponseStatus } from './schema.js';
 
 export interface ResponseState {
@@ -173,12 +174,9 @@ export interface SourceCount {
   completed: number;
 }
 
-/** Responses started and completed per deep-link tag of a round, most started first. */
+/** Responses started and completed per deep-link tag of a round (no "direct"), most started first. */
 export function sourceCounts(db: Db, roundId: number): SourceCount[] {
-  return statement(
-    db,
-    `SELECT source, count(*) AS started, coalesce(sum(status = 'completed'), 0) AS completed
-     FROM responses WHERE round_id = ? AND source IS NOT NULL
-     GROUP BY source ORDER BY started DESC, source`,
-  ).all(roundId) as SourceCount[];
+  return responsesBySource(db, [roundId])
+    .flatMap(({ source, started, completed }) => (source === null ? [] : [{ source, started, completed }]))
+    .sort((a, b) => b.started - a.started || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
 }
