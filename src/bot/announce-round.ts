@@ -1,6 +1,6 @@
 import { GrammyError, HttpError } from 'grammy';
 import type { Config } from '../config.js';
-import { contactsToAnnounce, markAnnounced } from '../db/contacts.js';
+import { contactsToAnnounce, findContact, markAnnounced } from '../db/contacts.js';
 import type { Db } from '../db/client.js';
 import { findOpenRound, type Round } from '../db/rounds.js';
 import type { Logger } from '../logger.js';
@@ -46,6 +46,9 @@ export async function announceRound(deps: AnnounceDeps, round: Round): Promise<{
       });
       try {
         await deps.background?.yieldToUpdates();
+        // Looked at again: while this waited its turn the resident may have come to the round, or said "don't notify me".
+        const now = findContact(db, contact.chatId);
+        if (!now || now.optedOut || now.notificationsOff || (now.announcedRoundId ?? 0) >= round.id) continue;
         await deps.api.sendMessage(contact.chatId, text, { parse_mode: 'HTML', reply_markup: nudgeKeyboard(language) });
         markAnnounced(db, contact.chatId, round.id, false);
         counts.sent++;

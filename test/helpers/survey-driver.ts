@@ -17,7 +17,7 @@ export async function answerUntilSummary(
   const t = TEXTS[language];
   const navigation = new Set([t.back, t.skip, t.done, t.submit]);
   for (let step = 0; step < 100; step++) {
-    const buttons = user.buttons();
+    const buttons = answerButtons(user);
     if (buttons.includes(t.submit)) return step;
     const options = buttons.filter((b) => !navigation.has(b) && !b.startsWith('✅ ') && !b.startsWith('✓ '));
     if (options.length === 0) {
@@ -30,4 +30,17 @@ export async function answerUntilSummary(
     }
   }
   throw new Error('the questionnaire never reached its summary');
+}
+
+/**
+ * The buttons of the newest message that takes answers: messages the bot
+ * sends first (an announcement, a reminder) may arrive below the question.
+ */
+function answerButtons(user: FakeUser): string[] {
+  const nudge = (data: string) => /^1[NC]:/.test(data);
+  const message = user
+    .botMessages()
+    .filter((m) => m.replyMarkup?.inline_keyboard.flat().some((b) => 'callback_data' in b && !nudge(b.callback_data)))
+    .at(-1);
+  return message ? user.buttons(message.message_id) : [];
 }
