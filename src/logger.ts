@@ -1,6 +1,9 @@
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
 import type { LogLevel } from './config.js';
+import { lazyModule } from './lazy-module.js';
+
+/** Only a person at a terminal needs it. */
+const pinoPretty = lazyModule<typeof import('pino-pretty')>('pino-pretty');
 
 export type { Logger };
 
@@ -30,7 +33,7 @@ export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logg
   }
   return pino(
     { level, base: undefined, ...hooks },
-    pretty({
+    pinoPretty()({
       colorize: destination === undefined,
       translateTime: 'SYS:HH:MM:ss',
       ignore: 'pid,hostname',

@@ -1,6 +1,6 @@
 import { once, type EventEmitter } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Db } from '../db/client.js';
 import type { SourceCount } from '../db/responses.js';
 import type { Round } from '../db/rounds.js';
@@ -18,6 +18,9 @@ import { trendPicture } from '../reports/trend-chart.js';
 import { exportRows, LEADING_COLUMNS } from './csv.js';
 import { WORKBOOK_TEXTS, type WorkbookTexts } from './report-texts.js';
 import { placePictures } from './xlsx-pictures.js';
+import { lazyModule } from '../lazy-module.js';
+
+const exceljs = lazyModule<typeof ExcelJS>('exceljs');
 
 /*
  * The Excel report of a round: a summary (with the charts as pictures), the
@@ -58,7 +61,7 @@ export function reportFileName(round: Round, now: Date): string {
 /** Writes the report to `path`; returns how many responses the responses sheet holds. */
 export async function writeRoundWorkbook(db: Db, input: WorkbookInput, path: string): Promise<number> {
   const t = WORKBOOK_TEXTS[input.language];
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: false, useSharedStrings: false });
+  const workbook = new (exceljs().stream.xlsx.WorkbookWriter)({ filename: path, useStyles: false, useSharedStrings: false });
   workbook.creator = 'manyi';
 
   const summary = workbook.addWorksheet(t.summarySheet);

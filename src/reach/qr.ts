@@ -1,4 +1,6 @@
-import QRCode from 'qrcode';
+import { lazyModule } from '../lazy-module.js';
+
+const qrcode = lazyModule<typeof import('qrcode')>('qrcode');
 
 /*
  * QR codes come from `qrcode` (node-qrcode): the encoder most used on npm,
@@ -21,7 +23,7 @@ export const QUIET_ZONE = 4;
  * reads), which keeps modules large for a link of this length.
  */
 export function qrCode(text: string): QrCode {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const { modules } = qrcode().create(text, { errorCorrectionLevel: 'M' });
   return { size: modules.size, isDark: (row, column) => modules.get(row, column) === 1 };
 }
 

@@ -1,4 +1,6 @@
-import { renderAsync } from '@resvg/resvg-js';
+import { lazyModule } from '../../lazy-module.js';
+
+const resvg = lazyModule<typeof import('@resvg/resvg-js')>('@resvg/resvg-js');
 import type { Language } from '../../questionnaire/languages.js';
 import type { ChartFonts, FontWeight, GlyphForms } from './fonts.js';
 import { baselineFor, fitText, textPathData, wrapText, type ShapedText } from './text.js';
@@ -50,7 +52,7 @@ const MAX_WIDTH_PLUS_HEIGHT = 9_900;
 /** The one renderer: an SVG whose text is all paths, as a PNG (scaled down to Telegram's limit). */
 export async function renderPicture({ svg, width, height }: Picture): Promise<Buffer> {
   const zoom = Math.min(1, MAX_WIDTH_PLUS_HEIGHT / (width + height));
-  const image = await renderAsync(svg, {
+  const image = await resvg().renderAsync(svg, {
     fitTo: zoom < 1 ? { mode: 'zoom', value: zoom } : { mode: 'original' },
     background: COLOURS.background,
     // The SVG holds no text elements (text is already outlines); this only keeps resvg

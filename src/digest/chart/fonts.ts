@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as fontkit from 'fontkit';
 import type { Font } from 'fontkit';
-import decompressWoff2 from 'wawoff2/decompress.js';
+import { lazyModule } from '../../lazy-module.js';
+
+const fontkit = lazyModule<typeof import('fontkit')>('fontkit');
+const wawoff2 = lazyModule<typeof import('wawoff2/decompress.js').default>('wawoff2/decompress.js');
 
 /**
  * The chart's fonts: Noto Sans SC and Noto Sans TC (SIL OFL 1.1), as shipped by the
@@ -170,7 +172,7 @@ export class ChartFonts {
     if (!family) throw new Error(`chart fonts: unknown family in ${key}`);
     const file = path.join(family.filesDir, `${family.prefix}-${slice}-wght-normal.woff2`);
     // fontkit reads WOFF2 itself but ignores the weight axis in that form, hence TrueType.
-    const font = fontkit.create(await woff2ToTrueType(await readFile(file)));
+    const font = fontkit().create(await woff2ToTrueType(await readFile(file)));
     if (!('layout' in font)) throw new Error(`chart fonts: ${file} is a collection`);
     this.loaded.set(key, font);
     return font;
@@ -184,7 +186,7 @@ let decompressing: Promise<unknown> = Promise.resolve();
  * returns a view of its WebAssembly memory, which the next call overwrites.
  */
 function woff2ToTrueType(woff2: Uint8Array): Promise<Buffer> {
-  const result = decompressing.then(async () => Buffer.from(await decompressWoff2(woff2)));
+  const result = decompressing.then(async () => Buffer.from(await wawoff2()(woff2)));
   decompressing = result.catch(() => undefined);
   return result;
 }
