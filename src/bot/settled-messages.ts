@@ -18,7 +18,8 @@ export interface SettledMessages {
 }
 
 const PER_CHAT = 8;
-const MAX_CHATS = 10_000;
+/** Only chats active in the last moments matter (a press queued behind another); memory stays flat with many residents. */
+const MAX_CHATS = 1_000;
 
 interface ChatMemory {
   settled: number[];
