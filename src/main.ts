@@ -4,7 +4,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { closeDueRound } from './bot/admin/round-closing.js';
 import { announceRound } from './bot/announce-round.js';
 import { createBackgroundTasks } from './bot/background.js';
-import { setCommandMenus } from './bot/command-menus.js';
+import { keepSettingCommandMenus } from './bot/command-menus.js';
 import { createReminders } from './bot/reminders.js';
 import { ALLOWED_UPDATES, createBot } from './bot/create-bot.js';
 import { createFloodGuard, isJunkWhateverTheQuestion } from './bot/flood.js';
@@ -17,6 +17,7 @@ import { createLogger } from './logger.js';
 import { loadPseudonymSecret } from './privacy/pseudonym.js';
 import { loadQuestionnaireFile } from './questionnaire/validate.js';
 import { reachTelegram } from './transport/connect.js';
+import { describeApiFailure } from './transport/network.js';
 import { createUpdateHandler } from './transport/handle-update.js';
 import { createInbox, type Inbox } from './transport/inbox.js';
 import { receiveUpdates, type Receiver } from './transport/receive.js';
@@ -97,7 +98,8 @@ async function main(): Promise<void> {
     const me = await reachTelegram(config, logger, starting.signal);
     if (!me) return void (await stopping);
     bot.botInfo = me;
-    await setCommandMenus(bot.api, { ...config, logger });
+    // Cosmetic: set in the background, retried until Telegram takes them; residents are served meanwhile.
+    background.run('command menus', () => keepSettingCommandMenus(bot.api, { ...config, logger, signal: starting.signal }));
     await closeDue();
     deadlineJob = cron.schedule('* * * * *', closeDue, { name: 'round-deadlines' });
     digestJob = scheduleDigest(config.digestCron, config.digestTimezone, sendDigest);
@@ -138,7 +140,7 @@ main().catch((error: unknown) => {
       'Telegram refused to deliver updates (409 Conflict): another copy of this bot is fetching them. Stop the other one first.',
     );
   } else {
-    console.error('manyi could not start:', error instanceof Error ? error.message : error);
+    console.error('manyi could not start:', describeApiFailure(error));
   }
   process.exitCode = 1;
 });

@@ -1,9 +1,16 @@
-import type { Api } from 'grammy';
+import { GrammyError, type Api } from 'grammy';
 import type { BotCommand, LanguageCode } from 'grammy/types';
 import type { Logger } from '../logger.js';
 import type { Language } from '../questionnaire/languages.js';
+import { backoffMs, describeApiFailure, sleepUnlessAborted } from '../transport/network.js';
 import { ADMIN_COMMANDS, ADMIN_TEXTS } from './admin-texts.js';
 import { TEXTS } from './texts.js';
+
+/*
+ * Command menus are cosmetic: residents are served without them. They are set
+ * in the background, retried with growing pauses until Telegram takes them,
+ * and never keep the bot from polling or taking webhooks.
+ */
 
 const RESIDENT_COMMANDS = ['start', 'language', 'notify', 'help'] as const;
 
@@ -29,11 +36,17 @@ function variants(defaultLanguage: Language): { languageCode?: LanguageCode; lan
   return [{ language: defaultLanguage }, { languageCode: 'zh', language: chinese }, { languageCode: 'en', language: 'en' }];
 }
 
-/** Sets the command menus: residents' everywhere, plus the admin commands in each admin chat. */
-export async function setCommandMenus(
-  api: Api,
-  options: { adminChatIds: readonly number[]; defaultLanguage: Language; logger: Logger },
-): Promise<void> {
+export interface CommandMenuOptions {
+  adminChatIds: readonly number[];
+  defaultLanguage: Language;
+  logger: Logger;
+}
+
+/** A chat Telegram will not set a menu in (not found, bot blocked): retrying does not help. */
+const isChatRefusal = (error: unknown) => error instanceof GrammyError && (error.error_code === 400 || error.error_code === 403);
+
+/** Sets the command menus once: residents' everywhere, plus the admin commands in each admin chat. Throws when a call failed. */
+export async function setCommandMenus(api: Api, options: CommandMenuOptions): Promise<void> {
   for (const { languageCode, language } of variants(options.defaultLanguage)) {
     const code = languageCode ? { language_code: languageCode } : {};
     await api.setMyCommands(residentMenu(language), { scope: { type: 'default' }, ...code });
@@ -41,9 +54,35 @@ export async function setCommandMenus(
       try {
         await api.setMyCommands(adminMenu(language), { scope: { type: 'chat', chat_id: chatId }, ...code });
       } catch (error) {
-        // An admin chat the bot cannot see yet should not keep the bot from starting.
-        options.logger.warn({ chatId, err: error }, 'could not set the admin command menu');
+        if (!isChatRefusal(error)) throw error;
+        // An admin chat the bot cannot see yet should not hold up the other menus.
+        options.logger.warn({ chatId, reason: describeApiFailure(error) }, 'could not set the admin command menu');
       }
+    }
+  }
+}
+
+/**
+ * Sets the command menus, trying again after 1, 2, 4 … 30 s for as long as
+ * calls fail, with a log line for each failure; resolves when they are set
+ * or when `signal` aborts (the bot is stopping).
+ */
+export async function keepSettingCommandMenus(api: Api, options: CommandMenuOptions & { signal: AbortSignal }): Promise<void> {
+  const { logger, signal } = options;
+  for (let failures = 1; !signal.aborted; failures++) {
+    try {
+      await setCommandMenus(api, options);
+      if (failures > 1) logger.info({ attempts: failures }, 'command menus set');
+      return;
+    } catch (error) {
+      if (signal.aborted) return;
+      const wait = backoffMs(failures);
+      const reason = describeApiFailure(error);
+      logger.warn(
+        { reason, attempt: failures, retryInSeconds: wait / 1000 },
+        `could not set the command menus (${reason}); residents are served without them. Trying again in ${wait / 1000} s`,
+      );
+      await sleepUnlessAborted(wait, signal);
     }
   }
 }

@@ -2,7 +2,7 @@ import { Api, GrammyError, HttpError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { ConfigError, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { backoffMs, describeNetworkFailure, isNotTheBotApi } from './network.js';
+import { backoffMs, describeNetworkFailure, isNotTheBotApi, sleepUnlessAborted } from './network.js';
 
 export const TELEGRAM_API_ROOT = 'https://api.telegram.org';
 
@@ -47,13 +47,7 @@ export async function reachTelegram(config: Config, logger: Logger, signal: Abor
         { apiRoot: root, reason, attempt: failures, retryInSeconds: wait / 1000 },
         `cannot reach Telegram at ${root}: ${reason}; ${hint}. Trying again in ${wait / 1000} s`,
       );
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      });
+      await sleepUnlessAborted(wait, signal);
     }
   }
   return null;

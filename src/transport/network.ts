@@ -1,4 +1,4 @@
-import type { HttpError } from 'grammy';
+import { GrammyError, HttpError } from 'grammy';
 
 /** How long to wait after the n-th failure in a row: 1 s, 2 s, 4 s … at most 30 s. */
 export const backoffMs = (failures: number) => Math.min(30_000, 1_000 * 2 ** Math.max(0, failures - 1));
@@ -38,4 +38,41 @@ export function describeNetworkFailure(error: HttpError): string {
 export function isNotTheBotApi(error: HttpError): boolean {
   const cause = error.error as Cause | undefined;
   return cause instanceof SyntaxError || cause?.type === 'invalid-json';
+}
+
+/**
+ * What went wrong with a Bot API call, for a log line or the start-up error:
+ * which call, and what Telegram (or the network) said. grammY's own message
+ * prints `(undefined: undefined)` when a server answers without an error code
+ * or description, as a server that does not know the method may.
+ */
+export function describeApiFailure(error: unknown): string {
+  if (error instanceof GrammyError) {
+    const code: unknown = error.error_code;
+    const description: unknown = error.description;
+    if (code === undefined && description === undefined) {
+      return `${error.method} failed: the server refused it without an error code or description (does it know this method?)`;
+    }
+    return `${error.method} failed: Telegram answered ${code ?? '(no error code)'} ${description ?? '(no description)'}`;
+  }
+  if (error instanceof HttpError) {
+    const method = /'([^']+)'/.exec(error.message)?.[1] ?? 'a call';
+    const reason = isNotTheBotApi(error) ? 'the answer was not the Bot API\'s JSON' : describeNetworkFailure(error);
+    return `${method} failed: ${reason}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+
+/** Waits `ms`, or less when `signal` aborts first (the bot is stopping). */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

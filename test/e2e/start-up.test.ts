@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { runBotToExit, startBotProcess } from '../helpers/bot-process.js';
 import { startFakeBotApi } from '../helpers/fake-bot-api-server.js';
 import { FakeTelegram } from '../helpers/fake-telegram.js';
 import { SMALL_YAML } from '../helpers/questionnaires.js';
+import { until } from '../helpers/until.js';
 
 const TOKEN = '123456789:AAExampleTokenForStartUpTests_xyz';
 
@@ -143,4 +144,73 @@ describe('a newcomer’s first start without a way to Telegram', () => {
     );
     expect(JSON.parse(forCollector.text())).toMatchObject({ msg: 'cannot reach Telegram', reason: 'request to http://x/bot<secret>/getMe failed' });
   });
+});
+
+/**
+ * A thin proxy in front of the fake Bot API server that answers the first
+ * setMyCommands calls with the given refusals, as a flaky Telegram or an
+ * emulator without the method would, and passes everything else through.
+ */
+async function refusingSetMyCommands(apiRoot: string, refusals: { status: number; body: object }[]) {
+  const upstream = new URL(apiRoot);
+  const proxy = createHttpServer((req, res) => {
+    const refusal = req.url?.endsWith('/setMyCommands') ? refusals.shift() : undefined;
+    if (refusal) {
+      req.resume();
+      res.writeHead(refusal.status, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(refusal.body));
+    }
+    const forward = request(
+      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    apiRoot: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    close: () => {
+      proxy.closeAllConnections();
+      return new Promise((resolve) => proxy.close(resolve));
+    },
+  };
+}
+
+describe('a Telegram that refuses the command menus', () => {
+  it('starts and serves a resident anyway, and sets the menus once the server allows', async () => {
+    const telegram = new FakeTelegram();
+    const server = await startFakeBotApi(telegram);
+    const refusals = [
+      { status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } },
+      { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } } },
+      { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } },
+      // An emulator that does not know the method may answer without an error code or description.
+      { status: 404, body: { ok: false } },
+    ];
+    const proxy = await refusingSetMyCommands(server.apiRoot, refusals);
+    try {
+      const bot = await startBotProcess({ BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: proxy.apiRoot }, { server });
+      const resident = telegram.user(42, { language_code: 'en' });
+      await resident.send('/start');
+      expect(resident.lastText()).toMatch(/^No survey is open right now/);
+      expect(telegram.commands()).toEqual([]);
+
+      await until(() => telegram.commands().length > 0, 'the command menus', 25_000);
+      expect(telegram.commands().map((c) => c.command)).toEqual(['start', 'language', 'notify', 'help']);
+      const output = bot.output();
+      // The 500 and the 429 are retried by the API client itself; what it gives up on is retried in the background.
+      expect(refusals).toEqual([]);
+      expect(output).toContain('could not set the command menus (setMyCommands failed: Telegram answered 404 Not Found)');
+      expect(output).toContain('setMyCommands failed: the server refused it without an error code or description');
+      expect(output).not.toContain('undefined');
+      expect(await bot.stop('SIGTERM')).toBe(0);
+    } finally {
+      await proxy.close();
+      await server.close();
+    }
+  }, 60_000);
 });
