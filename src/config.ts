@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { z } from 'zod';
@@ -30,7 +31,8 @@ export interface Config {
 export interface WebhookConfig {
   /** The public URL Telegram posts to. */
   url: string;
-  /** Where our server listens. */
+  /** Where our server listens: an interface (WEBHOOK_HOST; undefined: all of them) and a port. */
+  host: string | undefined;
   port: number;
   path: string;
   /** WEBHOOK_SECRET; when unset, one is generated and kept in the database. */
@@ -138,6 +140,10 @@ const fields = {
     .default('8080')
     .refine((value) => /^\d{1,5}$/.test(value) && Number(value) >= 1 && Number(value) <= 65535, 'should be a port number from 1 to 65535, like 8080')
     .transform(Number),
+  WEBHOOK_HOST: z
+    .string()
+    .refine((value) => isIP(value) !== 0, 'should be the IP address of an interface to listen on, like 127.0.0.1 (behind a proxy on the same machine) or 0.0.0.0')
+    .optional(),
   WEBHOOK_PATH: z
     .string()
     .regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]*$/, 'should be a URL path starting with /, like /telegram/webhook')
@@ -203,6 +209,7 @@ function webhookConfig(url: string | undefined, v: Values): WebhookConfig | unde
   }
   return {
     url,
+    host: v.WEBHOOK_HOST,
     port: v.PORT,
     path: v.WEBHOOK_PATH ?? (parsed.pathname === '' ? '/' : parsed.pathname),
     secret: v.WEBHOOK_SECRET,

@@ -73,6 +73,7 @@ describe('configuration from the environment', () => {
   it('reads the webhook settings, with the port and the URL’s path as defaults', () => {
     expect(loadConfig({ BOT_TOKEN: TOKEN, WEBHOOK_URL: 'https://bot.example.org/telegram/hook' }).webhook).toEqual({
       url: 'https://bot.example.org/telegram/hook',
+      host: undefined,
       port: 8080,
       path: '/telegram/hook',
       secret: undefined,
@@ -81,10 +82,11 @@ describe('configuration from the environment', () => {
       BOT_TOKEN: TOKEN,
       WEBHOOK_URL: 'https://bot.example.org/',
       PORT: '3000',
+      WEBHOOK_HOST: '127.0.0.1',
       WEBHOOK_PATH: '/in',
       WEBHOOK_SECRET: 'Only_Telegram-knows',
     });
-    expect(config.webhook).toEqual({ url: 'https://bot.example.org/', port: 3000, path: '/in', secret: 'Only_Telegram-knows' });
+    expect(config.webhook).toEqual({ url: 'https://bot.example.org/', host: '127.0.0.1', port: 3000, path: '/in', secret: 'Only_Telegram-knows' });
     expect(loadConfig({ BOT_TOKEN: TOKEN }).webhook).toBeUndefined();
   });
 
@@ -94,6 +96,15 @@ describe('configuration from the environment', () => {
     );
     const local = loadConfig({ BOT_TOKEN: TOKEN, WEBHOOK_URL: 'http://127.0.0.1:8443/hook', TELEGRAM_API_ROOT: 'http://127.0.0.1:8081' });
     expect(local.webhook?.url).toBe('http://127.0.0.1:8443/hook');
+  });
+
+  it('listens on the interface WEBHOOK_HOST names, and refuses one that is not an IP address', () => {
+    const webhook = (host: string) => loadConfig({ BOT_TOKEN: TOKEN, WEBHOOK_URL: 'https://bot.example.org/', WEBHOOK_HOST: host }).webhook;
+    expect(webhook('::1')?.host).toBe('::1');
+    expect(webhook('0.0.0.0')?.host).toBe('0.0.0.0');
+    expect(failure({ BOT_TOKEN: TOKEN, WEBHOOK_URL: 'https://bot.example.org/', WEBHOOK_HOST: 'my laptop' })).toBe(
+      'WEBHOOK_HOST should be the IP address of an interface to listen on, like 127.0.0.1 (behind a proxy on the same machine) or 0.0.0.0 (got "my laptop").',
+    );
   });
 
   it('never repeats a malformed webhook secret', () => {

@@ -60,7 +60,7 @@ export async function receiveUpdates(deps: ReceiveDeps): Promise<Receiver> {
 
   // Only Telegram learns the secret (through setWebhook); kept so a restart does not need a new one.
   const secret = webhook.secret ?? settingOrInit(db, 'webhook_secret', () => randomBytes(32).toString('hex'));
-  const server = await startWebhookServer({ inbox, logger, port: webhook.port, path: webhook.path, secret });
+  const server = await startWebhookServer({ inbox, logger, host: webhook.host, port: webhook.port, path: webhook.path, secret });
   try {
     await api.setWebhook(webhook.url, {
       secret_token: secret,

@@ -37,6 +37,7 @@ function environment(extra: Record<string, string> = {}): Record<string, string>
     DATABASE_PATH: databasePath,
     ADMIN_CHAT_IDS: String(ADMIN),
     WEBHOOK_URL: hookUrl,
+    WEBHOOK_HOST: '127.0.0.1',
     PORT: String(port),
     ...extra,
   };
@@ -116,6 +117,10 @@ describe('webhook mode', () => {
     expect((await post('{"message":{}}', { 'x-telegram-bot-api-secret-token': secret })).status).toBe(400);
     expect((await post('x'.repeat(2_000_000), { 'x-telegram-bot-api-secret-token': secret })).status).toBe(413);
     expect(countRows('inbox_updates')).toBe(inboxBefore);
+    // Eight refusals, one line: nobody can fill the log by knocking.
+    const lines = bot!.output().split('\n').filter((line) => line.includes('webhook refused'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, count: 1, refused: { 'wrong secret token': 1 } });
   });
 
   it('keeps its secret across a restart, and takes WEBHOOK_SECRET when it is set', async () => {
@@ -136,7 +141,7 @@ describe('webhook mode', () => {
     // Sent while the bot is down: Telegram keeps it.
     const resident = telegram.user(6400, { language_code: 'en' });
     const waiting = resident.send('/start');
-    const { WEBHOOK_URL: _url, PORT: _port, ...polling } = environment();
+    const { WEBHOOK_URL: _url, WEBHOOK_HOST: _host, PORT: _port, ...polling } = environment();
     bot = await startBotProcess(polling, { server });
     await waiting;
     expect(server.webhook()).toBeUndefined();
