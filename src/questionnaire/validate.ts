@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isNode, LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { isNode, isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import { crossCheck, type Path, type Problem } from './cross-check.js';
 import { questionnaireSchema, type Questionnaire } from './schema.js';
 
@@ -42,14 +42,41 @@ function yamlProblems(errors: readonly YAMLError[], lineCounter: LineCounter): s
 }
 
 /**
+ * Repeated keys in a map, each where it repeats. The yaml library's own check
+ * compares each key with every key before it; a 256 KB upload of 20,000 keys
+ * then blocks for seconds. A set per map makes it linear.
+ */
+function duplicateKeys(document: Document, lineCounter: LineCounter): string[] {
+  const problems: string[] = [];
+  visit(document, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        // Scalars compare by value, as the library does; other keys (rare: a map as a key) only by identity.
+        const value = isScalar(key) ? key.value : key;
+        if (!seen.has(value)) {
+          seen.add(value);
+          continue;
+        }
+        const place = lineCounter.linePos(isNode(key) && key.range ? key.range[0] : 0);
+        problems.push(`line ${place.line}, column ${place.col}: not valid YAML: Map keys must be unique`);
+      }
+    },
+  });
+  return problems;
+}
+
+/**
  * Parses and validates questionnaire YAML. Every problem is listed with its
  * path (and line, where the file has one), never just the first: structure and
  * cross-question rules alike, top to bottom.
  */
 export function parseQuestionnaire(source: string): ValidationResult {
   const lineCounter = new LineCounter();
-  const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: false });
   if (document.errors.length > 0) return { ok: false, problems: yamlProblems(document.errors, lineCounter) };
+  const repeated = duplicateKeys(document, lineCounter);
+  if (repeated.length > 0) return { ok: false, problems: repeated };
   let raw: unknown;
   try {
     raw = document.toJS({ maxAliasCount: MAX_ALIASES });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUESTIONNAIRE_PATH } from '../../src/config.js';
 import { LANGUAGES } from '../../src/questionnaire/languages.js';
+import { MAX_UPLOAD_BYTES } from '../../src/questionnaire/upload.js';
 import { loadQuestionnaireFile, parseQuestionnaire } from '../../src/questionnaire/validate.js';
 import { SMALL_YAML } from '../helpers/questionnaires.js';
 
@@ -209,6 +210,34 @@ describe('what is not a questionnaire', () => {
       });
       expect(Date.now() - started).toBeLessThan(5_000);
     }
+  });
+
+  it('checks 20,000 keys of the largest upload for repeats in well under a second, and finds the one repeat', () => {
+    // The worst case for a pairwise check: one map holding as many keys as 256 KB allows.
+    const block = ['extra:'];
+    for (let i = 0, size = SMALL_YAML.length + 7; size < MAX_UPLOAD_BYTES - 100; i++) size += block[block.push(`  k${i}: 1`) - 1]!.length + 1;
+    const flow = `extra: {${Array.from({ length: 20_000 }, (_, i) => `k${i}: 1`).join(', ')}}`;
+    expect(block.length).toBeGreaterThan(20_000);
+    for (const source of [`${SMALL_YAML}${block.join('\n')}\n`, `${flow}\n`]) {
+      expect(source.length).toBeLessThanOrEqual(MAX_UPLOAD_BYTES);
+      const started = performance.now();
+      const result = parseQuestionnaire(source);
+      const elapsed = performance.now() - started;
+      expect(result.ok ? [] : result.problems).toContainEqual(expect.stringMatching(/unknown key "extra"/));
+      // Well under 0.5 s on an idle core; the pairwise check took 4.8 s. Loose, for a busy machine.
+      expect(elapsed).toBeLessThan(2_000);
+      const repeated = parseQuestionnaire(source.replace('k19999: 1', 'k7: 1'));
+      expect(repeated).toEqual({ ok: false, problems: [expect.stringMatching(/^line \d+, column \d+: not valid YAML: Map keys must be unique$/)] });
+    }
+  });
+
+  it('refuses a repeated key in a flow map and in a nested map', () => {
+    expect(problemsAfter((source) => source.replace('en: Small survey }', 'en: Small survey, en: again }'))).toEqual([
+      expect.stringMatching(/^line \d+, column \d+: not valid YAML: Map keys must be unique$/),
+    ]);
+    expect(problemsAfter((source) => source.replace('  suggestion_question: comment', '  suggestion_question: comment\n  suggestion_question: role'))).toEqual([
+      expect.stringMatching(/^line \d+, column \d+: not valid YAML: Map keys must be unique$/),
+    ]);
   });
 
   it('refuses a second document and a repeated key with their lines', () => {
