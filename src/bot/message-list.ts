@@ -1,5 +1,5 @@
 import { shorten } from '../reports/format.js';
-import { MESSAGE_LIMIT } from './render.js';
+import { MESSAGE_LIMIT } from './fit-message.js';
 import { escapeHtml } from './texts.js';
 
 /** An item longer than this is cut: a list line, not an essay. */

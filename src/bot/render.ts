@@ -10,14 +10,13 @@ import type { Language } from '../questionnaire/languages.js';
 import type { Question, Questionnaire } from '../questionnaire/schema.js';
 import { currentSelection, type Walk } from '../survey/step.js';
 import { encodeButton, type SurveyButton } from './callback-data.js';
+import { fitMessage, MESSAGE_LIMIT } from './fit-message.js';
 import { escapeHtml, TEXTS } from './texts.js';
 
 /*
  * Messages built from the questionnaire and a response: plain functions, so
  * what a resident sees can be tested without Telegram.
  */
-
-export const MESSAGE_LIMIT = 4096;
 
 export interface Rendered {
   html: string;
@@ -144,7 +143,21 @@ export function renderRecorded(
   return { html: `${heading(questionnaire, state, question, language)}\n\n${escapeHtml(label)}` };
 }
 
-/** Every answer for a last look, with Submit; answers are shortened until the message fits. */
+/**
+ * How much of each question and answer the summary shows, fullest first; the
+ * last, numbers and short answers only, fits 60 questions (the validator's
+ * maximum) in one message.
+ */
+const SUMMARY_DETAIL = [
+  { question: 60, answer: 1000 },
+  { question: 60, answer: 300 },
+  { question: 60, answer: 80 },
+  { question: 40, answer: 40 },
+  { question: 25, answer: 20 },
+  { question: 0, answer: 20 },
+] as const;
+
+/** Every answer for a last look, with Submit; questions and answers are shortened until the message fits. */
 export function renderSummary(
   questionnaire: Questionnaire,
   state: Walk,
@@ -153,20 +166,19 @@ export function renderSummary(
 ): Rendered {
   const t = TEXTS[language];
   const questions = applicableQuestions(questionnaire, state.answers);
-  let html = '';
-  for (const answerLimit of [1000, 300, 80, 20]) {
+  const compose = (detail: (typeof SUMMARY_DETAIL)[number]) => {
     const lines = questions.map((question, index) => {
       const answer = state.answers.get(question.id);
-      const label = answer ? answerLabel(question, answer, language) : t.noneSelected;
-      return `<b>${index + 1}.</b> ${escapeHtml(shorten(question.text[language], 60))}\n→ ${escapeHtml(shorten(label, answerLimit))}`;
+      const label = escapeHtml(shorten(answer ? answerLabel(question, answer, language) : t.noneSelected, detail.answer));
+      const text = detail.question > 0 ? ` ${escapeHtml(shorten(question.text[language], detail.question))}` : '';
+      return `<b>${index + 1}.</b>${text}\n→ ${label}`;
     });
-    html = `<b>${t.summaryTitle}</b>\n\n${lines.join('\n\n')}\n\n${t.summaryHint}`;
-    if (html.length <= limit) break;
-  }
+    return `<b>${t.summaryTitle}</b>\n\n${lines.join('\n\n')}\n\n${t.summaryHint}`;
+  };
   const keyboard = new InlineKeyboard()
     .text(t.back, encode({ type: 'back', responseId: state.id, questionId: null }))
     .text(t.submit, encode({ type: 'submit', responseId: state.id }));
-  return { html, keyboard };
+  return { html: fitMessage(SUMMARY_DETAIL, compose, limit), keyboard };
 }
 
 /** The greeting before the first question: what the survey is for, how long it takes, that it is anonymous. */

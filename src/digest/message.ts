@@ -14,7 +14,7 @@ import {
   type Detail,
   type SectionInput,
 } from '../reports/sections.js';
-import { MESSAGE_LIMIT } from '../bot/render.js';
+import { fitMessage } from '../bot/fit-message.js';
 import { groupGapLines, qualityLine } from '../reports/insight-sections.js';
 import { sourcesSection } from '../reach/sources.js';
 import { REACH_TEXTS } from '../reach/texts.js';
@@ -73,12 +73,6 @@ function compose(data: DigestData, options: DigestMessageOptions, detail: Detail
  * fullest version that fits, shortening suggestions, then names, then lists.
  */
 export function renderDigestMessage(data: DigestData, options: DigestMessageOptions): string {
-  for (const detail of DETAIL_LEVELS) {
-    for (const length of SUGGESTION_LENGTHS) {
-      const message = compose(data, options, detail, length);
-      if (message.length <= MESSAGE_LIMIT) return message;
-    }
-  }
-  // Not reached with questionnaires the validator accepts (the last level lists no dimensions).
-  return compose(data, options, DETAIL_LEVELS.at(-1)!, 0);
+  const levels = [...DETAIL_LEVELS.flatMap((detail) => SUGGESTION_LENGTHS.map((length) => ({ detail, length }))), { detail: DETAIL_LEVELS.at(-1)!, length: 0 }];
+  return fitMessage(levels, ({ detail, length }) => compose(data, options, detail, length));
 }

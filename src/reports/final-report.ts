@@ -1,4 +1,4 @@
-import { MESSAGE_LIMIT } from '../bot/render.js';
+import { fitMessage } from '../bot/fit-message.js';
 import { escapeHtml } from '../bot/texts.js';
 import { REPORT_TEXTS } from '../digest/texts.js';
 import type { Language } from '../questionnaire/languages.js';
@@ -64,10 +64,5 @@ function compose(report: RoundReport, language: Language, timeZone: string, deta
 
 /** The final report of a closed round as one Telegram message (HTML, within 4,096 characters). */
 export function renderFinalReport(report: RoundReport, language: Language, timeZone: string): string {
-  let message = '';
-  for (const detail of DETAIL_LEVELS) {
-    message = compose(report, language, timeZone, detail);
-    if (message.length <= MESSAGE_LIMIT) break;
-  }
-  return message;
+  return fitMessage(DETAIL_LEVELS, (detail) => compose(report, language, timeZone, detail));
 }

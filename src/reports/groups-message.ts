@@ -1,4 +1,4 @@
-import { MESSAGE_LIMIT } from '../bot/render.js';
+import { fitMessage } from '../bot/fit-message.js';
 import { escapeHtml } from '../bot/texts.js';
 import type { Round } from '../db/rounds.js';
 import { REPORT_TEXTS } from '../digest/texts.js';
@@ -56,10 +56,5 @@ function compose(round: Round, overall: RoundFigures, breakdown: GroupBreakdown,
 
 /** The /groups message (HTML, within 4,096 characters): the fullest version that fits. */
 export function renderGroups(round: Round, overall: RoundFigures, breakdown: GroupBreakdown, language: Language): string {
-  let message = '';
-  for (const detail of DETAIL_LEVELS) {
-    message = compose(round, overall, breakdown, language, detail);
-    if (message.length <= MESSAGE_LIMIT) break;
-  }
-  return message;
+  return fitMessage(DETAIL_LEVELS, (detail) => compose(round, overall, breakdown, language, detail));
 }

@@ -4,6 +4,7 @@ import { TEXTS } from '../../src/bot/texts.js';
 import { queryDatabase, startBotProcess, temporaryDatabasePath, type BotProcess } from '../helpers/bot-process.js';
 import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
 import { FakeTelegram } from '../helpers/fake-telegram.js';
+import { until } from '../helpers/until.js';
 import { answerUntilSummary } from '../helpers/survey-driver.js';
 
 /*
@@ -43,7 +44,8 @@ afterAll(async () => {
 });
 
 describe('a preview over HTTP', () => {
-  it('is in the admin chats’ command menu', () => {
+  it('is in the admin chats’ command menu', async () => {
+    await until(() => telegram.commands({ type: 'chat', chat_id: ADMIN }, 'en').length > 0, 'the command menus');
     expect(telegram.commands({ type: 'chat', chat_id: ADMIN }, 'en')).toContainEqual({
       command: 'preview',
       description: 'Preview the next round’s questionnaire',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryDatabase, startBotProcess, temporaryDatabasePath, type BotProcess } from '../helpers/bot-process.js';
 import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
 import { FakeTelegram, type ChatMessage } from '../helpers/fake-telegram.js';
+import { until } from '../helpers/until.js';
 import { defaultQuestionnaireYaml, SMALL_YAML } from '../helpers/questionnaires.js';
 
 /*
@@ -60,7 +61,8 @@ afterAll(async () => {
 });
 
 describe('questionnaire uploads over HTTP', () => {
-  it('lists /questionnaire in the admin menu', () => {
+  it('lists /questionnaire in the admin menu', async () => {
+    await until(() => telegram.commands({ type: 'chat', chat_id: ADMIN }, 'en').length > 0, 'the command menus');
     expect(telegram.commands({ type: 'chat', chat_id: ADMIN }, 'en')).toContainEqual({
       command: 'questionnaire',
       description: 'Download the questionnaire (.yaml)',

@@ -5,6 +5,7 @@ import { LANGUAGES } from '../../src/questionnaire/languages.js';
 import { startBotProcess, temporaryDatabasePath, type BotProcess } from '../helpers/bot-process.js';
 import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
 import { FakeTelegram, type FakeUser } from '../helpers/fake-telegram.js';
+import { until } from '../helpers/until.js';
 import { defaultQuestionnaire } from '../helpers/questionnaires.js';
 import { answerUntilSummary } from '../helpers/survey-driver.js';
 
@@ -61,7 +62,9 @@ afterAll(async () => {
 });
 
 describe('end to end over HTTP', () => {
-  it('set command menus for residents and for the admin chats at start-up', () => {
+  it('set command menus for residents and for the admin chats at start-up', async () => {
+    // Set in the background: the admin chats' English menu is the last.
+    await until(() => telegram.commands({ type: 'chat', chat_id: ADMIN }, 'en').length > 0, 'the command menus');
     expect(telegram.commands({ type: 'default' }, '').map((c) => c.command)).toEqual(['start', 'language', 'notify', 'help']);
     expect(telegram.commands({ type: 'default' }, 'en').map((c) => c.command)).toEqual(['start', 'language', 'notify', 'help']);
     expect(telegram.commands({ type: 'chat', chat_id: ADMIN }, 'zh').map((c) => c.command)).toContain('open_round');

@@ -22,7 +22,7 @@ import { QUESTIONNAIRE_TEXTS } from '../questionnaire-texts.js';
 import { roundFromArgument } from '../admin/round-argument.js';
 import { replyWithWrittenFile } from '../admin/temporary-file.js';
 import type { BotContext } from '../context.js';
-import { MESSAGE_LIMIT } from '../render.js';
+import { MESSAGE_LIMIT } from '../fit-message.js';
 import { escapeHtml, TEXTS } from '../texts.js';
 
 export const MAX_TITLE_LENGTH = 100;

@@ -19,7 +19,8 @@ import {
   showPrompt,
   type PromptSource,
 } from '../prompt.js';
-import { MESSAGE_LIMIT, renderGreeting } from '../render.js';
+import { MESSAGE_LIMIT } from '../fit-message.js';
+import { renderGreeting } from '../render.js';
 import { answerButton, answerTyped, inputHint, replyToJunk, toAction } from '../step-replies.js';
 import { TEXTS } from '../texts.js';
 

@@ -11,7 +11,8 @@ import { isAdminChatId } from '../admin/admin-chats.js';
 import { replyWithProblems } from '../admin/questionnaire-problems.js';
 import type { BotContext } from '../context.js';
 import { QUESTIONNAIRE_TEXTS } from '../questionnaire-texts.js';
-import { estimatedMinutes, MESSAGE_LIMIT } from '../render.js';
+import { fitMessage } from '../fit-message.js';
+import { estimatedMinutes } from '../render.js';
 import { escapeHtml } from '../texts.js';
 
 /** Reach, for administrators: posters that bring residents in, and what each one brought. */
@@ -66,12 +67,11 @@ admin.command('sources', async (ctx) => {
   const sources = sourceFigures(responsesBySource(db, [round.id], { scores: true }));
   if (sources.length === 0) return void (await ctx.reply(`${header}\n${t.sourcesNone}`, { parse_mode: 'HTML' }));
   // As many sources as fit in one message; the last line says how many did not.
-  let message = '';
-  for (let max = sources.length; max >= 0; max = Math.min(max - 1, Math.floor(max * 0.9))) {
-    const lines = sourceLines(sources, t, { max, tagLength: 64, withIndex: true });
-    message = [header, ...lines, '', `<i>${t.sourcesLegend}</i>`].join('\n');
-    if (message.length <= MESSAGE_LIMIT) break;
-  }
+  const counts: number[] = [];
+  for (let max = sources.length; max >= 0; max = Math.min(max - 1, Math.floor(max * 0.9))) counts.push(max);
+  const message = fitMessage(counts, (max) =>
+    [header, ...sourceLines(sources, t, { max, tagLength: 64, withIndex: true }), '', `<i>${t.sourcesLegend}</i>`].join('\n'),
+  );
   await ctx.reply(message, { parse_mode: 'HTML' });
 });
 
