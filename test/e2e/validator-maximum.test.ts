@@ -1,0 +1,125 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEXTS } from '../../src/bot/texts.js';
+import { LANGUAGES } from '../../src/questionnaire/languages.js';
+import {
+  MAX_LABEL_LENGTH,
+  MAX_OPTIONS,
+  MAX_QUESTION_TEXT_LENGTH,
+  MAX_QUESTIONS,
+  MAX_TEXT_ANSWER_LENGTH,
+} from '../../src/questionnaire/schema.js';
+import { parseQuestionnaire } from '../../src/questionnaire/validate.js';
+import { queryDatabase, startBotProcess, temporaryDatabasePath, type BotProcess } from '../helpers/bot-process.js';
+import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
+import { FakeTelegram } from '../helpers/fake-telegram.js';
+import { answerUntilSummary } from '../helpers/survey-driver.js';
+
+/*
+ * A questionnaire at every limit the validator allows, answered at every
+ * limit a resident may, end to end: the real bot process against the fake
+ * Bot API server, which refuses a message over 4,096 characters and HTML
+ * that does not parse, as Telegram does. Texts carry <, & and quotes, so a
+ * shortened message that cut an entity or a tag would be refused too.
+ */
+
+const ADMIN = 5001;
+
+/** `length` characters of text with HTML's special characters in it, ending in a letter. */
+function filler(length: number, word: string): string {
+  const unit = `${word} <b>&amp; "x" `;
+  return `${unit.repeat(Math.ceil(length / unit.length)).slice(0, length - 1)}z`;
+}
+const localized = (length: number, word: string) => Object.fromEntries(LANGUAGES.map((language) => [language, filler(length, `${word}-${language}`)]));
+const options = (prefix: string) =>
+  Array.from({ length: MAX_OPTIONS }, (_, i) => ({ value: `${prefix}${i}`, label: localized(MAX_LABEL_LENGTH, `${prefix}${i}`) }));
+
+/** 60 questions: a choice and a multi of 12 long options, scales, and text questions taking 2,000 characters. */
+function maximalQuestionnaire(): string {
+  const questions: Record<string, unknown>[] = [
+    { id: 'role', type: 'choice', text: localized(MAX_QUESTION_TEXT_LENGTH, 'role'), note: localized(MAX_QUESTION_TEXT_LENGTH, 'note'), options: options('r') },
+    { id: 'improve', type: 'multi', text: localized(MAX_QUESTION_TEXT_LENGTH, 'improve'), note: localized(MAX_QUESTION_TEXT_LENGTH, 'note'), options: options('m') },
+  ];
+  for (let i = 0; i < 18; i++) {
+    questions.push({ id: `scale_${i}`, type: 'scale', dimension: `dimension_${i % 6}`, text: localized(MAX_QUESTION_TEXT_LENGTH, `scale${i}`), note: localized(MAX_QUESTION_TEXT_LENGTH, 'note') });
+  }
+  while (questions.length < MAX_QUESTIONS) {
+    const i = questions.length;
+    questions.push({ id: `text_${i}`, type: 'text', optional: i % 2 === 0, max_length: MAX_TEXT_ANSWER_LENGTH, text: localized(MAX_QUESTION_TEXT_LENGTH, `text${i}`), note: localized(MAX_QUESTION_TEXT_LENGTH, 'note') });
+  }
+  const dimensions = Array.from({ length: 6 }, (_, i) => ({ id: `dimension_${i}`, name: localized(MAX_LABEL_LENGTH, `dimension${i}`) }));
+  // JSON is YAML too.
+  return JSON.stringify({
+    title: localized(200, 'title'),
+    description: localized(1000, 'description'),
+    dimensions,
+    indexes: [{ id: 'headline', name: localized(MAX_LABEL_LENGTH, 'headline'), dimensions: dimensions.map((d) => d.id) }],
+    report: { respondent_question: 'role', improvement_question: 'improve', suggestion_question: `text_${MAX_QUESTIONS - 1}` },
+    questions,
+  });
+}
+
+let telegram: FakeTelegram;
+let server: FakeBotApiServer;
+let bot: BotProcess;
+let databasePath: string;
+
+beforeAll(async () => {
+  const source = maximalQuestionnaire();
+  expect(parseQuestionnaire(source)).toMatchObject({ ok: true });
+  const path = join(mkdtempSync(join(tmpdir(), 'manyi-max-')), 'maximal.yaml');
+  writeFileSync(path, source);
+  telegram = new FakeTelegram();
+  server = await startFakeBotApi(telegram);
+  databasePath = temporaryDatabasePath();
+  telegram.user(ADMIN, { first_name: 'Admin', language_code: 'en' });
+  bot = await startBotProcess(
+    { BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: server.apiRoot, DATABASE_PATH: databasePath, ADMIN_CHAT_IDS: String(ADMIN), QUESTIONNAIRE_PATH: path },
+    { server },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await bot?.stop();
+  await server?.close();
+});
+
+describe('a questionnaire at every validator maximum', () => {
+  it('is answered with the longest answers, every option chosen, and submitted; its reports fit too', async () => {
+    const admin = telegram.user(ADMIN);
+    await admin.send('/open_round Maximal');
+    const t = TEXTS.en;
+    const resident = telegram.user(7001, { language_code: 'en' });
+    await resident.send('/start');
+    const navigation = new Set([t.back, t.skip, t.done, t.submit]);
+    const optionButtons = () => resident.buttons().filter((b) => !navigation.has(b) && !b.startsWith('✓ ') && !b.startsWith('✅ '));
+    // The longest option of the choice question, then every option of the multi question.
+    await resident.press(optionButtons().at(-1)!);
+    const multiOptions = optionButtons();
+    expect(multiOptions).toHaveLength(12);
+    for (const option of multiOptions) await resident.press(option);
+    await resident.press(t.done);
+    // The longest text allowed for every text question.
+    const answered = await answerUntilSummary(resident, 'en', undefined, (step) => filler(MAX_TEXT_ANSWER_LENGTH, `answer${step}`));
+    expect(answered).toBe(MAX_QUESTIONS - 2);
+
+    const summary = resident.lastText()!;
+    expect(summary.length).toBeLessThanOrEqual(4096);
+    expect(summary).toContain(`${MAX_QUESTIONS}.`);
+    // Shortened to fit, with the mark.
+    expect(summary).toContain('…');
+    await resident.press(t.submit);
+    expect(resident.lastText()).toBe(t.thanks);
+
+    await admin.send('/close_round');
+    // The final report, built from the question texts and labels, fits too.
+    expect(admin.lastText()).toMatch(/Maximal/);
+    expect(admin.lastText()!.length).toBeLessThanOrEqual(4096);
+
+    const refused = telegram.calls.filter((call) => !call.result.ok && call.method !== 'getUpdates');
+    expect(refused.map((call) => `${call.method}: ${call.result.ok ? '' : call.result.description}`)).toEqual([]);
+    expect(queryDatabase<{ status: string }>(databasePath, 'SELECT status FROM responses')).toEqual([{ status: 'completed' }]);
+  }, 120_000);
+});
