@@ -33,30 +33,32 @@ function filler(length: number, word: string): string {
   return `${unit.repeat(Math.ceil(length / unit.length)).slice(0, length - 1)}z`;
 }
 const localized = (length: number, word: string) => Object.fromEntries(LANGUAGES.map((language) => [language, filler(length, `${word}-${language}`)]));
+/** Ids and option values as long as allowed (32 characters): they travel in button data, at most 64 bytes. */
+const longId = (base: string) => base.padEnd(32, '_');
 const options = (prefix: string) =>
-  Array.from({ length: MAX_OPTIONS }, (_, i) => ({ value: `${prefix}${i}`, label: localized(MAX_LABEL_LENGTH, `${prefix}${i}`) }));
+  Array.from({ length: MAX_OPTIONS }, (_, i) => ({ value: longId(`${prefix}${i}`), label: localized(MAX_LABEL_LENGTH, `${prefix}${i}`) }));
 
 /** 60 questions: a choice and a multi of 12 long options, scales, and text questions taking 2,000 characters. */
 function maximalQuestionnaire(): string {
   const questions: Record<string, unknown>[] = [
-    { id: 'role', type: 'choice', text: localized(MAX_QUESTION_TEXT_LENGTH, 'role'), note: localized(MAX_QUESTION_TEXT_LENGTH, 'note'), options: options('r') },
-    { id: 'improve', type: 'multi', text: localized(MAX_QUESTION_TEXT_LENGTH, 'improve'), note: localized(MAX_QUESTION_TEXT_LENGTH, 'note'), options: options('m') },
+    { id: longId('role'), type: 'choice', text: localized(MAX_QUESTION_TEXT_LENGTH, 'role'), note: localized(MAX_QUESTION_TEXT_LENGTH, 'note'), options: options('r') },
+    { id: longId('improve'), type: 'multi', text: localized(MAX_QUESTION_TEXT_LENGTH, 'improve'), note: localized(MAX_QUESTION_TEXT_LENGTH, 'note'), options: options('m') },
   ];
   for (let i = 0; i < 18; i++) {
-    questions.push({ id: `scale_${i}`, type: 'scale', dimension: `dimension_${i % 6}`, text: localized(MAX_QUESTION_TEXT_LENGTH, `scale${i}`), note: localized(MAX_QUESTION_TEXT_LENGTH, 'note') });
+    questions.push({ id: longId(`scale_${i}`), type: 'scale', dimension: longId(`dimension_${i % 6}`), text: localized(MAX_QUESTION_TEXT_LENGTH, `scale${i}`), note: localized(MAX_QUESTION_TEXT_LENGTH, 'note') });
   }
   while (questions.length < MAX_QUESTIONS) {
     const i = questions.length;
-    questions.push({ id: `text_${i}`, type: 'text', optional: i % 2 === 0, max_length: MAX_TEXT_ANSWER_LENGTH, text: localized(MAX_QUESTION_TEXT_LENGTH, `text${i}`), note: localized(MAX_QUESTION_TEXT_LENGTH, 'note') });
+    questions.push({ id: longId(`text_${i}`), type: 'text', optional: i % 2 === 0, max_length: MAX_TEXT_ANSWER_LENGTH, text: localized(MAX_QUESTION_TEXT_LENGTH, `text${i}`), note: localized(MAX_QUESTION_TEXT_LENGTH, 'note') });
   }
-  const dimensions = Array.from({ length: 6 }, (_, i) => ({ id: `dimension_${i}`, name: localized(MAX_LABEL_LENGTH, `dimension${i}`) }));
+  const dimensions = Array.from({ length: 6 }, (_, i) => ({ id: longId(`dimension_${i}`), name: localized(MAX_LABEL_LENGTH, `dimension${i}`) }));
   // JSON is YAML too.
   return JSON.stringify({
     title: localized(200, 'title'),
     description: localized(1000, 'description'),
     dimensions,
-    indexes: [{ id: 'headline', name: localized(MAX_LABEL_LENGTH, 'headline'), dimensions: dimensions.map((d) => d.id) }],
-    report: { respondent_question: 'role', improvement_question: 'improve', suggestion_question: `text_${MAX_QUESTIONS - 1}` },
+    indexes: [{ id: longId('headline'), name: localized(MAX_LABEL_LENGTH, 'headline'), dimensions: dimensions.map((d) => d.id) }],
+    report: { respondent_question: longId('role'), improvement_question: longId('improve'), suggestion_question: longId(`text_${MAX_QUESTIONS - 1}`) },
     questions,
   });
 }
@@ -113,6 +115,16 @@ describe('a questionnaire at every validator maximum', () => {
     await resident.press(t.submit);
     expect(resident.lastText()).toBe(t.thanks);
 
+    // The admin's preview of the same questionnaire, whose messages carry a mark above.
+    await admin.send('/preview en');
+    expect(await answerUntilSummary(admin, 'en', undefined, (step) => filler(MAX_TEXT_ANSWER_LENGTH, `preview${step}`))).toBe(MAX_QUESTIONS);
+    await admin.press(t.submit);
+
+    // Admin messages built from the question texts and option labels.
+    for (const command of ['/status', '/groups', '/digest', '/sources']) {
+      await admin.send(command);
+      expect(admin.lastText()!.length).toBeLessThanOrEqual(4096);
+    }
     await admin.send('/close_round');
     // The final report, built from the question texts and labels, fits too.
     expect(admin.lastText()).toMatch(/Maximal/);
