@@ -2,6 +2,7 @@ import { Composer, InputFile } from 'grammy';
 import { sourceCounts } from '../../db/responses.js';
 import { findLatestRound, findOpenRound } from '../../db/rounds.js';
 import { reportFileName, writeRoundWorkbook } from '../../export/xlsx.js';
+import { shorten } from '../../reports/format.js';
 import { renderGroups } from '../../reports/groups-message.js';
 import { addQuality, qualityLine } from '../../reports/insight-sections.js';
 import { gatherRoundReport, roundFigures, roundGroups } from '../../reports/round-report.js';
@@ -13,6 +14,7 @@ import { inAdminChat } from '../admin/admin-chats.js';
 import { roundFromArgument } from '../admin/round-argument.js';
 import { replyWithWrittenFile } from '../admin/temporary-file.js';
 import type { BotContext } from '../context.js';
+import { CAPTION_LIMIT, shortenHtml } from '../fit-message.js';
 import { escapeHtml } from '../texts.js';
 
 /*
@@ -50,8 +52,8 @@ admin.command('trend', async (ctx) => {
   const names = rounds.map((r) => reportTexts.trendRound({ id: r.id, title: r.title })).join(', ');
   const quality = qualityLine(addQuality(points.map((p) => p.figures.quality)), reportTexts);
   await ctx.replyWithPhoto(new InputFile(await renderPicture(picture), 'trend.png'), {
-    // A caption holds at most 1,024 characters.
-    caption: `${t.trendCaption({ rounds: escapeHtml(names.slice(0, 700)) })}\n${reportTexts.quality}: ${quality}`,
+    // A caption holds at most 1,024 characters: the round titles give way first.
+    caption: shortenHtml(`${t.trendCaption({ rounds: escapeHtml(shorten(names, 700)) })}\n${reportTexts.quality}: ${quality}`, CAPTION_LIMIT),
     parse_mode: 'HTML',
   });
 });
