@@ -64,8 +64,9 @@ export async function setCommandMenus(api: Api, options: CommandMenuOptions): Pr
 
 /**
  * Sets the command menus, trying again after 1, 2, 4 … 30 s for as long as
- * calls fail, with a log line for each failure; resolves when they are set
- * or when `signal` aborts (the bot is stopping).
+ * calls fail (but not after a 400: the menu itself is refused), with a log
+ * line for each failure; resolves when they are set, refused, or when
+ * `signal` aborts (the bot is stopping).
  */
 export async function keepSettingCommandMenus(api: Api, options: CommandMenuOptions & { signal: AbortSignal }): Promise<void> {
   const { logger, signal } = options;
@@ -76,8 +77,13 @@ export async function keepSettingCommandMenus(api: Api, options: CommandMenuOpti
       return;
     } catch (error) {
       if (signal.aborted) return;
-      const wait = backoffMs(failures);
       const reason = describeApiFailure(error);
+      if (error instanceof GrammyError && error.error_code === 400) {
+        // A menu Telegram finds malformed stays so: trying again would only fill the log.
+        logger.error({ reason }, `could not set the command menus (${reason}); residents are served without them`);
+        return;
+      }
+      const wait = backoffMs(failures);
       logger.warn(
         { reason, attempt: failures, retryInSeconds: wait / 1000 },
         `could not set the command menus (${reason}); residents are served without them. Trying again in ${wait / 1000} s`,
