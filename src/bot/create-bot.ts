@@ -4,6 +4,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import { findContact, setContactOptedOut } from '../db/contacts.js';
 import { findPreview } from '../db/previews.js';
 import type { Logger } from '../logger.js';
+import { completeBareRefusals } from '../transport/network.js';
 import { isAdminChatId } from './admin/admin-chats.js';
 import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';
@@ -51,6 +52,8 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   bot.api.config.use(retryNetworkErrors());
   // 429s are waited out, 5xx retried with back-off, three times at most; errors that persist reach the handler.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true }));
+  // A refusal without error code or description says so, never "(undefined: undefined)".
+  bot.api.config.use(completeBareRefusals());
 
   bot.use(async (ctx, next) => {
     ctx.deps = deps;

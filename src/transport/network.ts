@@ -1,4 +1,4 @@
-import { GrammyError, HttpError } from 'grammy';
+import { GrammyError, HttpError, type Transformer } from 'grammy';
 
 /** How long to wait after the n-th failure in a row: 1 s, 2 s, 4 s … at most 30 s. */
 export const backoffMs = (failures: number) => Math.min(30_000, 1_000 * 2 ** Math.max(0, failures - 1));
@@ -40,6 +40,23 @@ export function isNotTheBotApi(error: HttpError): boolean {
   return cause instanceof SyntaxError || cause?.type === 'invalid-json';
 }
 
+const BARE_REFUSAL = 'refused it without an error code or description (does it know this method?)';
+
+/**
+ * A refusal without an error code or description (a server that does not
+ * know the method may answer so) is completed with words, so that grammY's
+ * error and every log line say what happened instead of `(undefined: undefined)`.
+ */
+export function completeBareRefusals(): Transformer {
+  return async (prev, method, payload, signal) => {
+    const response = await prev(method, payload, signal);
+    if (response.ok) return response;
+    const given = response as { error_code?: number; description?: string };
+    if (given.error_code !== undefined && given.description !== undefined) return response;
+    return { ...response, error_code: given.error_code ?? 0, description: given.description ?? BARE_REFUSAL };
+  };
+}
+
 /**
  * What went wrong with a Bot API call, for a log line or the start-up error:
  * which call, and what Telegram (or the network) said. grammY's own message
@@ -50,10 +67,8 @@ export function describeApiFailure(error: unknown): string {
   if (error instanceof GrammyError) {
     const code: unknown = error.error_code;
     const description: unknown = error.description;
-    if (code === undefined && description === undefined) {
-      return `${error.method} failed: the server refused it without an error code or description (does it know this method?)`;
-    }
-    return `${error.method} failed: Telegram answered ${code ?? '(no error code)'} ${description ?? '(no description)'}`;
+    if (!code && (description === undefined || description === BARE_REFUSAL)) return `${error.method} failed: the server ${BARE_REFUSAL}`;
+    return `${error.method} failed: Telegram answered ${code || '(no error code)'} ${description ?? '(no description)'}`;
   }
   if (error instanceof HttpError) {
     const method = /'([^']+)'/.exec(error.message)?.[1] ?? 'a call';
