@@ -3,18 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEXTS } from '../../src/bot/texts.js';
-import { LANGUAGES } from '../../src/questionnaire/languages.js';
-import {
-  MAX_LABEL_LENGTH,
-  MAX_OPTIONS,
-  MAX_QUESTION_TEXT_LENGTH,
-  MAX_QUESTIONS,
-  MAX_TEXT_ANSWER_LENGTH,
-} from '../../src/questionnaire/schema.js';
+import { MAX_QUESTIONS, MAX_TEXT_ANSWER_LENGTH } from '../../src/questionnaire/schema.js';
 import { parseQuestionnaire } from '../../src/questionnaire/validate.js';
 import { queryDatabase, startBotProcess, temporaryDatabasePath, type BotProcess } from '../helpers/bot-process.js';
 import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
 import { FakeTelegram } from '../helpers/fake-telegram.js';
+import { filler, maximalQuestionnaireSource } from '../helpers/questionnaires.js';
 import { answerUntilSummary } from '../helpers/survey-driver.js';
 
 /*
@@ -27,49 +21,13 @@ import { answerUntilSummary } from '../helpers/survey-driver.js';
 
 const ADMIN = 5001;
 
-/** `length` characters of text with HTML's special characters in it, ending in a letter. */
-function filler(length: number, word: string): string {
-  const unit = `${word} <b>&amp; "x" `;
-  return `${unit.repeat(Math.ceil(length / unit.length)).slice(0, length - 1)}z`;
-}
-const localized = (length: number, word: string) => Object.fromEntries(LANGUAGES.map((language) => [language, filler(length, `${word}-${language}`)]));
-/** Ids and option values as long as allowed (32 characters): they travel in button data, at most 64 bytes. */
-const longId = (base: string) => base.padEnd(32, '_');
-const options = (prefix: string) =>
-  Array.from({ length: MAX_OPTIONS }, (_, i) => ({ value: longId(`${prefix}${i}`), label: localized(MAX_LABEL_LENGTH, `${prefix}${i}`) }));
-
-/** 60 questions: a choice and a multi of 12 long options, scales, and text questions taking 2,000 characters. */
-function maximalQuestionnaire(): string {
-  const questions: Record<string, unknown>[] = [
-    { id: longId('role'), type: 'choice', text: localized(MAX_QUESTION_TEXT_LENGTH, 'role'), note: localized(MAX_QUESTION_TEXT_LENGTH, 'note'), options: options('r') },
-    { id: longId('improve'), type: 'multi', text: localized(MAX_QUESTION_TEXT_LENGTH, 'improve'), note: localized(MAX_QUESTION_TEXT_LENGTH, 'note'), options: options('m') },
-  ];
-  for (let i = 0; i < 18; i++) {
-    questions.push({ id: longId(`scale_${i}`), type: 'scale', dimension: longId(`dimension_${i % 6}`), text: localized(MAX_QUESTION_TEXT_LENGTH, `scale${i}`), note: localized(MAX_QUESTION_TEXT_LENGTH, 'note') });
-  }
-  while (questions.length < MAX_QUESTIONS) {
-    const i = questions.length;
-    questions.push({ id: longId(`text_${i}`), type: 'text', optional: i % 2 === 0, max_length: MAX_TEXT_ANSWER_LENGTH, text: localized(MAX_QUESTION_TEXT_LENGTH, `text${i}`), note: localized(MAX_QUESTION_TEXT_LENGTH, 'note') });
-  }
-  const dimensions = Array.from({ length: 6 }, (_, i) => ({ id: longId(`dimension_${i}`), name: localized(MAX_LABEL_LENGTH, `dimension${i}`) }));
-  // JSON is YAML too.
-  return JSON.stringify({
-    title: localized(200, 'title'),
-    description: localized(1000, 'description'),
-    dimensions,
-    indexes: [{ id: longId('headline'), name: localized(MAX_LABEL_LENGTH, 'headline'), dimensions: dimensions.map((d) => d.id) }],
-    report: { respondent_question: longId('role'), improvement_question: longId('improve'), suggestion_question: longId(`text_${MAX_QUESTIONS - 1}`) },
-    questions,
-  });
-}
-
 let telegram: FakeTelegram;
 let server: FakeBotApiServer;
 let bot: BotProcess;
 let databasePath: string;
 
 beforeAll(async () => {
-  const source = maximalQuestionnaire();
+  const source = maximalQuestionnaireSource();
   expect(parseQuestionnaire(source)).toMatchObject({ ok: true });
   const path = join(mkdtempSync(join(tmpdir(), 'manyi-max-')), 'maximal.yaml');
   writeFileSync(path, source);
