@@ -11,6 +11,10 @@ export const DEFAULT_QUESTIONNAIRE_PATH = fileURLToPath(
 export interface Config {
   botToken: string;
   adminChatIds: readonly number[];
+  /** The people who may change things or take data out in admin chats; empty: every member may. */
+  adminUserIds: readonly number[];
+  /** PSEUDONYM_SECRET; when unset, the key file beside the database holds it (privacy/pseudonym.ts). */
+  pseudonymSecret: string | undefined;
   databasePath: string;
   questionnairePath: string;
   digestCron: string;
@@ -69,6 +73,7 @@ const isHttpUrl = (value: string) => {
 };
 
 const chatId = /^-?\d{1,16}$/;
+const userId = /^\d{1,16}$/;
 
 const DURATION_UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -80,7 +85,21 @@ export function parseDuration(value: string): number | null {
   return ms > 0 ? ms : null;
 }
 
-const SECRETS = new Set(['BOT_TOKEN', 'WEBHOOK_SECRET']);
+/** A comma-separated list of numeric ids, each matching `id`; empty by default. */
+const idList = (id: RegExp, expected: string) =>
+  z
+    .string()
+    .default('')
+    .refine((value) => value.split(',').every((part) => part.trim() === '' || id.test(part.trim())), expected)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== '')
+        .map(Number),
+    );
+
+const SECRETS = new Set(['BOT_TOKEN', 'WEBHOOK_SECRET', 'PSEUDONYM_SECRET']);
 
 /*
  * One entry per variable: its schema says what a good value looks like, in
@@ -90,21 +109,13 @@ const fields = {
   BOT_TOKEN: z
     .string()
     .regex(/^\d+:[\w-]{20,}$/, 'should look like 123456789:AA… as @BotFather gives it'),
-  ADMIN_CHAT_IDS: z
-    .string()
-    .default('')
-    .refine(
-      (value) => value.split(',').every((part) => part.trim() === '' || chatId.test(part.trim())),
-      'should be comma-separated numeric chat ids, like 123456789,-1001234567890',
-    )
-    .transform((value) =>
-      value
-        .split(',')
-        .map((part) => part.trim())
-        .filter((part) => part !== '')
-        .map(Number),
-    ),
+  ADMIN_CHAT_IDS: idList(chatId, 'should be comma-separated numeric chat ids, like 123456789,-1001234567890'),
+  ADMIN_USER_IDS: idList(userId, 'should be comma-separated numeric Telegram user ids, like 123456789,987654321'),
   DATABASE_PATH: z.string().default('data/manyi.sqlite'),
+  PSEUDONYM_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_+\/=-]{32,256}$/, 'should be 32 to 256 characters of letters, digits and _ + / = - (for instance the output of openssl rand -hex 32)')
+    .optional(),
   QUESTIONNAIRE_PATH: z.string().default(DEFAULT_QUESTIONNAIRE_PATH),
   DIGEST_CRON: z
     .string()
@@ -220,6 +231,8 @@ function pick(v: Values): Omit<Config, 'webhook'> {
   return {
     botToken: v.BOT_TOKEN,
     adminChatIds: v.ADMIN_CHAT_IDS,
+    adminUserIds: v.ADMIN_USER_IDS,
+    pseudonymSecret: v.PSEUDONYM_SECRET,
     databasePath: v.DATABASE_PATH,
     questionnairePath: v.QUESTIONNAIRE_PATH,
     digestCron: v.DIGEST_CRON,

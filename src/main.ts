@@ -14,7 +14,7 @@ import { findOpenRound } from './db/rounds.js';
 import { createDigestRunner } from './digest/run.js';
 import { scheduleDigest } from './digest/schedule.js';
 import { createLogger } from './logger.js';
-import { loadPseudonymSecret } from './privacy/pseudonym.js';
+import { keyFilePath, loadPseudonymSecret } from './privacy/pseudonym.js';
 import { loadQuestionnaireFile } from './questionnaire/validate.js';
 import { reachTelegram } from './transport/connect.js';
 import { describeApiFailure } from './transport/network.js';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel, {
-    secrets: [config.botToken, ...(config.webhook?.secret ? [config.webhook.secret] : [])],
+    secrets: [config.botToken, ...(config.webhook?.secret ? [config.webhook.secret] : []), ...(config.pseudonymSecret ? [config.pseudonymSecret] : [])],
   });
 
   const loadQuestionnaire = () => loadQuestionnaireFile(config.questionnairePath);
@@ -43,7 +43,12 @@ async function main(): Promise<void> {
   }
 
   const db = openDatabase(config.databasePath);
-  logger.info({ database: config.databasePath }, 'database ready');
+  const keyFile = keyFilePath(config.databasePath);
+  const pseudonymSecret = loadPseudonymSecret(db, { configured: config.pseudonymSecret, keyFile });
+  logger.info({ database: config.databasePath, ...(config.pseudonymSecret ? {} : { keyFile }) }, 'database ready');
+  if (config.adminUserIds.length === 0 && config.adminChatIds.length > 0) {
+    logger.warn('ADMIN_USER_IDS is not set: every member of an admin chat may open and close rounds, upload questionnaires and export');
+  }
   const clock = () => new Date();
   const background = createBackgroundTasks(logger);
   let inbox: Inbox | undefined;
@@ -52,7 +57,6 @@ async function main(): Promise<void> {
     const dropped = inbox?.dropQueued(`chat:${chatId}`, isJunkWhateverTheQuestion) ?? 0;
     logger.info({ chatId, dropped }, 'flooding chat: its queued junk is dropped');
   });
-  const pseudonymSecret = loadPseudonymSecret(db);
   const bot = createBot({ background, config, db, logger, clock, pseudonymSecret, loadQuestionnaire, flood });
   const reminders = createReminders({ api: bot.api, db, config, logger, clock, pseudonymSecret, background });
 

@@ -18,6 +18,7 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ BOT_TOKEN: TOKEN })).toEqual({
       botToken: TOKEN,
       adminChatIds: [],
+      adminUserIds: [],
       databasePath: 'data/manyi.sqlite',
       questionnairePath: DEFAULT_QUESTIONNAIRE_PATH,
       digestCron: '0 9 * * 1',
@@ -113,6 +114,18 @@ describe('configuration from the environment', () => {
     expect(message).not.toContain('has spaces');
   });
 
+  it('reads ADMIN_USER_IDS and PSEUDONYM_SECRET', () => {
+    const config = loadConfig({ BOT_TOKEN: TOKEN, ADMIN_USER_IDS: ' 42, 7 ', PSEUDONYM_SECRET: 'ab'.repeat(32) });
+    expect(config.adminUserIds).toEqual([42, 7]);
+    expect(config.pseudonymSecret).toBe('ab'.repeat(32));
+  });
+
+  it('never repeats a malformed pseudonym secret', () => {
+    const message = failure({ BOT_TOKEN: TOKEN, PSEUDONYM_SECRET: 'short secret' });
+    expect(message).toMatch(/^PSEUDONYM_SECRET should be 32 to 256 characters/);
+    expect(message).not.toContain('short secret');
+  });
+
   it('never repeats a malformed token', () => {
     const message = failure({ BOT_TOKEN: 'not-a-token-secret' });
     expect(message).toMatch(/^BOT_TOKEN should look like/);
@@ -121,6 +134,8 @@ describe('configuration from the environment', () => {
 
   it.each([
     ['ADMIN_CHAT_IDS', 'abc', /^ADMIN_CHAT_IDS should be comma-separated numeric chat ids.*"abc"/],
+    ['ADMIN_USER_IDS', '42,@alice', /^ADMIN_USER_IDS should be comma-separated numeric Telegram user ids, like 123456789,987654321 \(got "42,@alice"\)/],
+    ['ADMIN_USER_IDS', '-1001234567890', /^ADMIN_USER_IDS should be comma-separated numeric Telegram user ids/],
     ['DEFAULT_LANGUAGE', 'fr', /^DEFAULT_LANGUAGE should be one of zh-Hant, zh-Hans, en/],
     ['DIGEST_CRON', 'every monday', /^DIGEST_CRON should be a cron expression/],
     ['DIGEST_CRON', '0 9 * * 1 * *', /^DIGEST_CRON should be a cron expression/],

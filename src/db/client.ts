@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -15,8 +15,11 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', impor
  * `:memory:` gives a private database, as the tests use.
  */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') makeOwnerOnly(path);
   const sqlite = new Database(path);
+  // Deleted and overwritten content (a closed round's old keys, a pruned
+  // update) is zeroed in the file instead of lingering in free space.
+  sqlite.pragma('secure_delete = ON');
   // WAL lets readers run beside the writer; a busy timeout rides out a second process.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -25,6 +28,33 @@ export function openDatabase(path: string): Db {
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;
+}
+
+/**
+ * The database, its WAL and SHM (which SQLite creates with the database
+ * file's mode) readable by the bot's user only, in a folder only it can
+ * enter: the file holds answers, the chats that can be told of rounds and,
+ * while a round is open, the keys that link the two.
+ */
+function makeOwnerOnly(path: string): void {
+  const folder = dirname(path);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  chmodSync(folder, 0o700);
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
+}
+
+/**
+ * Moves every page of the WAL into the database file and empties the WAL,
+ * so that old page images (a round's keys before its close, a pruned
+ * update) no longer exist anywhere. Run after the transaction that erased
+ * them has committed; inside a transaction it waits for the next call.
+ */
+export function eraseWal(db: Db): void {
+  if (db.$client.inTransaction || !db.$client.open) return;
+  db.$client.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 export function closeDatabase(db: Db): void {

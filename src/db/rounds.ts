@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gt, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Questionnaire } from '../questionnaire/schema.js';
-import { inTransaction, statement, type Db } from './client.js';
+import { eraseWal, inTransaction, statement, type Db } from './client.js';
 import { fileVersionId } from './questionnaire-versions.js';
 import { responses, rounds } from './schema.js';
 import { unlinkRespondents } from './unlink.js';
@@ -125,11 +125,14 @@ export function openRound(
 
 /** Closes the open round, unlinking its responses from their chats in the same transaction; null when none was open. */
 export function closeOpenRound(db: Db, now: Date): Round | null {
-  return inTransaction(db, () => {
+  const closed = inTransaction(db, () => {
     const row = db.update(rounds).set({ closedAt: now }).where(isNull(rounds.closedAt)).returning().get();
     if (row) unlinkRespondents(db, row.id);
     return row ? toRound(row, db) : null;
   });
+  // The keys it had while open are gone from the file (secure_delete); now from the WAL too.
+  if (closed) eraseWal(db);
+  return closed;
 }
 
 export function responseCounts(db: Db, roundId: number): { started: number; completed: number } {
@@ -166,7 +169,7 @@ export function findLatestRound(db: Db): Round | null {
 
 /** Closes the open round if its deadline has passed (unlinking its responses, as closeOpenRound); returns it, or null. */
 export function closeRoundIfDue(db: Db, now: Date): Round | null {
-  return inTransaction(db, () => {
+  const closed = inTransaction(db, () => {
     const row = db
       .update(rounds)
       .set({ closedAt: now })
@@ -176,6 +179,8 @@ export function closeRoundIfDue(db: Db, now: Date): Round | null {
     if (row) unlinkRespondents(db, row.id);
     return row ? toRound(row, db) : null;
   });
+  if (closed) eraseWal(db);
+  return closed;
 }
 
 /** Rounds open at some time in [from, to), oldest first. */

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
-/** Small key/value store for what the bot keeps about itself, such as the pseudonym secret. */
+/** Small key/value store for what the bot keeps about itself (never the pseudonym secret: see privacy/pseudonym.ts). */
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),

@@ -9,3 +9,11 @@ export function settingOrInit(db: Db, key: string, initial: () => string): strin
   if (!row) throw new Error(`the setting ${key} could not be stored`);
   return row.value;
 }
+
+export function findSetting(db: Db, key: string): string | undefined {
+  return db.select().from(settings).where(eq(settings.key, key)).get()?.value;
+}
+
+export function deleteSetting(db: Db, key: string): void {
+  db.delete(settings).where(eq(settings.key, key)).run();
+}

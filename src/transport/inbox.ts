@@ -1,5 +1,5 @@
 import type { Update } from 'grammy/types';
-import type { Db } from '../db/client.js';
+import { eraseWal, type Db } from '../db/client.js';
 import {
   finishUpdates,
   postponeUpdate,
@@ -10,6 +10,7 @@ import {
   type InboxRow,
 } from '../db/inbox.js';
 import type { Logger } from '../logger.js';
+import { minimiseUpdate } from './minimise-update.js';
 import { queueKey } from './queue-key.js';
 
 /*
@@ -199,9 +200,15 @@ export function createInbox(options: InboxOptions): Inbox {
       const leftovers = unfinishedUpdates(db);
       if (leftovers.length > 0) logger.info({ updates: leftovers.length }, 'handling updates left unfinished by the last run');
       enqueue(leftovers);
-      pruneFinishedUpdates(db, new Date(clock().getTime() - KEEP_FINISHED_MS));
-      pruneTimer = setInterval(() => {
+      const prune = () => {
         const pruned = pruneFinishedUpdates(db, new Date(clock().getTime() - KEEP_FINISHED_MS));
+        // What the pruned rows held is zeroed in the file (secure_delete); the WAL's old copies go too.
+        if (pruned > 0) eraseWal(db);
+        return pruned;
+      };
+      prune();
+      pruneTimer = setInterval(() => {
+        const pruned = prune();
         if (pruned > 0) logger.debug({ pruned }, 'finished inbox rows pruned');
       }, PRUNE_EVERY_MS);
       pruneTimer.unref();
@@ -212,7 +219,7 @@ export function createInbox(options: InboxOptions): Inbox {
       if (updates.length === 0) return 0;
       const rows = storeUpdates(
         db,
-        updates.map((update) => ({ update, queueKey: queueKey(update) })),
+        updates.map((update) => ({ update: minimiseUpdate(update), queueKey: queueKey(update) })),
         clock(),
       );
       enqueue(rows);

@@ -1,10 +1,9 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { sendDueNudges, type ReminderDeps } from '../../src/bot/reminders.js';
-import { loadPseudonymSecret } from '../../src/privacy/pseudonym.js';
 import { responses } from '../../src/db/schema.js';
 import type { FakeUser } from '../helpers/fake-telegram.js';
-import { createTestBot, type TestBot } from '../helpers/bot-harness.js';
+import { createTestBot, type TestBot, TEST_PSEUDONYM_SECRET } from '../helpers/bot-harness.js';
 
 const MINUTE = 60_000;
 
@@ -16,7 +15,7 @@ function nudgeDeps(t: TestBot, ahead: number, remindAfterMs: number | null = MIN
     config: { ...t.config, remindAfterMs },
     logger: pino({ level: 'silent' }),
     clock: () => new Date(Date.now() + ahead),
-    pseudonymSecret: loadPseudonymSecret(t.db),
+    pseudonymSecret: TEST_PSEUDONYM_SECRET,
   };
 }
 

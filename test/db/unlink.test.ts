@@ -2,12 +2,12 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { closeDueRound } from '../../src/bot/admin/round-closing.js';
 import { contacts, responses } from '../../src/db/schema.js';
-import { loadPseudonymSecret, respondentKey } from '../../src/privacy/pseudonym.js';
-import { createTestBot, type TestBot } from '../helpers/bot-harness.js';
+import { respondentKey } from '../../src/privacy/pseudonym.js';
+import { createTestBot, type TestBot, TEST_PSEUDONYM_SECRET } from '../helpers/bot-harness.js';
 
 /** Keys of the round's responses that an HMAC of some contact's chat id still matches. */
 function linkable(t: TestBot, roundId: number): string[] {
-  const secret = loadPseudonymSecret(t.db);
+  const secret = TEST_PSEUDONYM_SECRET;
   const keys = new Set(t.db.select({ chatId: contacts.chatId }).from(contacts).all().map((c) => respondentKey(secret, c.chatId)));
   return t.db
     .select({ key: responses.respondentKey, round: responses.roundId })

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEXTS } from '../../src/bot/texts.js';
-import { respondentKey } from '../../src/privacy/pseudonym.js';
+import { keyFilePath, respondentKey } from '../../src/privacy/pseudonym.js';
 import { queryDatabase, runBotToExit, startBotProcess, temporaryDatabasePath, type BotProcess } from '../helpers/bot-process.js';
 import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
 import { FakeTelegram, type FakeUser } from '../helpers/fake-telegram.js';
@@ -54,11 +55,11 @@ async function answerSome(user: FakeUser, count: number): Promise<void> {
   }
 }
 
-/** Responses of round 1 whose key is the HMAC of some contact's chat id, computed as anyone holding the database could. */
+/** Responses of round 1 whose key is the HMAC of some contact's chat id, computed as anyone holding the database and its key file could. */
 function linkableResponses(): number[] {
-  const [secret] = queryDatabase<{ value: string }>(databasePath, "select value from settings where key = 'pseudonym_secret'");
+  const secret = readFileSync(keyFilePath(databasePath), 'utf8').trim();
   const chats = queryDatabase<{ chat_id: number }>(databasePath, 'select chat_id from contacts');
-  const hmacs = new Set(chats.map((c) => respondentKey(secret!.value, c.chat_id)));
+  const hmacs = new Set(chats.map((c) => respondentKey(secret, c.chat_id)));
   return queryDatabase<{ id: number; respondent_key: string }>(databasePath, 'select id, respondent_key from responses where round_id = 1')
     .filter((r) => hmacs.has(r.respondent_key))
     .map((r) => r.id);

@@ -7,13 +7,15 @@ import { createBot } from '../../src/bot/create-bot.js';
 import { createFloodGuard, isJunkWhateverTheQuestion } from '../../src/bot/flood.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
-import { loadPseudonymSecret } from '../../src/privacy/pseudonym.js';
 import { loadQuestionnaireFile } from '../../src/questionnaire/validate.js';
 import { createUpdateHandler } from '../../src/transport/handle-update.js';
 import { createInbox, type Inbox } from '../../src/transport/inbox.js';
 import { FakeTelegram } from './fake-telegram.js';
 import { connectBotToFake } from './in-process-api.js';
 import { SMALL_YAML } from './questionnaires.js';
+
+/** The pseudonym secret of every in-process test bot (a real one lives in the key file beside the database). */
+export const TEST_PSEUDONYM_SECRET = 'f'.repeat(64);
 
 export const ADMIN_ID = 1001;
 export const ADMIN_GROUP_ID = -100500;
@@ -65,7 +67,7 @@ export function createTestBot(options: TestBotOptions = {}) {
     flood,
     logger,
     clock: options.now ?? (() => new Date()),
-    pseudonymSecret: loadPseudonymSecret(db),
+    pseudonymSecret: TEST_PSEUDONYM_SECRET,
     loadQuestionnaire: () => loadQuestionnaireFile(questionnairePath),
     botInfo: telegram.botInfo,
   });

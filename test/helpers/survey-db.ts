@@ -1,5 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { respondentKey } from '../../src/privacy/pseudonym.js';
+import { keyFilePath, respondentKey } from '../../src/privacy/pseudonym.js';
 import { findQuestion, optionsOf, scoreOf, applicableQuestions, firstUnanswered, type Answer } from '../../src/questionnaire/engine.js';
 import type { Questionnaire } from '../../src/questionnaire/schema.js';
 
@@ -63,9 +64,9 @@ export function readSurvey(source: string | Database.Database): SurveySnapshot {
     const answerRows = db
       .prepare('select response_id, question_id, value, score, skipped from answers order by response_id')
       .all() as AnswerRow[];
-    const secretRow = db.prepare(`select value from settings where key = 'pseudonym_secret'`).get() as
-      | { value: string }
-      | undefined;
+    // The secret lives in the key file beside the database (privacy/pseudonym.ts).
+    const keyFile = keyFilePath(db.name);
+    const secret = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined;
     const responses = responseRows.map((row): StoredResponse => {
       const questionnaire = rounds.get(row.round_id);
       const answers = new Map<string, Answer>();
@@ -84,7 +85,7 @@ export function readSurvey(source: string | Database.Database): SurveySnapshot {
         answers,
       };
     });
-    return { rounds, responses, answerRows, secret: secretRow?.value };
+    return { rounds, responses, answerRows, secret };
   } finally {
     if (typeof source === 'string') db.close();
   }

@@ -5,7 +5,6 @@ import { createBot } from '../../src/bot/create-bot.js';
 import { createFloodGuard } from '../../src/bot/flood.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
-import { loadPseudonymSecret } from '../../src/privacy/pseudonym.js';
 import { loadQuestionnaireFile } from '../../src/questionnaire/validate.js';
 import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
 import { FakeTelegram } from '../helpers/fake-telegram.js';
@@ -46,7 +45,7 @@ function botOverHttp() {
     db,
     logger,
     clock: () => new Date(),
-    pseudonymSecret: loadPseudonymSecret(db),
+    pseudonymSecret: 'f'.repeat(64),
     loadQuestionnaire: () => loadQuestionnaireFile(config.questionnairePath),
     background: createBackgroundTasks(logger),
     flood: createFloodGuard(),

@@ -1,0 +1,106 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { closeDatabase, inTransaction, openDatabase, type Db } from '../../src/db/client.js';
+import { insertResponse } from '../../src/db/responses.js';
+import { closeOpenRound, openRound } from '../../src/db/rounds.js';
+import { keyFilePath, loadPseudonymSecret, respondentKey } from '../../src/privacy/pseudonym.js';
+import { ConfigError } from '../../src/config.js';
+import { defaultQuestionnaire } from '../helpers/questionnaires.js';
+
+/*
+ * What a closed round leaves in the bytes of the database file, and where
+ * the pseudonym secret lives, on a real file (not :memory:).
+ */
+
+const databaseIn = () => join(mkdtempSync(join(tmpdir(), 'manyi-erasure-')), 'data', 'manyi.sqlite');
+
+const bytesOf = (path: string) =>
+  Buffer.concat([path, `${path}-wal`].filter((file) => existsSync(file)).map((file) => readFileSync(file)));
+
+function roundWithResponses(db: Db, secret: string, residents: number): string[] {
+  openRound(db, { title: 'Bytes', questionnaire: defaultQuestionnaire(), now: new Date() });
+  const keys: string[] = [];
+  inTransaction(db, () => {
+    for (let id = 1; id <= residents; id++) {
+      const key = respondentKey(secret, 500_000 + id);
+      keys.push(key);
+      insertResponse(db, { roundId: 1, respondentKey: key, language: 'en', source: null, cursor: 'q1', updateId: id, now: new Date() });
+    }
+  });
+  return keys;
+}
+
+describe('a closed round in the bytes', () => {
+  it('leaves none of its 300 open keys in the file or the WAL, the bot still running', () => {
+    const path = databaseIn();
+    const db = openDatabase(path);
+    const secret = loadPseudonymSecret(db, { configured: undefined, keyFile: keyFilePath(path) });
+    const keys = roundWithResponses(db, secret, 300);
+    expect(keys.filter((key) => bytesOf(path).includes(key))).toHaveLength(300);
+
+    closeOpenRound(db, new Date());
+    const bytes = bytesOf(path);
+    expect(keys.filter((key) => bytes.includes(key))).toEqual([]);
+    closeDatabase(db);
+  });
+
+  it('creates the file, its WAL and SHM, and the key file owner-only, and makes an existing file so', () => {
+    const path = databaseIn();
+    // A database made before, readable by everyone.
+    mkdirSync(dirname(path), { recursive: true });
+    new Database(path).close();
+    chmodSync(path, 0o644);
+    const db = openDatabase(path);
+    loadPseudonymSecret(db, { configured: undefined, keyFile: keyFilePath(path) });
+    for (const file of [path, `${path}-wal`, `${path}-shm`, keyFilePath(path)]) expect(statSync(file).mode & 0o777).toBe(0o600);
+    closeDatabase(db);
+  });
+});
+
+describe('the pseudonym secret', () => {
+  it('moves out of a database made by the version before into the key file: the open round keeps its keys, the file forgets the secret', () => {
+    const path = databaseIn();
+    // Today's version kept the secret in the settings table.
+    const old = openDatabase(path);
+    const secret = 'a1'.repeat(32);
+    old.$client.prepare("INSERT INTO settings (key, value) VALUES ('pseudonym_secret', ?)").run(secret);
+    const keys = roundWithResponses(old, secret, 12);
+    closeDatabase(old);
+    expect(readFileSync(path).includes(secret)).toBe(true);
+
+    const db = openDatabase(path);
+    expect(loadPseudonymSecret(db, { configured: undefined, keyFile: keyFilePath(path) })).toBe(secret);
+    expect(readFileSync(keyFilePath(path), 'utf8').trim()).toBe(secret);
+    expect(statSync(keyFilePath(path)).mode & 0o777).toBe(0o600);
+    expect(bytesOf(path).includes(secret)).toBe(false);
+    // The open round's residents are found under the same keys as before.
+    const stored = db.$client.prepare('SELECT respondent_key FROM responses WHERE round_id = 1').pluck().all();
+    expect([...stored].sort()).toEqual([...keys].sort());
+    closeDatabase(db);
+
+    // Next start: the key file is read, nothing is written again.
+    const again = openDatabase(path);
+    expect(loadPseudonymSecret(again, { configured: undefined, keyFile: keyFilePath(path) })).toBe(secret);
+    closeDatabase(again);
+  });
+
+  it('comes from PSEUDONYM_SECRET when set, with no key file written', () => {
+    const path = databaseIn();
+    const db = openDatabase(path);
+    const configured = 'b2'.repeat(32);
+    expect(loadPseudonymSecret(db, { configured, keyFile: keyFilePath(path) })).toBe(configured);
+    expect(existsSync(keyFilePath(path))).toBe(false);
+    closeDatabase(db);
+  });
+
+  it('refuses to start when PSEUDONYM_SECRET and the key file disagree', () => {
+    const path = databaseIn();
+    const db = openDatabase(path);
+    loadPseudonymSecret(db, { configured: undefined, keyFile: keyFilePath(path) });
+    expect(() => loadPseudonymSecret(db, { configured: 'c3'.repeat(32), keyFile: keyFilePath(path) })).toThrow(ConfigError);
+    closeDatabase(db);
+  });
+});
