@@ -6,6 +6,7 @@ import { findPreview } from '../db/previews.js';
 import type { Logger } from '../logger.js';
 import { completeBareRefusals } from '../transport/network.js';
 import { isAdminChatId } from './admin/admin-chats.js';
+import { adminRightsFeature } from './admin/admin-rights.js';
 import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';
 import { notifyFeature } from './features/notify.js';
@@ -88,6 +89,8 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
 
   // Before the admin feature, whose refusal of admin commands outside admin chats they leave in place;
   // the preview before the resident feature too, whose messages and presses it takes while it runs.
+  // Who may change things in admin chats is decided once, before any feature.
+  bot.use(adminRightsFeature);
   bot.use(questionnaireFeature);
   bot.use(previewFeature);
   bot.use(insightFeature);

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryDatabase, startBotProcess, temporaryDatabasePath, type BotProcess } from '../helpers/bot-process.js';
+import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
+import { FakeTelegram } from '../helpers/fake-telegram.js';
+import { defaultQuestionnaireYaml } from '../helpers/questionnaires.js';
+
+/*
+ * Rights by person, end to end: an admin group with ADMIN_USER_IDS naming
+ * one of its members. Every member reads; only the named admin opens and
+ * closes rounds, uploads, exports and reports.
+ */
+
+const GROUP = -100777;
+const NAMED_ADMIN = 5201;
+const MEMBER = 5202;
+const REFUSAL = /^Only the administrators listed in ADMIN_USER_IDS may do this; every member may read/;
+
+let telegram: FakeTelegram;
+let server: FakeBotApiServer;
+let bot: BotProcess;
+let databasePath: string;
+
+const botMessages = () => telegram.messages(GROUP).filter((m) => m.from === 'bot' && !m.text.startsWith('📊'));
+const lastReply = () => botMessages().at(-1);
+const openRounds = () => queryDatabase(databasePath, 'select id from rounds where closed_at is null');
+const uploads = () => queryDatabase(databasePath, "select id from questionnaire_versions where origin = 'upload'");
+
+beforeAll(async () => {
+  telegram = new FakeTelegram();
+  server = await startFakeBotApi(telegram);
+  databasePath = temporaryDatabasePath();
+  telegram.group(GROUP, 'Committee');
+  telegram.user(NAMED_ADMIN, { first_name: 'Chair', language_code: 'en' });
+  telegram.user(MEMBER, { first_name: 'Member', language_code: 'en' });
+  bot = await startBotProcess(
+    {
+      BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: server.apiRoot,
+      DATABASE_PATH: databasePath,
+      ADMIN_CHAT_IDS: `${GROUP}`,
+      ADMIN_USER_IDS: `${NAMED_ADMIN}`,
+      DIGEST_TIMEZONE: 'UTC',
+    },
+    { server },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await bot?.stop();
+  await server?.close();
+});
+
+describe('an admin group with ADMIN_USER_IDS', () => {
+  it('lets a plain member read but not open, close, export, report or upload; the named admin may', async () => {
+    const member = telegram.user(MEMBER);
+    const chair = telegram.user(NAMED_ADMIN);
+    expect(bot.output()).not.toContain('ADMIN_USER_IDS is not set');
+
+    await member.sendIn(GROUP, '/open_round Member survey');
+    expect(lastReply()?.text).toMatch(REFUSAL);
+    expect(openRounds()).toEqual([]);
+
+    await chair.sendIn(GROUP, '/open_round Committee survey');
+    expect(lastReply()?.text).toMatch(/^Round 1 “Committee survey” is open/);
+
+    await member.sendIn(GROUP, '/status');
+    expect(lastReply()?.text).toMatch(/^Round 1 “Committee survey”\nOpened /);
+
+    for (const command of ['/close_round', '/export', '/report 1', '/preview']) {
+      const before = botMessages().length;
+      await member.sendIn(GROUP, command);
+      expect(botMessages().slice(before).map((m) => m.text)).toEqual([expect.stringMatching(REFUSAL)]);
+      expect(lastReply()?.document).toBeUndefined();
+    }
+    expect(openRounds()).toHaveLength(1);
+
+    // An upload in a group reaches the bot as a reply to one of its messages.
+    await member.sendDocument(defaultQuestionnaireYaml(), { fileName: 'next.yaml', chatId: GROUP, replyTo: lastReply()!.message_id });
+    expect(lastReply()?.text).toMatch(REFUSAL);
+    expect(uploads()).toEqual([]);
+    await chair.sendDocument(defaultQuestionnaireYaml(), { fileName: 'next.yaml', chatId: GROUP, replyTo: lastReply()!.message_id });
+    expect(uploads()).toHaveLength(1);
+
+    await chair.sendIn(GROUP, '/export');
+    expect(lastReply()?.document?.filename).toMatch(/^manyi-round-1-.*\.csv$/);
+    await chair.sendIn(GROUP, '/close_round');
+    // The closing report goes to every admin chat in its own language (this group has the default).
+    expect(lastReply()?.text).toMatch(/^第 1 輪調查「Committee survey」已結束/);
+    expect(openRounds()).toEqual([]);
+  }, 90_000);
+});
