@@ -1,4 +1,5 @@
 import { statement, type Db } from './client.js';
+import { figuresCut } from './figures-cut.js';
 
 /** What one deep-link tag (null: no tag) brought to a round, as counted in SQL. */
 export interface SourceRow {
@@ -21,6 +22,8 @@ const ALL_TIME: SourceWindow = { from: Number.MIN_SAFE_INTEGER, to: Number.MAX_S
 
 const IN_ROUNDS = 'round_id IN (SELECT value FROM json_each(:rounds))';
 const COMPLETED_IN_WINDOW = `status = 'completed' AND completed_at >= :from AND completed_at < :to`;
+/** Scores are figures: of an open round, only those completed before its cut count (figures-cut.ts). Counts are exact. */
+const SCORED_IN_WINDOW = `${COMPLETED_IN_WINDOW} AND completed_at < :cut`;
 
 /** Counts from the responses alone (the figures index covers them). */
 const COUNTS_SQL = `
@@ -36,7 +39,7 @@ const COUNTS_SQL = `
  * primary-key order, then per source: about a second for 100,000 responses.
  */
 const SCORES_SQL = `
-  WITH span AS (SELECT min(id) AS lo, max(id) AS hi FROM responses WHERE ${IN_ROUNDS} AND ${COMPLETED_IN_WINDOW}),
+  WITH span AS (SELECT min(id) AS lo, max(id) AS hi FROM responses WHERE ${IN_ROUNDS} AND ${SCORED_IN_WINDOW}),
   per_response AS (
     SELECT a.response_id AS id, sum(a.score) AS total, count(*) AS n
     FROM answers a, span
@@ -44,7 +47,7 @@ const SCORES_SQL = `
     GROUP BY a.response_id)
   SELECT r.source AS source, count(*) AS scored, sum(s.total) * 1.0 / sum(s.n) AS mean
   FROM responses r JOIN per_response s ON s.id = r.id
-  WHERE r.${IN_ROUNDS} AND r.${COMPLETED_IN_WINDOW}
+  WHERE r.${IN_ROUNDS} AND r.${SCORED_IN_WINDOW}
   GROUP BY r.source`;
 
 /**
@@ -62,7 +65,7 @@ export function responsesBySource(
   const counts = statement(db, COUNTS_SQL).all(params) as { source: string | null; started: number; completed: number }[];
   const scores = new Map<string | null, { scored: number; mean: number | null }>();
   if (options.scores) {
-    for (const row of statement(db, SCORES_SQL).all(params) as { source: string | null; scored: number; mean: number | null }[]) {
+    for (const row of statement(db, SCORES_SQL).all({ ...params, cut: figuresCut(db, roundIds).cut }) as { source: string | null; scored: number; mean: number | null }[]) {
       scores.set(row.source, row);
     }
   }

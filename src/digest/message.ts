@@ -40,7 +40,8 @@ function compose(data: DigestData, options: DigestMessageOptions, detail: Detail
 
   head.push(t.rounds({ list: data.rounds.map((r) => `#${r.id} ${escapeHtml(r.title)}`).join(options.language === 'en' ? ', ' : '、') }));
   const { counts } = data.figures;
-  head.push(t.newResponses({ completed: counts.completed, started: counts.started, total: counts.totalCompleted }));
+  head.push(t.newResponses({ completed: counts.completed + counts.held, started: counts.started, total: counts.totalCompleted }));
+  if (counts.held > 0) head.push(t.figuresOver({ n: counts.completed, held: counts.held }));
   if (counts.completed === 0) return [...head, '', t.quietWeek].join('\n');
 
   const input: SectionInput = {

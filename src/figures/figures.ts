@@ -15,6 +15,7 @@ import {
   type RespondentsRow,
   type Scope,
 } from './queries.js';
+import { figuresCut } from '../db/figures-cut.js';
 
 /*
  * Satisfaction figures of one or more rounds: counts, indexes and rates per
@@ -70,6 +71,11 @@ export interface ResponseCounts {
   completionRate: number | null;
   /** Responses of these rounds completed before the window's end: the total so far. */
   totalCompleted: number;
+  /**
+   * Completed responses of an open round not in the figures yet (fewer than
+   * FIGURES_STEP): `completed` counts up to the last multiple of five.
+   */
+  held: number;
 }
 
 /** Completed responses in the window flagged for quality (figures/quality.ts). */
@@ -187,13 +193,17 @@ function millis(date: Date | undefined, fallback: number, name: string): number 
   return time;
 }
 
-export function scopeOf(input: Pick<FiguresInput, 'roundIds' | 'window' | 'leaveOutFlagged'>): Scope {
-  return {
+/** What the figure queries count, with an open round's cut (no differencing, see figuresCut) applied. */
+export function scopeOf(db: Db, input: Pick<FiguresInput, 'roundIds' | 'window' | 'leaveOutFlagged'>): { scope: Scope; held: number } {
+  const { cut, held } = figuresCut(db, input.roundIds);
+  const scope: Scope = {
     rounds: JSON.stringify(input.roundIds),
     from: millis(input.window?.from, TIME_MIN, 'from'),
     to: millis(input.window?.to, TIME_MAX, 'to'),
     filter: input.leaveOutFlagged ? 1 : 0,
+    cut,
   };
+  return { scope, held };
 }
 
 /** Answers, answers with a score (not 不了解), the sum of scores, and scores of 60 or more. */
@@ -358,7 +368,7 @@ export function scalePairs(questionnaire: Questionnaire): [string, string][] {
  */
 export function computeFigures(db: Db, input: FiguresInput): RoundFigures {
   const { questionnaire } = input;
-  const scope = scopeOf(input);
+  const { scope, held } = scopeOf(db, input);
   const counts = queryCounts(db, scope);
 
   const scaleQuestions = questionnaire.questions.flatMap((q) => (q.type === 'scale' ? [q] : []));
@@ -447,6 +457,7 @@ export function computeFigures(db: Db, input: FiguresInput): RoundFigures {
       completed: counts.completed,
       completionRate: counts.started > 0 ? counts.startedCompleted / counts.started : null,
       totalCompleted: counts.totalCompleted,
+      held,
     },
     quality: {
       flagged: counts.flagged,
@@ -486,7 +497,7 @@ export function recentSuggestions(
   db: Db,
   input: SuggestionsInput,
 ): { texts: string[]; withheld: boolean } {
-  const scope = scopeOf(input);
+  const { scope } = scopeOf(db, input);
   const completed = queryCountedUpTo(db, scope, MIN_GROUP_SIZE);
   if (!shown(completed)) return { texts: [], withheld: tooFew(completed) };
   const limit = Math.max(0, Math.floor(input.limit ?? 5));

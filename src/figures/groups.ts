@@ -80,7 +80,7 @@ export async function computeGroups(
   const { questionnaire } = input;
   const question = questionnaire.questions.find((q) => q.id === groupQuestion);
   if (question?.type !== 'choice') throw new Error(`groups need a choice question, not ${groupQuestion}`);
-  const scope = scopeOf(input);
+  const { scope } = scopeOf(db, input);
   const range = answerRange(db, queryCounts(db, scope));
   if (!range) return { questionId: groupQuestion, groups: [] };
 

@@ -32,10 +32,12 @@ export interface Scope {
   to: number;
   /** 1: responses flagged for quality do not count (QUALITY_FILTER=on). */
   filter: 0 | 1;
+  /** Completions from this instant on do not count yet (db/figures-cut.ts); TIME_MAX for none. */
+  cut: number;
 }
 
-/** Completed within the window. */
-const IN_WINDOW = `status = 'completed' AND completed_at >= :from AND completed_at < :to`;
+/** Completed within the window, and before the cut of an open round. */
+const IN_WINDOW = `status = 'completed' AND completed_at >= :from AND completed_at < :to AND completed_at < :cut`;
 
 /** Not left out for its quality flags. */
 const TRUSTED = `(:filter = 0 OR flags = 0)`;
@@ -182,7 +184,7 @@ const SUGGESTIONS_SQL = `
   SELECT a.value AS text
   FROM responses r JOIN answers a ON a.response_id = r.id AND a.question_id = :questionId
   WHERE r.round_id IN (SELECT value FROM json_each(:rounds))
-    AND r.status = 'completed' AND r.completed_at >= :from AND r.completed_at < :to
+    AND r.status = 'completed' AND r.completed_at >= :from AND r.completed_at < :to AND r.completed_at < :cut
     AND (:filter = 0 OR r.flags = 0) AND a.skipped = 0 AND a.value IS NOT NULL AND trim(a.value) <> ''
   ORDER BY r.completed_at DESC, r.id DESC
   LIMIT :limit`;

@@ -30,7 +30,7 @@ function figures(indexes: Record<string, number | null>, overrides: Partial<Roun
   return {
     roundIds: [3],
     window: { from: FROM, to: TO },
-    counts: { started: 50, completed: 42, completionRate: 0.84, totalCompleted: 380 },
+    counts: { started: 50, completed: 42, completionRate: 0.84, totalCompleted: 380, held: 0 },
     quality: { flagged: 0, tooFast: 0, straightLine: 0, leftOut: 0 },
     questions: [],
     dimensions,
@@ -124,7 +124,7 @@ describe('the digest message', () => {
   });
 
   it('says so in a week with no responses, and in a week with no round', () => {
-    const quiet = figures({}, { counts: { started: 0, completed: 0, completionRate: null, totalCompleted: 380 } });
+    const quiet = figures({}, { counts: { started: 0, completed: 0, completionRate: null, totalCompleted: 380, held: 0 } });
     expect(shown(render(data({ figures: quiet }), 'en'))).toMatch(
       /This week: 0 completed, 0 started; 380 completed in total\n\nNo new responses this week\.$/,
     );

@@ -55,6 +55,7 @@ describe('figures of a large round', () => {
       completed: COMPLETED,
       completionRate: COMPLETED / (COMPLETED + COMPLETED / 10),
       totalCompleted: COMPLETED,
+      held: 0,
     });
     expect(f.questions).toHaveLength(9);
     for (const question of f.questions) {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { closeOpenRound } from '../../src/db/rounds.js';
 import {
   MIN_GROUP_SIZE,
   computeFigures,
@@ -275,12 +276,13 @@ describe('which responses count', () => {
       completed: 1 + 4,
       completionRate: 4 / 6, // of the six started within, four completed within
       totalCompleted: 3 + 1 + 4,
+      held: 0,
     });
     expect(question(f, 'image').index).toBeCloseTo((100 + 80 * 4) / 5);
     expect(f.window).toEqual({ from: week.from, to: week.to });
 
     const whole = figuresOf(round);
-    expect(whole.counts).toEqual({ started: 10, completed: 9, completionRate: 9 / 10, totalCompleted: 9 });
+    expect(whole.counts).toEqual({ started: 10, completed: 9, completionRate: 9 / 10, totalCompleted: 9, held: 0 });
     expect(question(whole, 'image').index).toBeCloseTo((0 * 3 + 100 + 80 * 4 + 0) / 9);
   });
 
@@ -297,7 +299,7 @@ describe('which responses count', () => {
     }
 
     // The eight answered before the window lie between the first response and the others.
-    const scope = { rounds: JSON.stringify([round]), from: week.from.getTime(), to: week.to.getTime(), filter: 0 as const };
+    const scope = { rounds: JSON.stringify([round]), from: week.from.getTime(), to: week.to.getTime(), filter: 0 as const, cut: Number.MAX_SAFE_INTEGER };
     expect(answerRange(db, queryCounts(db, scope))).toMatchObject({ check: 'included', whole: false });
     const f = figuresOf(round, { window: week });
     expect(f.counts).toMatchObject({ started: 4, completed: 5, totalCompleted: 13 });
@@ -316,7 +318,7 @@ describe('which responses count', () => {
       respond(round, { role: 'member', image: '0', improve: ['conduct'] }, { completedAt: null });
     }
 
-    const scope = { rounds: JSON.stringify([round]), from: Number.MIN_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER, filter: 0 as const };
+    const scope = { rounds: JSON.stringify([round]), from: Number.MIN_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER, filter: 0 as const, cut: Number.MAX_SAFE_INTEGER };
     expect(answerRange(db, queryCounts(db, scope))).toMatchObject({ check: 'excluded', whole: false });
     const f = figuresOf(round);
     expect(f.counts).toMatchObject({ started: 10, completed: 5, completionRate: 0.5, totalCompleted: 5 });
@@ -345,7 +347,7 @@ describe('which responses count', () => {
     const round = open(q);
     const f = figuresOf(round, { respondentQuestion: 'role', improvementQuestion: 'improve' });
 
-    expect(f.counts).toEqual({ started: 0, completed: 0, completionRate: null, totalCompleted: 0 });
+    expect(f.counts).toEqual({ started: 0, completed: 0, completionRate: null, totalCompleted: 0, held: 0 });
     for (const x of [...f.questions, ...f.dimensions]) {
       expect(x).toMatchObject({ index: null, satisfactionRate: null, awarenessRate: null, withheld: false });
     }
@@ -424,5 +426,40 @@ describe('distributions', () => {
   it('refuses a respondent question that is not a choice or multi question', () => {
     const round = open(q);
     expect(() => figuresOf(round, { respondentQuestion: 'comment' })).toThrow(/respondentQuestion comment/);
+  });
+});
+
+describe('no differencing while a round is open', () => {
+  it('counts completions only up to the last multiple of five, in completion order, until the round closes', () => {
+    const { openLive } = figuresWriter(db);
+    const round = openLive(q);
+    for (let i = 0; i < 5; i++) respond(round, { image: '100' }, { startedAt: minutes(i) });
+    const five = figuresOf(round);
+    expect(five.counts).toMatchObject({ completed: 5, held: 0 });
+
+    // A sixth resident submits: nothing shown moves, so nothing tells their answer.
+    respond(round, { image: '0' }, { startedAt: minutes(10) });
+    const six = figuresOf(round);
+    expect(six.counts).toMatchObject({ started: 6, completed: 5, held: 1, totalCompleted: 6 });
+    expect(question(six, 'image')).toEqual(question(five, 'image'));
+
+    // Four more make ten: all ten count.
+    for (let i = 0; i < 4; i++) respond(round, { image: '0' }, { startedAt: minutes(20 + i) });
+    const ten = figuresOf(round);
+    expect(ten.counts).toMatchObject({ completed: 10, held: 0 });
+    expect(question(ten, 'image').index).toBe(50);
+
+    // The eleventh waits while the round is open, and counts once it closes.
+    respond(round, { image: '0' }, { startedAt: minutes(30) });
+    expect(figuresOf(round).counts).toMatchObject({ completed: 10, held: 1 });
+    closeOpenRound(db, minutes(40));
+    expect(figuresOf(round).counts).toMatchObject({ completed: 11, held: 0 });
+  });
+
+  it('shows nothing of an open round with four completed', () => {
+    const { openLive } = figuresWriter(db);
+    const round = openLive(q);
+    for (let i = 0; i < 4; i++) respond(round, { image: '100' }, { startedAt: minutes(i) });
+    expect(figuresOf(round).counts).toMatchObject({ started: 4, completed: 0, held: 4 });
   });
 });

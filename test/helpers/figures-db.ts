@@ -1,6 +1,7 @@
 import { closeOpenRound, openRound } from '../../src/db/rounds.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
-import { answers, responses } from '../../src/db/schema.js';
+import { eq } from 'drizzle-orm';
+import { answers, responses, rounds } from '../../src/db/schema.js';
 import type { Questionnaire } from '../../src/questionnaire/schema.js';
 import { SATISFACTION_SCALE } from '../../src/questionnaire/scale.js';
 import { mustParse } from './questionnaires.js';
@@ -85,6 +86,9 @@ export interface RespondOptions {
   flags?: number;
 }
 
+/** Far in the future, but a valid Date (the greatest is 8.64e15 ms). */
+const FAR_FUTURE = new Date(8.64e15);
+
 export type FiguresWriter = ReturnType<typeof figuresWriter>;
 
 /** A fresh in-memory database and its writer (close the database after the test). */
@@ -96,14 +100,25 @@ export function freshFiguresDb(): { db: Db; writer: FiguresWriter } {
 /** Opens rounds and writes responses into `db`. */
 export function figuresWriter(db: Db) {
   let seq = 0;
+  /** Closes the open round, if any, and opens a new one at `at`, still open. */
+  const openLive = (questionnaire: Questionnaire, at = minutes(-60)): number => {
+    closeOpenRound(db, at);
+    const result = openRound(db, { title: `round ${++seq}`, questionnaire, now: at });
+    if (!result.ok) throw new Error('a round is open');
+    return result.round.id;
+  };
   return {
-    /** Closes the open round, if any, and opens a new one at `at`. */
+    /**
+     * A round whose figures are final, opened at `at`: recorded as closed far
+     * in the future, so that every completed response counts (an open
+     * round's figures move in steps of five, see figuresCut; `openLive` for that).
+     */
     open(questionnaire: Questionnaire, at = minutes(-60)): number {
-      closeOpenRound(db, at);
-      const result = openRound(db, { title: `round ${++seq}`, questionnaire, now: at });
-      if (!result.ok) throw new Error('a round is open');
-      return result.round.id;
+      const id = openLive(questionnaire, at);
+      db.update(rounds).set({ closedAt: FAR_FUTURE }).where(eq(rounds.id, id)).run();
+      return id;
     },
+    openLive,
     /**
      * A response completed at `completedAt` with answers to the given
      * questions. Scale answers get their score from the scale.

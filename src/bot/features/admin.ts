@@ -126,9 +126,11 @@ admin.command('status', async (ctx) => {
       opened: when(ctx, round.openedAt),
       closes: round.closesAt && when(ctx, round.closesAt),
       started: figures.counts.started,
-      completed: figures.counts.completed,
+      completed: figures.counts.completed + figures.counts.held,
     }),
   ];
+  const { completed: n, held } = figures.counts;
+  if (held > 0) lines.push(reportTexts.figuresOver({ n, held }));
   const headline = headlineLines(input, DETAIL_LEVELS[0]!);
   if (figures.counts.completed > 0 && headline.length > 0) lines.push('', ...headline);
   if (figures.counts.completed > 0) lines.push('', `<b>${reportTexts.quality}</b> ${qualityLine(figures.quality, reportTexts)}`);

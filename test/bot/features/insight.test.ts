@@ -29,30 +29,33 @@ async function complete(t: TestBot, id: number, role: string, satisfaction: stri
   return resident;
 }
 
-/** Six members satisfied (80), five of the public fairly satisfied (60): overall 780 / 11. */
-async function roundOfEleven(t: TestBot): Promise<void> {
+/**
+ * Five members satisfied (80), five of the public fairly satisfied (60):
+ * overall 70. Ten, a multiple of five: an open round's figures count them all.
+ */
+async function roundOfTen(t: TestBot): Promise<void> {
   await t.openRound('Village');
-  for (let id = 3001; id <= 3006; id++) await complete(t, id, 'Member', 'Satisfied');
+  for (let id = 3001; id <= 3005; id++) await complete(t, id, 'Member', 'Satisfied');
   for (let id = 3011; id <= 3015; id++) await complete(t, id, 'Public', 'Fairly satisfied');
 }
 
 describe('/groups', () => {
   it('shows each group beside the overall index with its difference, and folds the small ones', async () => {
     const t = createTestBot({ now: () => NOW });
-    await roundOfEleven(t);
+    await roundOfTen(t);
     await t.admin.send('/groups');
-    const overall = 780 / 11;
+    const overall = 70;
     expect(t.admin.lastText()).toBe(
       [
         'Indexes by respondent group, round 1 “Village”',
         'Groups of fewer than 5 are folded into “other groups”; figures from fewer than 5 answers are not shown.',
         'Response quality: No response was flagged.',
         '',
-        'Overall (11)',
+        'Overall (10)',
         `Headline　${overall.toFixed(1)}`,
         `Overall ${overall.toFixed(1)}`,
         '',
-        'Member (6)',
+        'Member (5)',
         `Headline　80.0 ▲${(80 - overall).toFixed(1)}`,
         `Overall 80.0 ▲${(80 - overall).toFixed(1)}`,
         '',
@@ -99,26 +102,26 @@ describe('/trend', () => {
 describe('/report', () => {
   it('sends an .xlsx with a summary agreeing with /status, both charts, the distributions and every response', async () => {
     const t = createTestBot({ now: () => NOW });
-    await roundOfEleven(t);
+    await roundOfTen(t);
     await t.admin.send('/status');
     const headline = /Headline　(\d+\.\d)/.exec(t.admin.lastText() ?? '')?.[1];
-    expect(headline).toBe((780 / 11).toFixed(1));
+    expect(headline).toBe('70.0');
 
     await t.admin.send('/report');
     const message = t.admin.lastBotMessage()!;
     expect(message.document?.filename).toBe('manyi-round-1-2026-11-24.xlsx');
-    expect(message.caption).toBe('Report of round 1 “Village”: 11 responses');
+    expect(message.caption).toBe('Report of round 1 “Village”: 10 responses');
     const workbook = await readWorkbook(message.document!.data!);
     expect(workbook.worksheets.map((s) => s.name)).toEqual(['Summary', 'Distributions', 'Responses']);
     const [summary, distributions, answers] = workbook.worksheets as [any, any, any];
     expect(rowLabelled(summary, 'Report of round 1 “Village”')).toBeDefined();
-    expect(rowLabelled(summary, 'Completed')?.[1]).toBe(11);
+    expect(rowLabelled(summary, 'Completed')?.[1]).toBe(10);
     expect(rowLabelled(summary, 'Headline')?.[1]).toBe(Number(headline));
-    expect(rowLabelled(summary, 'Member')?.slice(0, 3)).toEqual(['Member', 6, 80]);
+    expect(rowLabelled(summary, 'Member')?.slice(0, 3)).toEqual(['Member', 5, 80]);
     expect(summary.getImages()).toHaveLength(2);
-    expect(rowsOf(distributions)).toContainEqual(['role', 'Who are you?', 'Member', 6, 54.5]);
-    expect(rowsOf(distributions)).toContainEqual(['satisfaction', 'Are you satisfied?', 'Satisfied', 6, 54.5]);
-    expect(rowsOf(answers)).toHaveLength(12);
+    expect(rowsOf(distributions)).toContainEqual(['role', 'Who are you?', 'Member', 5, 50]);
+    expect(rowsOf(distributions)).toContainEqual(['satisfaction', 'Are you satisfied?', 'Satisfied', 5, 50]);
+    expect(rowsOf(answers)).toHaveLength(11);
     expect(rowsOf(answers)[0]?.slice(0, 7)).toEqual(['Response key', 'Status', 'Started (UTC)', 'Completed (UTC)', 'Language', 'Source', 'Quality flags']);
   });
 
@@ -162,16 +165,19 @@ describe('quality flags through the bot', () => {
   it('flags a straight line at submit, counts it in /status and leaves it out of the indexes', async () => {
     const t = createTestBot({ now: () => NOW, questionnaire: defaultQuestionnaireYaml() });
     await t.openRound('Straight');
-    const resident = t.resident(3001, 'en');
-    await resident.send('/start');
-    // The first option of every question: 很滿意 (100) on all nine scale questions.
-    await answerUntilSummary(resident, 'en');
-    await resident.press('✅ Submit');
-    expect(t.db.select({ flags: responses.flags }).from(responses).all()).toEqual([{ flags: 2 }]);
+    // Five, so that an open round's figures count them (they move in steps of five).
+    for (let id = 3001; id <= 3005; id++) {
+      const resident = t.resident(id, 'en');
+      await resident.send('/start');
+      // The first option of every question: 很滿意 (100) on all nine scale questions.
+      await answerUntilSummary(resident, 'en');
+      await resident.press('✅ Submit');
+    }
+    expect(t.db.select({ flags: responses.flags }).from(responses).all()).toEqual(Array(5).fill({ flags: 2 }));
 
     await t.admin.send('/status');
     expect(t.admin.lastText()).toContain(
-      'Response quality 1 flagged (0 finished too fast, 1 the same option on every scale question); left out of the indexes.',
+      'Response quality 5 flagged (0 finished too fast, 5 the same option on every scale question); left out of the indexes.',
     );
   });
 });
