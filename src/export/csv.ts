@@ -5,6 +5,7 @@ import { stringify } from 'csv-stringify';
 import { statement, type Db } from '../db/client.js';
 import type { Round } from '../db/rounds.js';
 import { flagNames, refreshSpeedFlags } from '../figures/quality.js';
+import { exportResponseId } from '../privacy/pseudonym.js';
 import type { Question } from '../questionnaire/schema.js';
 
 /** Fixed leading columns of an export, before one column per question id. */
@@ -26,7 +27,6 @@ function cell(question: Question | undefined, value: string | null, skipped: boo
 
 interface ResponseRow {
   id: number;
-  respondent_key: string;
   status: string;
   started_at: number;
   completed_at: number | null;
@@ -42,14 +42,24 @@ interface ResponseRow {
  * the round's index, which would read and sort the whole round for each
  * page); a page's answers are read by the id range of its responses.
  */
-const PAGE_SQL = `SELECT id, respondent_key, status, started_at, completed_at, language, source, flags
+const PAGE_SQL = `SELECT id, status, started_at, completed_at, language, source, flags
   FROM responses WHERE +round_id = ? AND id > ? ORDER BY id LIMIT ?`;
 const ANSWERS_SQL = 'SELECT response_id, question_id, value, skipped FROM answers WHERE response_id BETWEEN ? AND ?';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/**
+ * An instant in UTC to the minute (`2026-11-24T08:00Z`): with language and
+ * source beside it, a start to the millisecond would single people out in a
+ * small village.
+ */
+export const isoMinute = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z`;
 
-/** The export's rows, a page of responses at a time. */
-export function* exportRows(db: Db, round: Round): Generator<string[]> {
+/**
+ * The export's rows, a page of responses at a time. A row's identifier is
+ * not the respondent key the database finds a resident's response by, but
+ * one derived from the row and `secret` (privacy/pseudonym.ts): the same in
+ * every export of the round, and useless for finding anyone.
+ */
+export function* exportRows(db: Db, round: Round, secret: string): Generator<string[]> {
   const questions = round.questionnaire.questions;
   const byId = new Map(questions.map((q, i) => [q.id, { question: q, column: LEADING_COLUMNS.length + i }]));
   let after = 0;
@@ -62,10 +72,10 @@ export function* exportRows(db: Db, round: Round): Generator<string[]> {
       page.map((r) => [
         r.id,
         [
-          r.respondent_key,
+          exportResponseId(secret, r.id),
           r.status,
-          iso(r.started_at),
-          r.completed_at === null ? '' : iso(r.completed_at),
+          isoMinute(r.started_at),
+          r.completed_at === null ? '' : isoMinute(r.completed_at),
           r.language,
           r.source ?? '',
           flagNames(r.flags).join(';'),
@@ -98,13 +108,13 @@ export function neutralizeFormula(cell: string): string {
  * Writes a round's responses as CSV (UTF-8 with a byte-order mark, so Excel
  * opens Chinese text correctly) to `path`, streaming page by page.
  */
-export async function writeRoundCsv(db: Db, round: Round, path: string): Promise<number> {
+export async function writeRoundCsv(db: Db, round: Round, path: string, secret: string): Promise<number> {
   refreshSpeedFlags(db, [round.id]);
   const file = createWriteStream(path);
   const csv = stringify({ bom: true, header: true, columns: exportColumns(round) });
   csv.pipe(file);
   let count = 0;
-  for (const row of exportRows(db, round)) {
+  for (const row of exportRows(db, round, secret)) {
     count++;
     if (!csv.write(row.map(neutralizeFormula))) await once(csv, 'drain');
   }

@@ -38,6 +38,8 @@ export interface WorkbookInput {
   sources: readonly SourceCount[];
   language: Language;
   timeZone: string;
+  /** The pseudonym secret, from which each row's identifier is derived (export/csv.ts). */
+  exportSecret: string;
 }
 
 /** Rows written between two turns of the event loop. */
@@ -222,7 +224,7 @@ async function writeResponses(db: Db, sheet: ExcelJS.Worksheet, input: WorkbookI
   sheet.columns = [...LEADING_COLUMNS.map(() => ({ width: 20 })), ...questionHeaders.map(() => ({ width: 24 }))];
   addRow(sheet, [...LEADING_COLUMNS.map((c) => t.columns[c]), ...questionHeaders]);
   let count = 0;
-  for (const cells of exportRows(db, round)) {
+  for (const cells of exportRows(db, round, input.exportSecret)) {
     sheet.addRow(cells).commit();
     if (++count % PAGE === 0) await compressed(sheet);
   }

@@ -32,7 +32,7 @@ const trend = await gatherTrend(db, round, round.closedAt ?? new Date(), true);
 const gatheredMs = performance.now() - started;
 const responses = await writeRoundWorkbook(
   db,
-  { report, trend, sources: sourceCounts(db, round.id), language: 'zh-Hant', timeZone: 'Asia/Shanghai' },
+  { report, trend, sources: sourceCounts(db, round.id), language: 'zh-Hant', timeZone: 'Asia/Shanghai', exportSecret: 'bench' },
   out,
 );
 const totalMs = performance.now() - started;

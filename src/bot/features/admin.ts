@@ -154,7 +154,7 @@ admin.command('export', async (ctx) => {
   if (!chosen.ok) return void (await ctx.reply(chosen.reply));
   const { round } = chosen;
   await replyWithWrittenFile(ctx, exportFileName(round, clock()), async (path) => {
-    const count = await writeRoundCsv(db, round, path);
+    const count = await writeRoundCsv(db, round, path, ctx.deps.pseudonymSecret);
     return t.exportCaption({ id: round.id, title: escapeHtml(round.title), responses: count });
   });
 });

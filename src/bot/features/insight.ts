@@ -68,7 +68,14 @@ admin.command('report', async (ctx) => {
   const now = clock();
   const report = await gatherRoundReport(db, round, config.qualityFilter);
   const trend = await gatherTrend(db, round, now, config.qualityFilter);
-  const input = { report, trend, sources: sourceCounts(db, round.id), language: ctx.language, timeZone: config.digestTimezone };
+  const input = {
+    report,
+    trend,
+    sources: sourceCounts(db, round.id),
+    language: ctx.language,
+    timeZone: config.digestTimezone,
+    exportSecret: ctx.deps.pseudonymSecret,
+  };
   await replyWithWrittenFile(ctx, reportFileName(round, now), async (path) => {
     const count = await writeRoundWorkbook(db, input, path);
     return t.reportCaption({ id: round.id, title: escapeHtml(round.title), responses: count });

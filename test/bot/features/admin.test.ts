@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { rounds } from '../../../src/db/schema.js';
+import { responses, rounds } from '../../../src/db/schema.js';
 import { closeDueRound } from '../../../src/bot/admin/round-closing.js';
 import pino from 'pino';
 import { ADMIN_GROUP_ID, createTestBot } from '../../helpers/bot-harness.js';
@@ -192,8 +192,8 @@ describe('exporting responses', () => {
     ]);
     expect(rows[0]).toMatchObject({
       status: 'completed',
-      started_at: '2026-11-24T08:00:00.000Z',
-      completed_at: '2026-11-24T08:00:00.000Z',
+      started_at: '2026-11-24T08:00Z',
+      completed_at: '2026-11-24T08:00Z',
       language: 'en',
       source: 'leaflet',
       flags: '',
@@ -203,7 +203,12 @@ describe('exporting responses', () => {
       channels: 'board;meeting',
       comment: 'a, "b"\nc 滿意',
     });
-    expect(rows[0]!['response_key']).toMatch(/^[0-9a-f]{64}$/);
+    // Each row's identifier is not the key the database finds a resident by.
+    const storedKeys = t.db.select({ key: responses.respondentKey }).from(responses).all().map((r) => r.key);
+    const ids = rows.map((r) => r['response_key']!);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(ids).size).toBe(2);
+    for (const key of storedKeys) expect(bytes.toString('utf8')).not.toContain(key.slice(0, 16));
     expect(rows[1]).toMatchObject({
       status: 'partial',
       completed_at: '',
@@ -215,6 +220,11 @@ describe('exporting responses', () => {
       channels: 'online',
       comment: '',
     });
+
+    // The same identifiers in the next export of the round, which can be joined to this one.
+    await t.admin.send('/export');
+    const again = parse(t.admin.lastBotMessage()!.document!.data!.subarray(3).toString('utf8'), { columns: true }) as Record<string, string>[];
+    expect(again.map((r) => r['response_key'])).toEqual(ids);
   });
 
   it('exports a round by id, and answers an unknown or malformed id in one line', async () => {
