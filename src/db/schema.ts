@@ -165,7 +165,7 @@ export const inboxUpdates = sqliteTable(
     updateId: integer('update_id').notNull(),
     /** The chat (or sender) whose updates are handled in order, one at a time. */
     queueKey: text('queue_key').notNull(),
-    /** The update as Telegram sent it (JSON); null once handled. */
+    /** The update as Telegram sent it, without names and places (transport/minimise-update.ts), as JSON; null once handled. */
     payload: text('payload'),
     receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
     /** Attempts that ended in a failure worth retrying (Telegram or the network down). */
