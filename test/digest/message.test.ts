@@ -123,6 +123,15 @@ describe('the digest message', () => {
     expect(text).toContain(`「${'x'.repeat(199)}…」`);
   });
 
+  it('counts every completed response but says the figures are over the last multiple of five while the round is open', () => {
+    const open = figures({}, { counts: { started: 50, completed: 35, completionRate: 0.8, totalCompleted: 380, held: 2 } });
+    const text = shown(render(data({ figures: open }), 'en'));
+    expect(text).toContain(
+      'This week: 37 completed, 50 started; 380 completed in total\nFigures over the first 35 completed responses (n = 35); the latest 2 count once there are 5 more',
+    );
+    expect(shown(render(data({ figures: open }), 'zh-Hant'))).toContain('以下數字依前 35 份完成的問卷（n = 35）');
+  });
+
   it('says so in a week with no responses, and in a week with no round', () => {
     const quiet = figures({}, { counts: { started: 0, completed: 0, completionRate: null, totalCompleted: 380, held: 0 } });
     expect(shown(render(data({ figures: quiet }), 'en'))).toMatch(
