@@ -39,7 +39,12 @@ export function openDatabase(path: string): Db {
 function makeOwnerOnly(path: string): void {
   const folder = dirname(path);
   mkdirSync(folder, { recursive: true, mode: 0o700 });
-  chmodSync(folder, 0o700);
+  try {
+    chmodSync(folder, 0o700);
+  } catch (error) {
+    // A shared folder the bot does not own (such as /tmp): the files themselves are still owner-only.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+  }
   if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
   for (const file of [path, `${path}-wal`, `${path}-shm`]) {
     if (existsSync(file)) chmodSync(file, 0o600);

@@ -56,6 +56,7 @@ describe('a closed round in the bytes', () => {
     const db = openDatabase(path);
     loadPseudonymSecret(db, { configured: undefined, keyFile: keyFilePath(path) });
     for (const file of [path, `${path}-wal`, `${path}-shm`, keyFilePath(path)]) expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(path)).mode & 0o777).toBe(0o700);
     closeDatabase(db);
   });
 });
