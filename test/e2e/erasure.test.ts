@@ -20,7 +20,7 @@ import { until } from '../helpers/until.js';
  */
 
 const ADMIN = 6001;
-const RESIDENTS = [6101, 6102, 6103, 6104, 6105, 6106, 6107];
+const RESIDENTS = Array.from({ length: 12 }, (_, i) => 6101 + i);
 const firstName = (id: number) => `Meihua${id}`;
 const username = (id: number) => `meihua_lane_${id}`;
 
@@ -120,7 +120,7 @@ describe('erasure in the bytes', () => {
     expect(responsesUnderOpenKeys(1)).toBe(RESIDENTS.length);
 
     await telegram.user(ADMIN).send('/close_round');
-    expect(lastReply()).toMatch(/^Round 1 “Lane survey” is closed: 6 completed, 7 started\./);
+    expect(lastReply()).toMatch(/^Round 1 “Lane survey” is closed: 11 completed, 12 started\./);
     expect(await bot.stop('SIGTERM')).toBe(0);
 
     expect(traces()).toEqual([]);
