@@ -49,6 +49,7 @@ export function loadPseudonymSecret(db: Db, source: { configured: string | undef
 }
 
 function readKeyFile(path: string): string {
+  chmodSync(path, 0o600);
   const secret = readFileSync(path, 'utf8').trim();
   if (secret.length < 32) throw new ConfigError(`The key file ${path} holds no secret (expected 64 hex digits); restore it from a backup.`);
   return secret;
