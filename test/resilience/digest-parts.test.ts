@@ -89,7 +89,10 @@ describe('a crash between a digest’s picture and its text', () => {
     expect(textsOf(ADMIN_GROUP)[0]!.text).toContain('延後送出');
     const db = new Database(databasePath, { readonly: true });
     try {
-      const parts = db.prepare('SELECT chat_id, part FROM digest_deliveries ORDER BY chat_id, part').all();
+      // A part is written down just after Telegram took it: wait for the last record, not only the message.
+      const recorded = () => db.prepare('SELECT chat_id, part FROM digest_deliveries ORDER BY chat_id, part').all();
+      while (recorded().length < 4 && Date.now() < deadline + 10_000) await new Promise((resolve) => setTimeout(resolve, 50));
+      const parts = recorded();
       expect(parts).toEqual([
         { chat_id: ADMIN_GROUP, part: 'chart' },
         { chat_id: ADMIN_GROUP, part: 'text' },
