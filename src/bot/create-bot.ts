@@ -17,7 +17,7 @@ import { insightFeature } from './features/insight.js';
 import { residentFeature } from './features/resident.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { languageFromTelegram } from './language.js';
-import { retryNetworkErrors } from './network-retry.js';
+import { retryServerAndNetworkErrors } from './network-retry.js';
 import { telegramRateLimits } from './rate-limits.js';
 import { persistPrompt } from './prompt.js';
 import { createSettledMessages } from './settled-messages.js';
@@ -49,10 +49,12 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   const settled = createSettledMessages();
   // The throttler goes in first, so every retried attempt waits its turn too.
   if (config.telegramRateLimits) bot.api.config.use(telegramRateLimits());
-  // Network errors: three more tries, 0.5 s, 1 s and 2 s apart.
-  bot.api.config.use(retryNetworkErrors());
-  // 429s are waited out, 5xx retried with back-off, three times at most; errors that persist reach the handler.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true }));
+  // Dropped connections and 5xx: three more tries, 0.5 s, 1 s and 2 s apart.
+  bot.api.config.use(retryServerAndNetworkErrors());
+  // 429s are waited out for retry_after, three times at most; errors that persist reach the handler.
+  bot.api.config.use(
+    autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true, rethrowInternalServerErrors: true }),
+  );
   // A refusal without error code or description says so, never "(undefined: undefined)".
   bot.api.config.use(completeBareRefusals());
 

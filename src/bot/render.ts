@@ -18,6 +18,9 @@ import { escapeHtml, TEXTS } from './texts.js';
  * what a resident sees can be tested without Telegram.
  */
 
+/** Marks a selected option on a multi question's button. */
+export const SELECTED_MARK = '✅ ';
+
 export interface Rendered {
   html: string;
   keyboard?: InlineKeyboard;
@@ -112,7 +115,7 @@ export function renderQuestion(
     for (const { option, optionIndex } of row) {
       const label = option.label[language];
       if (question.type === 'multi') {
-        const mark = selected.includes(option.value) ? '✅ ' : '';
+        const mark = selected.includes(option.value) ? SELECTED_MARK : '';
         keyboard.text(mark + label, encode({ type: 'toggle', responseId, questionId, optionIndex }));
       } else {
         // Coming back to an answered question shows what was chosen.

@@ -1,4 +1,4 @@
-import { findQuestion } from '../questionnaire/engine.js';
+import { findQuestion, optionAt } from '../questionnaire/engine.js';
 import type { Questionnaire } from '../questionnaire/schema.js';
 import type { Action, ActionOutcome } from '../survey/actions.js';
 import type { Refusal, Walk } from '../survey/step.js';
@@ -21,7 +21,7 @@ import {
   showPrompt,
   type PromptSource,
 } from './prompt.js';
-import { answerLabel, renderRecorded } from './render.js';
+import { answerLabel, renderRecorded, SELECTED_MARK } from './render.js';
 import { TEXTS, type Texts } from './texts.js';
 
 /*
@@ -48,12 +48,34 @@ export async function replyToJunk(ctx: BotContext, reply: () => Promise<unknown>
   await reply();
 }
 
+/**
+ * Whether the pressed toggle showed its option as selected, on the message
+ * as Telegram holds it (undefined: not known). A toggle asks for the
+ * opposite, so pressing again on a screen that was slow to show the first
+ * press does not undo it.
+ */
+function shownSelected(ctx: BotContext, questionnaire: Questionnaire, questionId: string, optionIndex: number): boolean | undefined {
+  const query = ctx.callbackQuery;
+  const shown = query?.message?.reply_markup?.inline_keyboard
+    .flat()
+    .find((b) => 'callback_data' in b && b.callback_data === query.data)?.text;
+  const question = findQuestion(questionnaire, questionId);
+  const option = question && optionAt(question, optionIndex);
+  if (shown === undefined || !option) return undefined;
+  // Any language: the resident may have switched since the keyboard was drawn.
+  return Object.values(option.label).some((label) => shown === SELECTED_MARK + label);
+}
+
 /** The step a button asks for. */
-export function toAction(button: SurveyButton): Action {
+export function toAction(ctx: BotContext, source: PromptSource, button: SurveyButton): Action {
   switch (button.type) {
     case 'choose':
-    case 'toggle':
       return { type: button.type, questionId: button.questionId, optionIndex: button.optionIndex };
+    case 'toggle': {
+      const shown = shownSelected(ctx, source.questionnaire, button.questionId, button.optionIndex);
+      const select = shown === undefined ? {} : { select: !shown };
+      return { type: 'toggle', questionId: button.questionId, optionIndex: button.optionIndex, ...select };
+    }
     case 'done':
     case 'skip':
       return { type: button.type, questionId: button.questionId };

@@ -32,7 +32,12 @@ export interface Walk {
 
 export type Action =
   | { type: 'choose'; questionId: string; optionIndex: number }
-  | { type: 'toggle'; questionId: string; optionIndex: number }
+  /**
+   * `select`: what the resident asks for, read from the keyboard they pressed
+   * on (the opposite of what it showed), so a press repeated on a screen that
+   * was slow to show the first one changes nothing; absent: flip.
+   */
+  | { type: 'toggle'; questionId: string; optionIndex: number; select?: boolean }
   | { type: 'done'; questionId: string }
   | { type: 'skip'; questionId: string }
   /** questionId null: from the summary. */
@@ -107,10 +112,9 @@ export function step<S extends Walk>(questionnaire: Questionnaire, state: S, act
       const option = asked.type === 'multi' ? optionAt(asked, action.optionIndex) : undefined;
       if (!option) return refuse({ reason: 'stale' });
       const selected = currentSelection(state, asked.id);
-      const draft = selected.includes(option.value)
-        ? selected.filter((value) => value !== option.value)
-        : [...selected, option.value];
-      return moved({ draft });
+      const select = action.select ?? !selected.includes(option.value);
+      const others = selected.filter((value) => value !== option.value);
+      return moved({ draft: select ? [...others, option.value] : others });
     }
     case 'done': {
       if (asked.type !== 'multi') return refuse({ reason: 'stale' });

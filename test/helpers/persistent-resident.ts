@@ -13,6 +13,13 @@ import { hash32, Random } from './random.js';
  * appeared after an action (the reply was lost, or the bot said something
  * went wrong), sends /start, which resumes at the first unanswered question.
  *
+ * By default each action waits until the bot has handled it (the fake
+ * server's handled probe). A resident with `patience` does not: it acts,
+ * watches the chat, and after `pressAgainMs` of silence presses the same
+ * button again, after `restartMs` sends /start, as a person with a phone
+ * does; `replyLatenciesMs` records how long each action took to change
+ * what the resident sees.
+ *
  * What the resident chooses is fixed per (seed, user, question), so
  * answering a question again after a lost confirmation gives the same
  * answer, and "exactly what they chose" is well defined: `expectedAnswers()`.
@@ -42,6 +49,21 @@ export interface PersistentResidentOptions {
   source?: string;
   /** A safety net against a bot that never gets anywhere. */
   maxSteps?: number;
+  /**
+   * Act without waiting for the bot; press again after `pressAgainMs` of
+   * silence, send /start after `restartMs`; read each new prompt for a
+   * time between `readMs` (ms) before acting on it.
+   */
+  patience?: { pressAgainMs: number; restartMs: number; readMs: readonly [number, number] };
+}
+
+/** Something the resident did that expects an answer on screen. */
+interface Action {
+  /** The newest bot message seen before acting, and its fingerprint when it was acted on. */
+  notBefore: number;
+  actedOn: string | undefined;
+  /** Pressing again, if the action was a press. */
+  repeat?: () => Promise<void>;
 }
 
 export class PersistentResident {
@@ -50,7 +72,19 @@ export class PersistentResident {
   readonly log: string[] = [];
   /** How many times the resident had to send /start to get going again. */
   restarts = 0;
+  /** How many times the resident pressed a button again after silence (patient residents). */
+  repeats = 0;
+  /** Action → first visible change in the chat, ms (patient residents). */
+  readonly replyLatenciesMs: number[] = [];
   private readonly nextQuestionAcks: Acknowledgement[] = [];
+  /** How long the resident reads each prompt (patient residents). */
+  private readonly reading: Random;
+  /** The press just made, to make again after silence. */
+  private lastPress: (() => Promise<void>) | undefined;
+  private newestMessageIdBeforeRestart = 0;
+  /** When the last action was made, and the screen just before it. */
+  private actedAt = 0;
+  private screenBeforeAction = '';
   private readonly t;
 
   constructor(
@@ -62,6 +96,7 @@ export class PersistentResident {
   ) {
     this.t = TEXTS[language];
     this.choices = chooseAnswers(questionnaire, seed, user.user.id);
+    this.reading = new Random(hash32(`${seed}|${user.user.id}|reading`));
   }
 
   /** The answers the resident means to give, for the questions that apply given those answers. */
@@ -84,10 +119,22 @@ export class PersistentResident {
     let actedOn: string | undefined;
     let pending: { questionId: string; shown: string } | undefined;
     for (let step = 0; step < maxSteps; step++) {
+      if (this.options.patience) {
+        const outcome = await this.awaitReply({ notBefore, actedOn, ...(this.lastPress ? { repeat: this.lastPress } : {}) });
+        this.lastPress = undefined;
+        if (outcome === 'restarted') {
+          pending = undefined;
+          actedOn = undefined;
+          notBefore = this.newestMessageIdBeforeRestart;
+          continue;
+        }
+        const [least, most] = this.options.patience.readMs;
+        await new Promise((resolve) => setTimeout(resolve, this.reading.int(least, most)));
+      }
       const last = this.user.botMessages().at(-1);
       if (last && this.isTheEnd(last)) return;
       const prompt = last && last.message_id > notBefore ? this.readPrompt(last) : undefined;
-      const fingerprint = last && `${last.message_id}|${last.editCount}|${last.text}|${JSON.stringify(last.replyMarkup)}`;
+      const fingerprint = last && fingerprintOf(last);
       if (!prompt || fingerprint === actedOn) {
         // Nothing new to answer: the reply was lost or the bot failed. A person sends /start.
         pending = undefined;
@@ -103,6 +150,52 @@ export class PersistentResident {
       pending = await this.answer(prompt);
     }
     throw new Error(`user ${this.user.chatId} did not finish in ${maxSteps} steps:\n${this.log.slice(-30).join('\n')}`);
+  }
+
+  /**
+   * Watches the chat after an action until it shows something to act on (a
+   * new prompt, the end); presses again after `pressAgainMs` of silence,
+   * sends /start after `restartMs`.
+   */
+  private async awaitReply(action: Action): Promise<'ready' | 'restarted'> {
+    const { pressAgainMs, restartMs } = this.options.patience!;
+    const before = this.screenBeforeAction;
+    const started = this.actedAt;
+    let changed = false;
+    let pressedAgain = false;
+    for (;;) {
+      const elapsed = performance.now() - started;
+      if (!changed && this.screen() !== before) {
+        changed = true;
+        this.replyLatenciesMs.push(elapsed);
+      }
+      const last = this.user.botMessages().at(-1);
+      if (last && last.message_id > action.notBefore) {
+        if (this.isTheEnd(last)) return 'ready';
+        if (this.readPrompt(last) && fingerprintOf(last) !== action.actedOn) return 'ready';
+      }
+      if (elapsed >= restartMs) {
+        if (!changed) this.replyLatenciesMs.push(elapsed);
+        this.newestMessageIdBeforeRestart = this.newestMessageId();
+        await this.restart('/start');
+        return 'restarted';
+      }
+      if (elapsed >= pressAgainMs && !changed && !pressedAgain && action.repeat) {
+        pressedAgain = true;
+        this.repeats++;
+        this.log.push('press again after silence');
+        await action.repeat();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** What the resident sees of the chat: every bot message and how often it was edited. */
+  private screen(): string {
+    return this.user
+      .botMessages()
+      .map((m) => `${m.message_id}.${m.editCount}`)
+      .join(',');
   }
 
   /** Every answer the resident was told was recorded. */
@@ -125,7 +218,14 @@ export class PersistentResident {
 
   // ---- internals
 
+  /** Notes the moment of an action, for the reply latency. */
+  private acting(): void {
+    this.actedAt = performance.now();
+    this.screenBeforeAction = this.screen();
+  }
+
   private async restart(command: string): Promise<void> {
+    this.acting();
     if (command === '/start') this.restarts++;
     this.log.push(command);
     await this.user.send(command);
@@ -158,8 +258,13 @@ export class PersistentResident {
   }
 
   private async press(prompt: Prompt, button: ButtonOnScreen): Promise<void> {
-    this.log.push(`press [${button.text}] (${button.data}) on #${prompt.message.message_id}`);
-    await this.user.pressData(button.data, prompt.message.message_id);
+    const press = async () => {
+      this.log.push(`press [${button.text}] (${button.data}) on #${prompt.message.message_id}`);
+      await this.user.pressData(button.data, prompt.message.message_id);
+    };
+    this.lastPress = press;
+    this.acting();
+    await press();
   }
 
   /** Acts on the prompt; returns the answer given, when one was (for the next-question acknowledgement). */
@@ -181,6 +286,7 @@ export class PersistentResident {
       return given;
     }
     if (choice.kind === 'text') {
+      this.acting();
       this.log.push(`send text (${[...choice.text].length} chars) for ${question.id}`);
       await this.user.send(choice.text);
       return given;
@@ -217,6 +323,10 @@ export class PersistentResident {
     const question = this.questionnaire.questions.find((q) => q.text[this.language] === lines[1]);
     return question ? { questionId: question.id, shown: last } : undefined;
   }
+}
+
+function fingerprintOf(message: ChatMessage): string {
+  return `${message.message_id}|${message.editCount}|${message.text}|${JSON.stringify(message.replyMarkup)}`;
 }
 
 /** The resident's answer to every question (whether or not it will apply), fixed by (seed, user, question). */

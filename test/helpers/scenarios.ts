@@ -167,6 +167,10 @@ export interface FaultsOptions {
 export interface FaultsRun extends Started {
   wallMs: number;
   residents: PersistentResident[];
+  /** Every action of every resident → the first change on their screen, ms. */
+  replyLatenciesMs: number[];
+  /** Presses made again after 10 s of silence. */
+  repeatedPresses: number;
   counts: Record<FaultKind, number>;
   /** Everything that went wrong for residents; all empty / zero when the bot did its job. */
   verdict: {
@@ -184,20 +188,26 @@ export interface FaultsRun extends Started {
   };
 }
 
+/** A person's patience: after 10 s of silence they press again, after 20 s they send /start; each new question is read for 0.5–1.5 s. */
+export const PATIENCE = { pressAgainMs: 10_000, restartMs: 20_000, readMs: [500, 1_500] as const };
+
 /**
  * Residents finish the default questionnaire as fast as the bot lets them,
- * each acting the moment its next question appears; presses answered later
- * than 15 s are refused as Telegram refuses them.
+ * each reading its next question for a moment and, like people, not
+ * waiting for the bot beyond their patience (PATIENCE); presses answered
+ * later than 15 s are refused as Telegram refuses them.
  */
 export async function runFaultsScenario({ residents: count, seed, plan, firstUserId = 10_000 }: FaultsOptions): Promise<FaultsRun> {
   const telegram = new FakeTelegram({ callbackQueryTtlMs: 15_000 });
   const started = await startWithRound('Faulty network', telegram);
   const { server, databasePath } = started;
+  // Residents do not wait for the bot to finish with what they did: they watch their screen.
+  server.setHandledProbe(undefined);
   const questionnaire = defaultQuestionnaire();
   const residents = Array.from({ length: count }, (_, i) => {
     const language = LANGUAGES[i % LANGUAGES.length]!;
     const user = telegram.user(firstUserId + i, { language_code: LANGUAGE_CODES[language] });
-    return new PersistentResident(user, language, questionnaire, seed, { source: `wave_${i % 4}` });
+    return new PersistentResident(user, language, questionnaire, seed, { source: `wave_${i % 4}`, patience: PATIENCE });
   });
   if (plan) {
     // Whatever the dice say: a first resident's message refused more times than the client retries, and a lost answer to a press.
@@ -235,6 +245,8 @@ export async function runFaultsScenario({ residents: count, seed, plan, firstUse
     ...started,
     wallMs,
     residents,
+    replyLatenciesMs: residents.flatMap((r) => r.replyLatenciesMs),
+    repeatedPresses: residents.reduce((n, r) => n + r.repeats, 0),
     counts: server.faultCounts(),
     verdict: {
       failed: results.flatMap((r, i) => (r.status === 'rejected' ? [`resident ${i}: ${String(r.reason)}`] : [])),

@@ -13,8 +13,8 @@ import { FakeTelegram } from '../helpers/fake-telegram.js';
  * How the bot's API client (createBot: throttler + auto-retry) rides out
  * Telegram's failures, over HTTP against the fault-injecting fake, with a fake
  * clock so back-offs of minutes take milliseconds: 429 waits retry_after,
- * 5xx and network errors are retried with back-off a bounded number of times
- * ("max 3 attempts" in create-bot.ts), then the error reaches the handler.
+ * 5xx and network errors are retried 0.5, 1 and 2 s apart (create-bot.ts),
+ * then the error reaches the handler.
  */
 
 let telegram: FakeTelegram;
@@ -91,13 +91,23 @@ describe("the bot's API client against Telegram's failures", () => {
     expect(result.delivered).toBe(1);
   }, 30_000);
 
-  it('a 500 is retried with back-off, three times at most, then the error reaches the caller', async () => {
+  it('a 500 is retried within a second or two, three times at most, then the error reaches the caller', async () => {
     server.failNext('sendMessage', '500', { times: 1_000 });
     const result = await sendUnderFakeClock('never through a 500', 300);
     expect(result.outcome?.ok).toBe(false);
     expect(result.attempts).toBe(4);
-    // Back-off between attempts: 3 + 6 + 12 s.
-    expect(result.seconds).toBeGreaterThanOrEqual(21);
+    // Back-off between attempts: 0.5 + 1 + 2 s, not auto-retry's 3 + 6 + 12 s.
+    expect(result.seconds).toBeGreaterThanOrEqual(3);
+    expect(result.seconds).toBeLessThanOrEqual(6);
+  }, 30_000);
+
+  it('a 500 that passes is retried and the message goes out once', async () => {
+    server.failNext('sendMessage', '500', { times: 2 });
+    const result = await sendUnderFakeClock('after two 500s', 60);
+    expect(result.outcome).toEqual({ ok: true });
+    expect(result.attempts).toBe(3);
+    expect(result.delivered).toBe(1);
+    expect(result.seconds).toBeLessThanOrEqual(3);
   }, 30_000);
 
   it('a connection dropped once is retried and the message goes out once', async () => {

@@ -88,6 +88,25 @@ describe('a resident stepping through a response', () => {
     expect(stored?.value).toBe('["board","meeting"]');
   });
 
+  it('a toggle pressed again on a screen that did not show the first press yet changes nothing', () => {
+    const { db, start, step } = setUp();
+    start();
+    step({ type: 'choose', questionId: 'role', optionIndex: 0 });
+    step({ type: 'choose', questionId: 'satisfaction', optionIndex: 0 });
+    // Both presses were made on a keyboard that showed option 1 unselected.
+    step({ type: 'toggle', questionId: 'channels', optionIndex: 1, select: true });
+    expect(step({ type: 'toggle', questionId: 'channels', optionIndex: 1, select: true })).toMatchObject({
+      kind: 'applied',
+      state: { draft: ['online'] },
+    });
+    step({ type: 'toggle', questionId: 'channels', optionIndex: 0, select: true });
+    step({ type: 'toggle', questionId: 'channels', optionIndex: 0, select: false });
+    step({ type: 'toggle', questionId: 'channels', optionIndex: 0, select: false });
+    step({ type: 'done', questionId: 'channels' });
+    const stored = db.select().from(answers).all().find((a) => a.questionId === 'channels');
+    expect(stored?.value).toBe('["online"]');
+  });
+
   it('takes text only where a text question is asked, within its limit', () => {
     const { start, step } = setUp();
     start();

@@ -136,7 +136,7 @@ adminPrivate.on('callback_query:data', async (ctx, next) => {
     previewId: button.responseId,
     updateId: ctx.update.update_id,
     now: ctx.deps.clock(),
-    action: toAction(button),
+    action: toAction(ctx, source, button),
   });
   if (outcome.kind === 'applied') ctx.preview = outcome.state;
   await answerButton(ctx, source, outcome, button, async () => {

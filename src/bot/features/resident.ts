@@ -124,7 +124,7 @@ privateChat.on('callback_query:data', async (ctx) => {
     responseId: button.responseId,
     updateId: ctx.update.update_id,
     now: ctx.deps.clock(),
-    action: toAction(button),
+    action: toAction(ctx, round, button),
   });
   await answerButton(ctx, round, outcome, button, () => ctx.reply(t.thanks));
 });
