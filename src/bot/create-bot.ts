@@ -21,6 +21,7 @@ import { retryServerAndNetworkErrors } from './network-retry.js';
 import { telegramRateLimits } from './rate-limits.js';
 import { persistPrompt } from './prompt.js';
 import { createSettledMessages } from './settled-messages.js';
+import { createStorageFullNotice } from './storage-full.js';
 import { TEXTS } from './texts.js';
 
 export interface CreateBotOptions extends BotDeps {
@@ -47,6 +48,7 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
     },
   });
   const settled = createSettledMessages();
+  const storageFull = createStorageFullNotice(logger);
   // The throttler goes in first, so every retried attempt waits its turn too.
   if (config.telegramRateLimits) bot.api.config.use(telegramRateLimits());
   // Dropped connections and 5xx: three more tries, 0.5 s, 1 s and 2 s apart.
@@ -77,8 +79,17 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
         : languageFromTelegram(ctx.from?.language_code, config.defaultLanguage);
     try {
       await next();
-    } finally {
       persistPrompt(ctx);
+      storageFull.handled(ctx);
+    } catch (error) {
+      // The prompt is recorded whatever failed, unless storage itself did.
+      try {
+        persistPrompt(ctx);
+      } catch {
+        // Storage trouble: the update is handled again, which records it then.
+      }
+      await storageFull.met(ctx, error);
+      throw error;
     }
   });
 

@@ -54,6 +54,8 @@ export interface Texts {
   // Commands that are not for this chat.
   notHere: string;
   somethingWentWrong: string;
+  /** The bot's storage is full: what the resident sent is kept and taken up when there is room again. */
+  storageFull: string;
   helpResident: string;
   commandDescriptions: Record<'start' | 'language' | 'notify' | 'help', string>;
 }
@@ -104,6 +106,7 @@ const zhHant: Texts = {
   groupButton: '開始填寫',
   notHere: '此指令在這裡無法使用。',
   somethingWentWrong: '抱歉，出了點問題。請稍後再試，或傳送 /start 繼續。',
+  storageFull: '抱歉，系統暫時無法儲存。您剛才的操作已保留，稍後會自動處理，不必重複。',
   helpResident: '/start — 開始或繼續填寫問卷\n/language — 切換語言\n/notify off — 不要主動通知我（/notify on 恢復）\n/help — 顯示說明',
   commandDescriptions: {
     start: '開始或繼續填寫問卷',
@@ -159,6 +162,7 @@ const zhHans: Texts = {
   groupButton: '开始填写',
   notHere: '此指令在这里无法使用。',
   somethingWentWrong: '抱歉，出了点问题。请稍后再试，或发送 /start 继续。',
+  storageFull: '抱歉，系统暂时无法保存。您刚才的操作已保留，稍后会自动处理，不必重复。',
   helpResident: '/start — 开始或继续填写问卷\n/language — 切换语言\n/notify off — 不要主动通知我（/notify on 恢复）\n/help — 显示说明',
   commandDescriptions: {
     start: '开始或继续填写问卷',
@@ -216,6 +220,7 @@ const en: Texts = {
   groupButton: 'Start the survey',
   notHere: 'This command is not available here.',
   somethingWentWrong: 'Sorry, something went wrong. Please try again later, or send /start to continue.',
+  storageFull: "Sorry, we can't save anything right now. What you just did is kept and will be taken up shortly; no need to repeat it.",
   helpResident:
     "/start — begin or continue the survey\n/language — change the language\n/notify off — don't message me first (/notify on to undo)\n/help — show this help",
   commandDescriptions: {

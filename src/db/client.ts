@@ -8,6 +8,9 @@ import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
+/** How long a write waits for another process's lock before it counts as storage trouble. */
+const BUSY_TIMEOUT_MS = 1_000;
+
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 /**
@@ -20,11 +23,12 @@ export function openDatabase(path: string): Db {
   // Deleted and overwritten content (a closed round's old keys, a pruned
   // update) is zeroed in the file instead of lingering in free space.
   sqlite.pragma('secure_delete = ON');
-  // WAL lets readers run beside the writer; a busy timeout rides out a second process.
+  // WAL lets readers run beside the writer; a busy timeout rides out a second process's short writes.
+  // Waiting blocks the whole process, so it is short: a lock held longer is storage trouble, retried later.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;
@@ -60,6 +64,22 @@ function makeOwnerOnly(path: string): void {
 export function eraseWal(db: Db): void {
   if (db.$client.inTransaction || !db.$client.open) return;
   db.$client.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+/**
+ * Storage trouble that passes: the database locked by another process
+ * (a backup tool, an operator's sqlite3), a failing disk, a full disk.
+ * A write that met it is tried again later; nothing else is wrong with it.
+ */
+export type StorageTrouble = 'busy' | 'io' | 'full';
+
+export function storageTrouble(error: unknown): StorageTrouble | undefined {
+  if (!(error instanceof Database.SqliteError)) return undefined;
+  const code = error.code;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy';
+  if (code.startsWith('SQLITE_FULL')) return 'full';
+  if (code.startsWith('SQLITE_IOERR')) return 'io';
+  return undefined;
 }
 
 export function closeDatabase(db: Db): void {

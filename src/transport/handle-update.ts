@@ -1,10 +1,11 @@
 import { BotError, GrammyError, HttpError, type Bot, type Context } from 'grammy';
+import { storageTrouble } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { UpdateHandler } from './inbox.js';
 
-/** A failure that may pass by itself: the network, Telegram's flood control, Telegram's own errors. */
+/** A failure that may pass by itself: the network, Telegram's flood control, Telegram's own errors, storage trouble. */
 export function isPassingFailure(error: unknown): boolean {
-  if (error instanceof HttpError) return true;
+  if (error instanceof HttpError || storageTrouble(error) !== undefined) return true;
   return error instanceof GrammyError && (error.error_code === 429 || error.error_code >= 500);
 }
 

@@ -1,5 +1,5 @@
 import type { Update } from 'grammy/types';
-import { eraseWal, type Db } from '../db/client.js';
+import { eraseWal, storageTrouble, type Db } from '../db/client.js';
 import {
   finishUpdates,
   postponeUpdate,
@@ -29,6 +29,11 @@ import { queueKey } from './queue-key.js';
  * repairs what the resident sees. A handler whose reply failed for a reason
  * that passes (Telegram or the network down) asks for a retry: the update
  * stays unfinished, its chat waits, and it is handled again a little later.
+ *
+ * Storage trouble (the database locked by another process, a failing or
+ * full disk) passes too: a finished mark or a postponement that could not
+ * be written is kept in memory and written again with the next batch, and
+ * nothing here throws inside a timer, where a throw would end the process.
  */
 
 export type HandleResult = 'handled' | 'retry' | 'failed';
@@ -98,6 +103,9 @@ export function createInbox(options: InboxOptions): Inbox {
   const pendingIds = new Set<number>();
   const inFlight = new Set<Promise<void>>();
   let finished: { seq: number; outcome: InboxOutcome }[] = [];
+  /** Postponements not yet written (their rows' schedule in memory is already right). */
+  const postponed = new Map<number, { attempts: number; retryAt: number }>();
+  let writeFailures = 0;
   let flushTimer: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let running = 0;
@@ -105,14 +113,27 @@ export function createInbox(options: InboxOptions): Inbox {
   /** After stop(): the database may be closed, so nothing more is written (what is left is redone at the next start). */
   let closed = false;
 
+  /** Writes what is due; on storage trouble keeps it and tries again a little later. */
   const flush = () => {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = undefined;
     // A database closed under us (a test, a forced exit) takes no more marks; they are redone at the next start.
-    if (finished.length === 0 || closed || !db.$client.open) return;
+    if ((finished.length === 0 && postponed.size === 0) || closed || !db.$client.open) return;
     const batch = finished;
     finished = [];
-    finishUpdates(db, batch, clock());
+    try {
+      for (const [seq, { attempts, retryAt }] of postponed) postponeUpdate(db, seq, attempts, new Date(retryAt));
+      postponed.clear();
+      finishUpdates(db, batch, clock());
+      if (writeFailures > 0) logger.info({ failures: writeFailures }, 'inbox marks written again after storage trouble');
+      writeFailures = 0;
+    } catch (error) {
+      if (storageTrouble(error) === undefined) logger.error({ err: error }, 'inbox marks could not be written; trying again');
+      else if (writeFailures === 0) logger.warn({ err: error }, 'inbox marks could not be written (storage trouble); kept and tried again');
+      finished = [...batch, ...finished];
+      writeFailures++;
+      flushTimer = setTimeout(flush, Math.min(30_000, 500 * 2 ** Math.min(writeFailures, 6)));
+    }
   };
 
   const finish = (row: InboxRow, outcome: InboxOutcome) => {
@@ -132,12 +153,15 @@ export function createInbox(options: InboxOptions): Inbox {
       return;
     }
     const wait = head.retryAt - clock().getTime();
-    if (wait > 0) {
+    // A retry always goes through a timer, even when due: an attempt that failed at once (a locked
+    // database) must not start the next one without letting the rest of the process run.
+    if (wait > 0 || head.attempts > 0) {
       queue.timer = setTimeout(() => {
         queue.timer = undefined;
-        makeReady(key);
+        if (head.retryAt <= clock().getTime()) ready.add(key);
+        else makeReady(key);
         pump();
-      }, wait);
+      }, Math.max(0, wait));
       return;
     }
     ready.add(key);
@@ -164,14 +188,17 @@ export function createInbox(options: InboxOptions): Inbox {
     try {
       result = await handle(row.update, attempt);
     } catch (error) {
-      logger.error({ err: error, updateId: row.updateId }, 'update handler failed');
-      result = 'failed';
+      // Storage trouble passes; anything else is a bug, logged, and the update given up.
+      const passing = storageTrouble(error) !== undefined && !attempt.last;
+      logger.error({ err: error, updateId: row.updateId }, passing ? 'update handler met storage trouble' : 'update handler failed');
+      result = passing ? 'retry' : 'failed';
     }
     if (closed || !db.$client.open) return;
     if (result === 'retry' && !attempt.last) {
       row.attempts = attempt.number;
       row.retryAt = clock().getTime() + retryDelay(row.attempts);
-      postponeUpdate(db, row.seq, row.attempts, new Date(row.retryAt));
+      postponed.set(row.seq, { attempts: row.attempts, retryAt: row.retryAt });
+      flush();
       logger.warn({ updateId: row.updateId, attempt: row.attempts, retryAt: new Date(row.retryAt).toISOString() }, 'update will be handled again');
     } else {
       queue.rows.shift();
@@ -208,8 +235,13 @@ export function createInbox(options: InboxOptions): Inbox {
       };
       prune();
       pruneTimer = setInterval(() => {
-        const pruned = prune();
-        if (pruned > 0) logger.debug({ pruned }, 'finished inbox rows pruned');
+        try {
+          const pruned = prune();
+          if (pruned > 0) logger.debug({ pruned }, 'finished inbox rows pruned');
+        } catch (error) {
+          // Storage trouble: pruning waits for the next round.
+          logger.warn({ err: error }, 'finished inbox rows could not be pruned');
+        }
       }, PRUNE_EVERY_MS);
       pruneTimer.unref();
       return leftovers.length;

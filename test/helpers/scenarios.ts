@@ -30,7 +30,7 @@ export function liveButtonMessages(telegram: FakeTelegram, chatId: number) {
   return telegram.messages(chatId).filter((m) => m.from === 'bot' && (m.replyMarkup?.inline_keyboard.length ?? 0) > 0);
 }
 
-interface Started {
+export interface Started {
   telegram: FakeTelegram;
   server: FakeBotApiServer;
   bot: BotProcess;
@@ -38,7 +38,7 @@ interface Started {
   close(): Promise<void>;
 }
 
-async function startWithRound(title: string, telegram: FakeTelegram, extraEnv: Record<string, string> = {}): Promise<Started> {
+export async function startWithRound(title: string, telegram: FakeTelegram, extraEnv: Record<string, string> = {}): Promise<Started> {
   const server = await startFakeBotApi(telegram, { confirmTimeoutMs: 300_000 });
   const databasePath = temporaryDatabasePath();
   telegram.user(ADMIN, { first_name: 'Admin', language_code: 'en' });
@@ -220,10 +220,35 @@ export async function runFaultsScenario({ residents: count, seed, plan, firstUse
   const wallMs = performance.now() - startedAt;
   server.faults(undefined);
 
+  const mismatches = residentMismatches(databasePath, residents);
+  return {
+    ...started,
+    wallMs,
+    residents,
+    replyLatenciesMs: residents.flatMap((r) => r.replyLatenciesMs),
+    repeatedPresses: residents.reduce((n, r) => n + r.repeats, 0),
+    counts: server.faultCounts(),
+    verdict: {
+      failed: results.flatMap((r, i) => (r.status === 'rejected' ? [`resident ${i}: ${String(r.reason)}`] : [])),
+      restarted: residents.filter((r) => r.restarts > 0).length,
+      mismatches,
+      unexplainedRefusals: unexplainedRefusals(telegram, server),
+      unanswered: telegram.callbackQueries().filter((q) => !q.answered).length,
+      liveButtons: residents.reduce((n, r) => n + liveButtonMessages(telegram, r.user.chatId).length, 0),
+    },
+  };
+}
+
+/**
+ * Everything stored that is not what the residents chose, or not what they
+ * were shown as recorded (empty when each finished with exactly that).
+ */
+export function residentMismatches(databasePath: string, residents: readonly PersistentResident[]): string[] {
   const mismatches: string[] = [];
   const snapshot = readSurvey(databasePath);
   mismatches.push(...surveyInvariantViolations(snapshot));
   for (const resident of residents) {
+    const { questionnaire } = resident;
     const who = `user ${resident.user.chatId}`;
     const responses = responsesOf(snapshot, resident.user.user.id);
     if (responses.length !== 1 || responses[0]!.status !== 'completed') {
@@ -241,22 +266,7 @@ export async function runFaultsScenario({ residents: count, seed, plan, firstUse
       }
     }
   }
-  return {
-    ...started,
-    wallMs,
-    residents,
-    replyLatenciesMs: residents.flatMap((r) => r.replyLatenciesMs),
-    repeatedPresses: residents.reduce((n, r) => n + r.repeats, 0),
-    counts: server.faultCounts(),
-    verdict: {
-      failed: results.flatMap((r, i) => (r.status === 'rejected' ? [`resident ${i}: ${String(r.reason)}`] : [])),
-      restarted: residents.filter((r) => r.restarts > 0).length,
-      mismatches,
-      unexplainedRefusals: unexplainedRefusals(telegram, server),
-      unanswered: telegram.callbackQueries().filter((q) => !q.answered).length,
-      liveButtons: residents.reduce((n, r) => n + liveButtonMessages(telegram, r.user.chatId).length, 0),
-    },
-  };
+  return mismatches;
 }
 
 /**

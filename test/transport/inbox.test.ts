@@ -1,8 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Update } from 'grammy/types';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/client.js';
 import { createInbox, type HandleResult, type Inbox, type InboxOptions } from '../../src/transport/inbox.js';
+import { until } from '../helpers/until.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -227,4 +232,63 @@ describe('the durable inbox', () => {
     await inbox.stop(1_000);
     expect(rows(db).map((r) => r.done)).toEqual([1, 1]);
   });
+});
+
+describe('the inbox under storage trouble', () => {
+  /** A file database (a lock needs a second connection) and a second process's connection to it. */
+  function lockedByAnother() {
+    const path = join(mkdtempSync(join(tmpdir(), 'manyi-inbox-')), 'inbox.sqlite');
+    const db = openDatabase(path);
+    const other = new Database(path);
+    other.pragma('busy_timeout = 0');
+    return {
+      db,
+      lock: () => other.exec('BEGIN IMMEDIATE'),
+      unlock: () => other.exec('COMMIT'),
+      close: () => {
+        other.close();
+        db.$client.close();
+      },
+    };
+  }
+
+  it('a handler that meets a locked database leaves the update in the inbox and handles it again once the lock is gone', async () => {
+    const { db, lock, unlock, close } = lockedByAnother();
+    const seen: number[] = [];
+    const inbox = inboxWith(
+      db,
+      async (update, attempt) => {
+        seen.push(update.update_id);
+        if (attempt.number === 1) {
+          // Another process takes the database for a moment, just as the resident's step is written.
+          lock();
+          setTimeout(unlock, 200);
+        }
+        db.$client.prepare("INSERT INTO settings (key, value) VALUES ('k' || ?, 'v')").run(update.update_id);
+        return 'handled';
+      },
+      { retryDelayMs: () => 100 },
+    );
+    inbox.add([text(1, 10, 'answer')]);
+    await inbox.whenFinished(1);
+    await inbox.stop();
+    expect(seen).toEqual([1, 1]);
+    expect(rows(db)).toMatchObject([{ update_id: 1, done: 1, outcome: 'handled' }]);
+    close();
+  }, 15_000);
+
+  it('finished marks that cannot be written are kept and written once the lock is gone, without ending the process', async () => {
+    const { db, lock, unlock, close } = lockedByAnother();
+    const inbox = inboxWith(db, async () => 'handled');
+    inbox.add([text(1, 10, 'a'), text(2, 20, 'b')]);
+    // Taken before the handler returns, so the marks' timer meets the lock (after busy_timeout, 1 s).
+    lock();
+    await allFinished(inbox, [text(1, 10, ''), text(2, 20, '')]);
+    await sleep(1_500);
+    expect(rows(db).map((row) => row.done)).toEqual([0, 0]);
+    unlock();
+    await until(() => rows(db).every((row) => row.done === 1), 'every mark written', 10_000);
+    await inbox.stop();
+    close();
+  }, 15_000);
 });
