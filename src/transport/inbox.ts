@@ -30,6 +30,11 @@ import { queueKey } from './queue-key.js';
  * that passes (Telegram or the network down) asks for a retry: the update
  * stays unfinished, its chat waits, and it is handled again a little later.
  *
+ * One chat cannot swamp the inbox (a stuck client, a flood of commands):
+ * its repeated commands are queued once, and beyond MAX_QUEUED_PER_CHAT its
+ * oldest commands and media are dropped with a logged count. Button presses
+ * and texts, which may be answers, are never dropped.
+ *
  * Storage trouble (the database locked by another process, a failing or
  * full disk) passes too: a finished mark or a postponement that could not
  * be written is kept in memory and written again with the next batch, and
@@ -71,6 +76,8 @@ export interface Inbox {
   dropQueued(key: string, isJunk: (update: Update) => boolean): number;
   /** Updates stored and not finished. */
   pending(): number;
+  /** Updates waiting, counting each chat at most MAX_QUEUED_PER_CHAT + 1: what may pause fetching, so one chat never pauses everyone. */
+  backlog(): number;
   /** Resolves once the update's handler is done with it (at once if it is not pending); its mark follows within `flushMs`. */
   whenFinished(updateId: number): Promise<void>;
   /** Takes no new work, waits up to `graceMs` for the updates in hand, writes the finished marks. */
@@ -80,6 +87,21 @@ export interface Inbox {
 /** Telegram keeps an unconfirmed update for 24 hours; a redelivery within that must be recognised. */
 const KEEP_FINISHED_MS = 25 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
+
+/** Updates one chat may have queued behind the one in hand before its oldest commands and media are dropped. */
+export const MAX_QUEUED_PER_CHAT = 20;
+
+/** The command an update carries (its whole text), if it is one. */
+function commandOf(update: Update): string | undefined {
+  const text = update.message?.text;
+  return text?.startsWith('/') ? text.trim() : undefined;
+}
+
+/** A command or a sticker, photo, file… may be dropped from a swamped queue; a press or a text may be an answer, and is not. */
+function mayBeDropped(update: Update): boolean {
+  const message = update.message;
+  return message !== undefined && (message.text === undefined || message.text.startsWith('/'));
+}
 
 const defaultRetryDelay = (retry: number) => Math.min(60_000, 1_000 * 2 ** (retry - 1));
 
@@ -211,12 +233,51 @@ export function createInbox(options: InboxOptions): Inbox {
     pump();
   };
 
+  /** Queues a row unless the same command waits in its queue already; returns whether it was queued. */
+  const queueRow = (queue: ChatQueue, row: InboxRow): boolean => {
+    const command = commandOf(row.update);
+    const waiting = queue.busy ? queue.rows.slice(1) : queue.rows;
+    if (command !== undefined && waiting.some((other) => commandOf(other.update) === command)) {
+      finish(row, 'dropped');
+      return false;
+    }
+    queue.rows.push(row);
+    return true;
+  };
+
+  /** Drops a swamped queue's oldest commands and media until at most MAX_QUEUED_PER_CHAT wait; returns how many. */
+  const trim = (queue: ChatQueue): number => {
+    const from = queue.busy ? 1 : 0;
+    let excess = queue.rows.length - from - MAX_QUEUED_PER_CHAT;
+    if (excess <= 0) return 0;
+    const kept = queue.rows.slice(0, from);
+    let dropped = 0;
+    for (const row of queue.rows.slice(from)) {
+      if (excess > 0 && mayBeDropped(row.update)) {
+        finish(row, 'dropped');
+        excess--;
+        dropped++;
+      } else kept.push(row);
+    }
+    queue.rows = kept;
+    return dropped;
+  };
+
   const enqueue = (rows: readonly InboxRow[]) => {
+    const dropped = new Map<string, { repeated: number; oldest: number }>();
     for (const row of rows) {
       pendingIds.add(row.updateId);
       let queue = queues.get(row.queueKey);
       if (!queue) queues.set(row.queueKey, (queue = { rows: [], busy: false, timer: undefined }));
-      queue.rows.push(row);
+      const count = dropped.get(row.queueKey) ?? { repeated: 0, oldest: 0 };
+      if (!queueRow(queue, row)) count.repeated++;
+      count.oldest += trim(queue);
+      if (count.repeated + count.oldest > 0) dropped.set(row.queueKey, count);
+    }
+    for (const [queue, { repeated, oldest }] of dropped) {
+      // A command sent twice is common; a swamped queue is worth a warning.
+      if (oldest > 0) logger.warn({ queue, repeated, oldest }, 'a chat queued too much: its oldest commands and media dropped');
+      else logger.debug({ queue, repeated }, 'repeated commands queued once');
     }
     for (const row of rows) makeReady(row.queueKey);
     pump();
@@ -276,6 +337,12 @@ export function createInbox(options: InboxOptions): Inbox {
     },
 
     pending: () => pendingIds.size,
+
+    backlog() {
+      let total = 0;
+      for (const queue of queues.values()) total += Math.min(queue.rows.length, MAX_QUEUED_PER_CHAT + 1);
+      return total;
+    },
 
     whenFinished(updateId) {
       if (!pendingIds.has(updateId)) return Promise.resolve();

@@ -59,7 +59,8 @@ export function startPolling(options: PollingOptions): Polling {
     let paused = false;
     options.onStart?.();
     while (!abort.signal.aborted) {
-      if (inbox.pending() >= maxPending) {
+      // Counted with each chat's share capped, so one chat's backlog never pauses everyone.
+      if (inbox.backlog() >= maxPending) {
         if (!paused) logger.warn({ pending: inbox.pending() }, 'the inbox is full; fetching pauses until it drains');
         paused = true;
         await delay(250, abort.signal);

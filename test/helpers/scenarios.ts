@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { TEXTS } from '../../src/bot/texts.js';
 import type { Language } from '../../src/questionnaire/languages.js';
 import { startBotProcess, temporaryDatabasePath, type BotProcess } from './bot-process.js';
@@ -84,7 +86,7 @@ export interface FloodRun extends Started {
   latencies: number[];
   /** What the flooder got after its first question. */
   toFlooder: { slowDowns: number; hints: number; messages: number };
-  /** Junk dropped from the inbox, as the bot logged it. */
+  /** Junk dropped from the inbox (by the flood guard or the cap per chat), as the bot logged it. */
   dropped: number;
   /** The flooder's own answer right after its burst was taken (its next question came). */
   flooderAnswered: boolean;
@@ -126,7 +128,11 @@ export async function runFloodScenario(options: FloodOptions = {}): Promise<Floo
 
   const en = TEXTS.en;
   const toFlooder = flooder.botMessages().filter((m) => m.message_id > firstQuestion.message_id);
-  const logged = [...bot.output().matchAll(/"dropped":(\d+)[^\n]*flooding chat|flooding chat[^\n]*"dropped":(\d+)/g)];
+  // Dropped by the flood guard, or by the inbox's cap on what one chat may queue.
+  const logged = [
+    ...bot.output().matchAll(/"dropped":(\d+)[^\n]*flooding chat|flooding chat[^\n]*"dropped":(\d+)/g),
+    ...bot.output().matchAll(/"oldest":(\d+)[^\n]*queued too much|queued too much[^\n]*"oldest":(\d+)/g),
+  ];
   await flooder.press(firstQuestion.replyMarkup!.inline_keyboard[0]![0]!.text);
   return {
     ...started,
@@ -139,6 +145,64 @@ export async function runFloodScenario(options: FloodOptions = {}): Promise<Floo
     dropped: logged.reduce((sum, match) => sum + Number(match[1] ?? match[2] ?? 0), 0),
     flooderAnswered: /^2 \/ 16\n/.test(flooder.lastText() ?? ''),
   };
+}
+
+// ---------------------------------------------------------------- a flood of commands
+
+export interface CommandFloodRun extends Started {
+  /** The others' press → next question, ms. */
+  latencies: number[];
+  /** Messages the flooder got from the bot for its burst. */
+  repliesToFlooder: number;
+  /** The flooder's own press after the burst → its next question, ms. */
+  flooderAnswerMs: number;
+}
+
+/** The commands a stuck client repeats. */
+const REPEATED_COMMANDS = ['/start', '/help', '/language', '/notify on'];
+
+/** A port nobody listens on (the bot's webhook server takes it). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/**
+ * One chat sends `burst` commands at once (as a stuck client does) while
+ * others answer the default questionnaire, by long polling or by webhook.
+ */
+export async function runCommandFloodScenario(
+  options: { residents?: number; burst?: number; questions?: number; thinkMs?: number; webhook?: boolean } = {},
+): Promise<CommandFloodRun> {
+  const { residents: count = 6, burst = 300, questions = 6, thinkMs = 2_000, webhook = false } = options;
+  const port = webhook ? await freePort() : 0;
+  const env: Record<string, string> = webhook ? { WEBHOOK_URL: `http://127.0.0.1:${port}/telegram/hook`, PORT: String(port) } : {};
+  const started = await startWithRound('Command flood', new FakeTelegram(), env);
+  const { telegram } = started;
+  const flooder = telegram.user(8000, { language_code: 'en' });
+  const residents = Array.from({ length: count }, (_, i) => telegram.user(8100 + i, { language_code: 'en' }));
+  await Promise.all([flooder, ...residents].map((user) => user.send('/start')));
+  const question = flooder.lastBotMessage()!;
+
+  const sending = Promise.all(Array.from({ length: burst }, (_, i) => flooder.send(REPEATED_COMMANDS[i % REPEATED_COMMANDS.length]!)));
+  const latencies: number[] = [];
+  await Promise.all(
+    residents.map(async (resident) => {
+      for (let step = 0; step < questions; step++) {
+        await sleep(step === 0 ? 100 : thinkMs);
+        latencies.push(await answerOne(resident));
+      }
+    }),
+  );
+  await sending;
+  const repliesToFlooder = flooder.botMessages().filter((m) => m.message_id > question.message_id).length;
+  // The flooder answers its question (the newest prompt, after all that) and waits for the next.
+  const answering = performance.now();
+  await answerOne(flooder);
+  return { ...started, latencies, repliesToFlooder, flooderAnswerMs: performance.now() - answering };
 }
 
 // ---------------------------------------------------------------- faults

@@ -6,7 +6,7 @@ import type { Update } from 'grammy/types';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/client.js';
-import { createInbox, type HandleResult, type Inbox, type InboxOptions } from '../../src/transport/inbox.js';
+import { createInbox, MAX_QUEUED_PER_CHAT, type HandleResult, type Inbox, type InboxOptions } from '../../src/transport/inbox.js';
 import { until } from '../helpers/until.js';
 
 const logger = pino({ level: 'silent' });
@@ -231,6 +231,53 @@ describe('the durable inbox', () => {
     await sleep(5);
     await inbox.stop(1_000);
     expect(rows(db).map((r) => r.done)).toEqual([1, 1]);
+  });
+});
+
+describe('one chat cannot swamp the inbox', () => {
+  const press = (update_id: number, chat: number): Update => ({
+    update_id,
+    callback_query: {
+      id: String(update_id),
+      chat_instance: 'c',
+      from: { id: chat, is_bot: false, first_name: 'x' },
+      message: { message_id: 1, date: 0, chat: { id: chat, type: 'private', first_name: 'x' } } as never,
+      data: 'a:1:q:0',
+    },
+  });
+
+  it('repeated commands are queued once, and beyond the cap the oldest commands and media go, never presses or texts', async () => {
+    const db = openDatabase(':memory:');
+    const handled: Update[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const inbox = inboxWith(db, async (update) => {
+      if (update.message?.chat.id !== 20) await gate;
+      handled.push(update);
+      return 'handled';
+    });
+    // In hand while the rest arrives.
+    inbox.add([text(1, 10, 'first')]);
+    const burst: Update[] = [];
+    let id = 2;
+    for (let i = 0; i < 100; i++) burst.push(text(id++, 10, ['/start', '/help', '/language', '/notify on'][i % 4]!));
+    for (let i = 0; i < 30; i++) burst.push(sticker(id++, 10));
+    burst.push(press(id++, 10), text(id++, 10, 'my answer'), press(id++, 10));
+    inbox.add(burst);
+    // Another chat is not held up by any of it.
+    inbox.add([text(id++, 20, 'other chat')]);
+    await inbox.whenFinished(id - 1);
+    expect(handled.map(bodyOf)).toEqual(['20:other chat']);
+    release();
+    await allFinished(inbox, burst);
+    const ofChat10 = handled.filter((u) => (u.message?.chat.id ?? u.callback_query?.from.id) === 10);
+    // The one in hand, then the newest twenty: the four commands (each queued once) were the oldest, and went
+    // with the oldest stickers; both presses and the text are kept, in order.
+    expect(ofChat10).toHaveLength(1 + MAX_QUEUED_PER_CHAT);
+    expect(ofChat10.filter((u) => u.message?.sticker)).toHaveLength(MAX_QUEUED_PER_CHAT - 3);
+    expect(ofChat10.slice(-3).map((u) => (u.callback_query ? 'press' : u.message?.text))).toEqual(['press', 'my answer', 'press']);
+    await inbox.stop();
+    expect(rows(db).filter((r) => r.outcome === 'dropped')).toHaveLength(burst.length - MAX_QUEUED_PER_CHAT);
   });
 });
 
