@@ -102,6 +102,20 @@ async function answerOne(resident: FakeUser): Promise<number> {
   return performance.now() - started;
 }
 
+/** Residents answer `questions` questions, reading each for `thinkMs`; resolves with each press → next question, ms. */
+async function othersAnswer(residents: readonly FakeUser[], questions: number, thinkMs: number): Promise<number[]> {
+  const latencies: number[] = [];
+  await Promise.all(
+    residents.map(async (resident) => {
+      for (let step = 0; step < questions; step++) {
+        await sleep(step === 0 ? 100 : thinkMs);
+        latencies.push(await answerOne(resident));
+      }
+    }),
+  );
+  return latencies;
+}
+
 /** One resident bursts junk messages while others answer the default questionnaire. */
 export async function runFloodScenario(options: FloodOptions = {}): Promise<FloodRun> {
   const { residents: count = 6, burst = 80, questions = 6, thinkMs = 2_000 } = options;
@@ -115,15 +129,7 @@ export async function runFloodScenario(options: FloodOptions = {}): Promise<Floo
   const sending = Promise.all(
     Array.from({ length: burst }, (_, i) => (i % 2 === 0 ? flooder.send(`spam ${i}`) : flooder.sendSticker())),
   );
-  const latencies: number[] = [];
-  await Promise.all(
-    residents.map(async (resident) => {
-      for (let step = 0; step < questions; step++) {
-        await sleep(step === 0 ? 100 : thinkMs);
-        latencies.push(await answerOne(resident));
-      }
-    }),
-  );
+  const latencies = await othersAnswer(residents, questions, thinkMs);
   await sending;
 
   const en = TEXTS.en;
@@ -188,15 +194,7 @@ export async function runCommandFloodScenario(
   const question = flooder.lastBotMessage()!;
 
   const sending = Promise.all(Array.from({ length: burst }, (_, i) => flooder.send(REPEATED_COMMANDS[i % REPEATED_COMMANDS.length]!)));
-  const latencies: number[] = [];
-  await Promise.all(
-    residents.map(async (resident) => {
-      for (let step = 0; step < questions; step++) {
-        await sleep(step === 0 ? 100 : thinkMs);
-        latencies.push(await answerOne(resident));
-      }
-    }),
-  );
+  const latencies = await othersAnswer(residents, questions, thinkMs);
   await sending;
   const repliesToFlooder = flooder.botMessages().filter((m) => m.message_id > question.message_id).length;
   // The flooder answers its question (the newest prompt, after all that) and waits for the next.
