@@ -279,6 +279,23 @@ describe('one chat cannot swamp the inbox', () => {
     await inbox.stop();
     expect(rows(db).filter((r) => r.outcome === 'dropped')).toHaveLength(burst.length - MAX_QUEUED_PER_CHAT);
   });
+  it("one chat's backlog counts at most its share towards the total that pauses fetching", async () => {
+    const db = openDatabase(':memory:');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const inbox = inboxWith(db, async () => {
+      await gate;
+      return 'handled';
+    });
+    // A hundred texts (they may be answers, so none is dropped) in one chat, one in another.
+    const texts = Array.from({ length: 100 }, (_, i) => text(i + 1, 10, `text ${i}`));
+    inbox.add([...texts, text(101, 20, 'other')]);
+    expect(inbox.pending()).toBe(101);
+    expect(inbox.backlog()).toBe(MAX_QUEUED_PER_CHAT + 1 + 1);
+    release();
+    await allFinished(inbox, texts);
+    await inbox.stop();
+  });
 });
 
 describe('the inbox under storage trouble', () => {
