@@ -180,7 +180,8 @@ export function createInbox(options: InboxOptions): Inbox {
     if (wait > 0 || head.attempts > 0) {
       queue.timer = setTimeout(() => {
         queue.timer = undefined;
-        if (head.retryAt <= clock().getTime()) ready.add(key);
+        // Still the same update, and due: its turn (makeReady would only set another timer for a retry).
+        if (queue.rows[0] === head && head.retryAt <= clock().getTime()) ready.add(key);
         else makeReady(key);
         pump();
       }, Math.max(0, wait));
