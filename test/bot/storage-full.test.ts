@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { TEXTS } from '../../src/bot/texts.js';
 import { answers } from '../../src/db/schema.js';
@@ -23,7 +24,9 @@ statementPrototype.run = function (this: Database.Statement, ...args: unknown[])
 
 describe('a full disk', () => {
   it('a resident whose answer meets a full disk hears once that it is kept, and it is recorded when there is room again', async () => {
-    const t = createTestBot();
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const t = createTestBot({ logger });
     await t.openRound();
     const resident = t.resident(2001, 'en');
     await resident.send('/start');
@@ -32,6 +35,9 @@ describe('a full disk', () => {
     const pressing = resident.press('Member');
     await until(() => resident.botMessages().some((m) => m.text === TEXTS.en.storageFull), 'the apology', 10_000);
     expect(db.select().from(answers).all()).toEqual([]);
+    // Tried several times meanwhile (a second later, two seconds later…), told the operator once.
+    await until(() => lines.filter((l) => l.includes('"cause":"database or disk is full"')).length >= 2, 'a few attempts', 10_000);
+    expect(lines.filter((l) => l.includes('the disk is full'))).toHaveLength(1);
 
     // Room again: the kept press is recorded and the next question asked, with no second apology.
     full = false;

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import type { Logger } from '../../src/logger.js';
 import { createBackgroundTasks } from '../../src/bot/background.js';
 import { createBot } from '../../src/bot/create-bot.js';
 import { createFloodGuard, isJunkWhateverTheQuestion } from '../../src/bot/flood.js';
@@ -39,6 +40,8 @@ export interface TestBotOptions {
    * HTTP itself (files users sent). Bot API calls still go in-process.
    */
   apiRoot?: string;
+  /** Where the bot logs; silent by default. */
+  logger?: Logger;
 }
 
 /**
@@ -56,7 +59,7 @@ export function createTestBot(options: TestBotOptions = {}) {
     QUESTIONNAIRE_PATH: questionnairePath,
     ...(options.apiRoot ? { TELEGRAM_API_ROOT: options.apiRoot } : {}),
   });
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const background = createBackgroundTasks(logger);
   let inbox: Inbox | undefined;
   const flood = createFloodGuard((chatId) => inbox?.dropQueued(`chat:${chatId}`, isJunkWhateverTheQuestion));
