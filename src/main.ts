@@ -1,13 +1,13 @@
 import { config as loadDotenv } from 'dotenv';
 import { GrammyError } from 'grammy';
 import cron, { type ScheduledTask } from 'node-cron';
-import { closeDueRound } from './bot/admin/round-closing.js';
-import { announceRound } from './bot/announce-round.js';
-import { createBackgroundTasks } from './bot/background.js';
+import { closeDueRound } from './bot/outbound/round-closing.js';
+import { announceRound } from './bot/outbound/announce-round.js';
+import { createBackgroundTasks } from './transport/send/background.js';
 import { keepSettingCommandMenus } from './bot/command-menus.js';
-import { createReminders } from './bot/reminders.js';
+import { createReminders } from './bot/outbound/reminders.js';
 import { ALLOWED_UPDATES, createBot } from './bot/create-bot.js';
-import { createFloodGuard, isJunkWhateverTheQuestion } from './bot/flood.js';
+import { createFloodGuard, isJunkWhateverTheQuestion } from './bot/prompt/flood.js';
 import { ConfigError, loadConfig } from './config.js';
 import { closeDatabase, openDatabase } from './db/client.js';
 import { findOpenRound } from './db/rounds.js';
@@ -18,9 +18,9 @@ import { keyFilePath, loadPseudonymSecret } from './privacy/pseudonym.js';
 import { loadQuestionnaireFile } from './questionnaire/validate.js';
 import { reachTelegram } from './transport/connect.js';
 import { describeApiFailure } from './transport/network.js';
-import { createUpdateHandler } from './transport/handle-update.js';
-import { createInbox, type Inbox } from './transport/inbox.js';
-import { receiveUpdates, type Receiver } from './transport/receive.js';
+import { createUpdateHandler } from './transport/receive/handle-update.js';
+import { createInbox, type Inbox } from './transport/receive/inbox.js';
+import { receiveUpdates, type Receiver } from './transport/receive/receive-updates.js';
 
 /** A clean stop waits this long at most for work in hand (updates, a digest, an announcement). */
 const STOP_DEADLINE_MS = 5_000;

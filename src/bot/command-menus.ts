@@ -3,8 +3,8 @@ import type { BotCommand, LanguageCode } from 'grammy/types';
 import type { Logger } from '../logger.js';
 import type { Language } from '../questionnaire/languages.js';
 import { backoffMs, describeApiFailure, sleepUnlessAborted } from '../transport/network.js';
-import { ADMIN_COMMANDS, ADMIN_TEXTS } from './admin-texts.js';
-import { TEXTS } from './texts.js';
+import { ADMIN_COMMANDS, ADMIN_TEXTS } from '../texts/admin.js';
+import { TEXTS } from '../texts/resident.js';
 
 /*
  * Command menus are cosmetic: residents are served without them. They are set

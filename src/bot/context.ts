@@ -6,9 +6,9 @@ import type { Preview } from '../db/previews.js';
 import type { Logger } from '../logger.js';
 import type { Language } from '../questionnaire/languages.js';
 import type { ValidatedSource } from '../questionnaire/validate.js';
-import type { BackgroundTasks } from './background.js';
-import type { FloodGuard } from './flood.js';
-import type { SettledMessages } from './settled-messages.js';
+import type { BackgroundTasks } from '../transport/send/background.js';
+import type { FloodGuard } from './prompt/flood.js';
+import type { SettledMessages } from './prompt/settled-messages.js';
 
 export interface BotDeps {
   config: Config;
@@ -21,7 +21,7 @@ export interface BotDeps {
   loadQuestionnaire: () => ValidatedSource;
   /** Work that must not hold up the updates (announcing a round). */
   background: BackgroundTasks;
-  /** Decides when a chat sending junk is flooding (bot/flood.ts). */
+  /** Decides when a chat sending junk is flooding (bot/prompt/flood.ts). */
   flood: FloodGuard;
 }
 
@@ -36,7 +36,7 @@ export interface BotContextFlavor {
   /** The preview under way in an admin's private chat (features/preview.ts), kept current like `contact`. */
   preview: Preview | undefined;
   settled: SettledMessages;
-  /** The live prompt as this update left it, written once when the update is done (bot/prompt.ts). */
+  /** The live prompt as this update left it, written once when the update is done (bot/prompt/live-prompt.ts). */
   promptChanged?: boolean;
   promptRecord?: { messageId: number; shows: string } | null;
 }

@@ -5,7 +5,7 @@ import { findContact, setContactOptedOut } from '../db/contacts.js';
 import { findPreview } from '../db/previews.js';
 import type { Logger } from '../logger.js';
 import { completeBareRefusals } from '../transport/network.js';
-import { isAdminChatId } from './admin/admin-chats.js';
+import { isAdminChatId } from '../transport/send/admin-chats.js';
 import { adminRightsFeature } from './admin/admin-rights.js';
 import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';
@@ -16,13 +16,13 @@ import { questionnaireFeature } from './features/questionnaire.js';
 import { insightFeature } from './features/insight.js';
 import { residentFeature } from './features/resident.js';
 import { unhandledFeature } from './features/unhandled.js';
-import { languageFromTelegram } from './language.js';
-import { retryServerAndNetworkErrors } from './network-retry.js';
-import { telegramRateLimits } from './rate-limits.js';
-import { persistPrompt } from './prompt.js';
-import { createSettledMessages } from './settled-messages.js';
+import { languageFromTelegram } from '../texts/telegram-language.js';
+import { retryServerAndNetworkErrors } from '../transport/send/network-retry.js';
+import { telegramRateLimits } from '../transport/send/rate-limits.js';
+import { persistPrompt } from './prompt/live-prompt.js';
+import { createSettledMessages } from './prompt/settled-messages.js';
 import { createStorageFullNotice } from './storage-full.js';
-import { TEXTS } from './texts.js';
+import { TEXTS } from '../texts/resident.js';
 
 export interface CreateBotOptions extends BotDeps {
   /** Known bot identity; tests pass one so no getMe is sent. */

@@ -1,11 +1,11 @@
 import { storageTrouble } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { BotContext } from './context.js';
-import { TEXTS } from './texts.js';
+import { TEXTS } from '../texts/resident.js';
 
 /*
  * A full disk stops every write until someone makes room. Updates are kept
- * in the inbox and handled again (transport/inbox.ts), so nothing is lost;
+ * in the inbox and handled again (transport/receive/inbox.ts), so nothing is lost;
  * this says so: one clear log line for the operator (not one per update,
  * at most once a minute), and to a resident whose press or message met it,
  * once, that it is kept and needs no repeating.

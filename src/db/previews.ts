@@ -1,7 +1,7 @@
 import type { Answer } from '../questionnaire/engine.js';
 import type { Language } from '../questionnaire/languages.js';
 import type { Questionnaire } from '../questionnaire/schema.js';
-import type { Walk } from '../survey/step.js';
+import type { Walk } from '../questionnaire/walk.js';
 import { statement, type Db } from './client.js';
 
 /** An admin's preview as stored: where they stand, and the chat's live preview prompt. */

@@ -1,7 +1,7 @@
 import { statement, type Db } from './client.js';
 
 /*
- * Queries of reminders (bot/reminders.ts). What a response was sent is kept
+ * Queries of reminders (bot/outbound/reminders.ts). What a response was sent is kept
  * on the response itself, never on the contact: the contact list stays
  * without any link to answers.
  */

@@ -77,7 +77,7 @@ export const responses = sqliteTable(
     completedAt: integer('completed_at', { mode: 'timestamp_ms' }),
     /** QUALITY_FLAGS of a completed response; 0 for none (and for partial ones). */
     flags: integer('flags').notNull().default(0),
-    /** When its reminder was taken in hand (bot/reminders.ts); a response is reminded once. */
+    /** When its reminder was taken in hand (bot/outbound/reminders.ts); a response is reminded once. */
     remindedAt: integer('reminded_at', { mode: 'timestamp_ms' }),
     /** When its last call (the day before the round's deadline) was taken in hand. */
     lastCalledAt: integer('last_called_at', { mode: 'timestamp_ms' }),
@@ -153,7 +153,7 @@ export const digestDeliveries = sqliteTable(
 
 /**
  * The durable inbox: every update Telegram delivered, written before it is
- * confirmed and handled from here (src/transport/inbox.ts). A row's payload
+ * confirmed and handled from here (src/transport/receive/inbox.ts). A row's payload
  * is cleared once it is handled; the id stays for a day so that a redelivery
  * is recognised and skipped.
  */
@@ -165,7 +165,7 @@ export const inboxUpdates = sqliteTable(
     updateId: integer('update_id').notNull(),
     /** The chat (or sender) whose updates are handled in order, one at a time. */
     queueKey: text('queue_key').notNull(),
-    /** The update as Telegram sent it, without names and places (transport/minimise-update.ts), as JSON; null once handled. */
+    /** The update as Telegram sent it, without names and places (transport/receive/minimise-update.ts), as JSON; null once handled. */
     payload: text('payload'),
     receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
     /** Attempts that ended in a failure worth retrying (Telegram or the network down). */

@@ -1,11 +1,11 @@
 import type { Logger } from '../logger.js';
 import { trendPicture } from '../reports/trend-chart.js';
-import { buildBarChartSvg } from './chart.js';
-import { renderPicture, stackPictures, type Picture } from './chart/draw.js';
+import { buildBarChartSvg } from '../render/pictures/bar-chart.js';
+import { renderPicture, stackPictures, type Picture } from '../render/pictures/draw.js';
 import type { DigestData } from './content.js';
 import type { ComposedDigest } from './delivery.js';
 import { renderDigestMessage, type DigestMessageOptions } from './message.js';
-import { REPORT_TEXTS } from './texts.js';
+import { REPORT_TEXTS } from '../texts/report.js';
 import { formatInZone } from '../rounds/deadline.js';
 
 /**

@@ -3,7 +3,7 @@ import { GrammyError, HttpError, InputFile } from 'grammy';
 import type { Db } from '../db/client.js';
 import { digestDeliveries, type DigestPart } from '../db/schema.js';
 import type { Language } from '../questionnaire/languages.js';
-import { adminChatLanguage, type AdminChatDeps } from '../bot/admin/admin-chats.js';
+import { adminChatLanguage, type AdminChatDeps } from '../transport/send/admin-chats.js';
 
 /** A digest ready to send: the message (HTML) and its chart. */
 export interface ComposedDigest {

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../bot/texts.js';
+import { escapeHtml } from '../texts/resident.js';
 import type { Language } from '../questionnaire/languages.js';
 import { formatInZone } from '../rounds/deadline.js';
 import {
@@ -14,12 +14,12 @@ import {
   type Detail,
   type SectionInput,
 } from '../reports/sections.js';
-import { fitMessage } from '../bot/fit-message.js';
+import { fitMessage } from '../render/fit.js';
 import { groupGapLines, qualityLine } from '../reports/insight-sections.js';
 import { sourcesSection } from '../reach/sources.js';
-import { REACH_TEXTS } from '../reach/texts.js';
+import { REACH_TEXTS } from '../texts/reach.js';
 import type { DigestData } from './content.js';
-import { REPORT_TEXTS } from './texts.js';
+import { REPORT_TEXTS } from '../texts/report.js';
 
 export interface DigestMessageOptions {
   language: Language;

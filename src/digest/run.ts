@@ -1,4 +1,4 @@
-import type { AdminChatDeps } from '../bot/admin/admin-chats.js';
+import type { AdminChatDeps } from '../transport/send/admin-chats.js';
 import { settingOrInit } from '../db/settings.js';
 import { composeDigest } from './compose.js';
 import { gatherDigest } from './content.js';

@@ -1,8 +1,8 @@
-import { escapeHtml } from '../bot/texts.js';
+import { escapeHtml } from '../texts/resident.js';
 import type { SourceRow } from '../db/sources.js';
 import { MIN_GROUP_SIZE } from '../figures/figures.js';
-import { formatIndex, shorten } from '../reports/format.js';
-import type { ReachTexts } from './texts.js';
+import { formatIndex, shorten } from '../render/format.js';
+import type { ReachTexts } from '../texts/reach.js';
 
 /** What one source (a deep-link tag, or none) brought: counts as they are, an index only under the five-respondent rule. */
 export interface SourceFigures {

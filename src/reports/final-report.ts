@@ -1,11 +1,11 @@
-import { fitMessage } from '../bot/fit-message.js';
-import { escapeHtml } from '../bot/texts.js';
-import { REPORT_TEXTS } from '../digest/texts.js';
+import { fitMessage } from '../render/fit.js';
+import { escapeHtml } from '../texts/resident.js';
+import { REPORT_TEXTS } from '../texts/report.js';
 import type { Language } from '../questionnaire/languages.js';
 import { sourcesSection } from '../reach/sources.js';
-import { REACH_TEXTS } from '../reach/texts.js';
+import { REACH_TEXTS } from '../texts/reach.js';
 import { formatInZone } from '../rounds/deadline.js';
-import { formatRate, shorten } from './format.js';
+import { formatRate, shorten } from '../render/format.js';
 import { groupGapLines, qualityLine } from './insight-sections.js';
 import type { RoundReport } from './round-report.js';
 import {

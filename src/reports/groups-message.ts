@@ -1,11 +1,11 @@
-import { fitMessage } from '../bot/fit-message.js';
-import { escapeHtml } from '../bot/texts.js';
+import { fitMessage } from '../render/fit.js';
+import { escapeHtml } from '../texts/resident.js';
 import type { Round } from '../db/rounds.js';
-import { REPORT_TEXTS } from '../digest/texts.js';
+import { REPORT_TEXTS } from '../texts/report.js';
 import type { CompositeIndexFigures, DimensionFigures, RoundFigures } from '../figures/figures.js';
 import type { GroupBreakdown } from '../figures/groups.js';
 import type { Language } from '../questionnaire/languages.js';
-import { formatChange, formatIndex, shorten } from './format.js';
+import { formatChange, formatIndex, shorten } from '../render/format.js';
 import { groupName, qualityLine } from './insight-sections.js';
 import { DETAIL_LEVELS, type Detail } from './sections.js';
 

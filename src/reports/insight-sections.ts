@@ -1,11 +1,11 @@
-import { escapeHtml } from '../bot/texts.js';
+import { escapeHtml } from '../texts/resident.js';
 import type { QualityCounts } from '../figures/figures.js';
 import type { GroupGap } from '../figures/groups.js';
 import { optionsOf } from '../questionnaire/engine.js';
 import type { Language } from '../questionnaire/languages.js';
 import type { Questionnaire } from '../questionnaire/schema.js';
-import type { ReportTexts } from '../digest/texts.js';
-import { formatIndex, shorten } from './format.js';
+import type { ReportTexts } from '../texts/report.js';
+import { formatIndex, shorten } from '../render/format.js';
 import type { Detail, SectionInput } from './sections.js';
 
 /*

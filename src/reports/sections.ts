@@ -2,9 +2,9 @@ import type { Distribution, QuestionFigures, RoundFigures } from '../figures/fig
 import { optionsOf } from '../questionnaire/engine.js';
 import type { Language } from '../questionnaire/languages.js';
 import type { Questionnaire } from '../questionnaire/schema.js';
-import { escapeHtml } from '../bot/texts.js';
-import type { ReportTexts } from '../digest/texts.js';
-import { formatChange, formatIndex, formatRate, shorten, textBar } from './format.js';
+import { escapeHtml } from '../texts/resident.js';
+import type { ReportTexts } from '../texts/report.js';
+import { formatChange, formatIndex, formatRate, shorten, textBar } from '../render/format.js';
 
 /*
  * The parts of a report that read figures: shared by the weekly digest, the

@@ -1,6 +1,6 @@
-import { buildLineChartSvg, type LineChartInput } from '../digest/chart/line-chart.js';
-import type { Picture } from '../digest/chart/draw.js';
-import { REPORT_TEXTS } from '../digest/texts.js';
+import { buildLineChartSvg, type LineChartInput } from '../render/pictures/line-chart.js';
+import type { Picture } from '../render/pictures/draw.js';
+import { REPORT_TEXTS } from '../texts/report.js';
 import type { Db } from '../db/client.js';
 import { latestRounds, type Round } from '../db/rounds.js';
 import { refreshSpeedFlags } from '../figures/quality.js';

@@ -12,12 +12,12 @@ import { findQuestion, firstUnanswered, scoreOf, type Answer } from '../question
 import { flagsAtSubmit } from '../figures/quality.js';
 import type { Language } from '../questionnaire/languages.js';
 import type { Question, Questionnaire } from '../questionnaire/schema.js';
-import { step, type Action, type Refusal, type Step, type Walk } from './step.js';
+import { step, type Action, type Refusal, type Step, type Walk } from '../questionnaire/walk.js';
 
 /*
  * What a resident does to their response, each step one transaction: read
  * the stored state, check the step against it, compute the new state in
- * memory (survey/step.ts), write only what changed. The caller replies only after this
+ * memory (questionnaire/walk.ts), write only what changed. The caller replies only after this
  * returns, so whatever the resident is shown is already committed.
  */
 
@@ -76,7 +76,7 @@ export function startOrResume(
   });
 }
 
-export type { Action, Refusal } from './step.js';
+export type { Action, Refusal } from '../questionnaire/walk.js';
 
 export type ActionOutcome<S extends Walk = ResponseState> =
   /** `recorded` is set when a question was answered (or skipped); `asked` is where the cursor was. */

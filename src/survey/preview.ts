@@ -4,11 +4,11 @@ import { firstUnanswered } from '../questionnaire/engine.js';
 import type { Language } from '../questionnaire/languages.js';
 import type { Questionnaire } from '../questionnaire/schema.js';
 import { stepStored, type ActionOutcome } from './actions.js';
-import type { Action } from './step.js';
+import type { Action } from '../questionnaire/walk.js';
 
 /*
  * An admin's preview of a questionnaire, step by step as a resident's
- * response goes (the same pure step, survey/step.ts), but written to the
+ * response goes (the same pure step, questionnaire/walk.ts), but written to the
  * chat's preview row only: never to responses or answers, so nothing of it
  * is counted, exported, announced or reminded of.
  */

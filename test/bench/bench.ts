@@ -5,7 +5,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { TEXTS } from '../../src/bot/texts.js';
+import { TEXTS } from '../../src/texts/resident.js';
 import { DEFAULT_QUESTIONNAIRE_PATH } from '../../src/config.js';
 import { closeDatabase, openDatabase } from '../../src/db/client.js';
 import { openRound } from '../../src/db/rounds.js';

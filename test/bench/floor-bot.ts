@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Bot, InlineKeyboard, type Context } from 'grammy';
 import type { InlineKeyboardButton, Update } from 'grammy/types';
-import { queueKey } from '../../src/transport/queue-key.js';
+import { queueKey } from '../../src/transport/receive/queue-key.js';
 import type { FloorScript } from './floor-script.js';
 
 /*

@@ -1,5 +1,5 @@
-import { estimatedMinutes } from '../../src/bot/render.js';
-import { escapeHtml, TEXTS } from '../../src/bot/texts.js';
+import { estimatedMinutes } from '../../src/bot/prompt/question-view.js';
+import { escapeHtml, TEXTS } from '../../src/texts/resident.js';
 import { optionsOf } from '../../src/questionnaire/engine.js';
 import type { Language } from '../../src/questionnaire/languages.js';
 import type { Question, Questionnaire } from '../../src/questionnaire/schema.js';
@@ -49,7 +49,7 @@ export function firstOptionPath(questionnaire: Questionnaire): Question[] {
   return path;
 }
 
-/** Same measure and layout rule as manyi's render.ts: up to three per row, about 30 columns. */
+/** Same measure and layout rule as manyi's bot/prompt/question-view.ts: up to three per row, about 30 columns. */
 function width(label: string): number {
   let total = 0;
   for (const char of label) total += /[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]/.test(char) ? 2 : 1;

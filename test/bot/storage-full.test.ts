@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { TEXTS } from '../../src/bot/texts.js';
+import { TEXTS } from '../../src/texts/resident.js';
 import { answers } from '../../src/db/schema.js';
 import { createTestBot } from '../helpers/bot-harness.js';
 import { until } from '../helpers/until.js';

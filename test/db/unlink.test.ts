@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { closeDueRound } from '../../src/bot/admin/round-closing.js';
+import { closeDueRound } from '../../src/bot/outbound/round-closing.js';
 import { contacts, responses } from '../../src/db/schema.js';
 import { respondentKey } from '../../src/privacy/pseudonym.js';
 import { createTestBot, type TestBot, TEST_PSEUDONYM_SECRET } from '../helpers/bot-harness.js';

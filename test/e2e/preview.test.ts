@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PREVIEW_TEXTS } from '../../src/bot/preview-texts.js';
-import { TEXTS } from '../../src/bot/texts.js';
+import { PREVIEW_TEXTS } from '../../src/texts/preview.js';
+import { TEXTS } from '../../src/texts/resident.js';
 import { queryDatabase, startBotProcess, temporaryDatabasePath, type BotProcess } from '../helpers/bot-process.js';
 import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
 import { FakeTelegram } from '../helpers/fake-telegram.js';

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEXTS } from '../../src/bot/texts.js';
+import { TEXTS } from '../../src/texts/resident.js';
 import { LANGUAGES } from '../../src/questionnaire/languages.js';
 import { startBotProcess, temporaryDatabasePath, type BotProcess } from '../helpers/bot-process.js';
 import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-server.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEXTS } from '../../src/bot/texts.js';
+import { TEXTS } from '../../src/texts/resident.js';
 import { MAX_QUESTIONS, MAX_TEXT_ANSWER_LENGTH } from '../../src/questionnaire/schema.js';
 import { parseQuestionnaire } from '../../src/questionnaire/validate.js';
 import { queryDatabase, startBotProcess, temporaryDatabasePath, type BotProcess } from '../helpers/bot-process.js';

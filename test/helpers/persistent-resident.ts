@@ -1,6 +1,6 @@
-import { decodeButton, type ButtonAction } from '../../src/bot/callback-data.js';
-import { answerLabel } from '../../src/bot/render.js';
-import { TEXTS } from '../../src/bot/texts.js';
+import { decodeButton, type ButtonAction } from '../../src/bot/prompt/callback-data.js';
+import { answerLabel } from '../../src/bot/prompt/question-view.js';
+import { TEXTS } from '../../src/texts/resident.js';
 import { applicableQuestions, findQuestion, optionsOf, type Answer } from '../../src/questionnaire/engine.js';
 import type { Language } from '../../src/questionnaire/languages.js';
 import type { Question, Questionnaire } from '../../src/questionnaire/schema.js';

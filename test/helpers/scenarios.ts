@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TEXTS } from '../../src/bot/texts.js';
+import { TEXTS } from '../../src/texts/resident.js';
 import type { Language } from '../../src/questionnaire/languages.js';
 import { startBotProcess, temporaryDatabasePath, type BotProcess } from './bot-process.js';
 import { startFakeBotApi, type FakeBotApiServer, type FaultKind, type FaultPlan } from './fake-bot-api-server.js';

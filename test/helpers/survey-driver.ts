@@ -1,4 +1,4 @@
-import { TEXTS } from '../../src/bot/texts.js';
+import { TEXTS } from '../../src/texts/resident.js';
 import type { Language } from '../../src/questionnaire/languages.js';
 import type { FakeUser } from './fake-telegram.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sourceFigures, sourceLines } from '../../src/reach/sources.js';
-import { REACH_TEXTS } from '../../src/reach/texts.js';
+import { REACH_TEXTS } from '../../src/texts/reach.js';
 
 const row = (source: string | null, started: number, completed: number, scored: number, mean: number | null) => ({
   source,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_QUEUED_PER_CHAT } from '../../src/transport/inbox.js';
+import { MAX_QUEUED_PER_CHAT } from '../../src/transport/receive/inbox.js';
 import { percentile, runCommandFloodScenario, type CommandFloodRun } from '../helpers/scenarios.js';
 
 /*

@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createBackgroundTasks } from '../../src/bot/background.js';
+import { createBackgroundTasks } from '../../src/transport/send/background.js';
 import { createBot } from '../../src/bot/create-bot.js';
-import { createFloodGuard } from '../../src/bot/flood.js';
+import { createFloodGuard } from '../../src/bot/prompt/flood.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { loadQuestionnaireFile } from '../../src/questionnaire/validate.js';

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerLabel } from '../../src/bot/render.js';
+import { answerLabel } from '../../src/bot/prompt/question-view.js';
 import type { Language } from '../../src/questionnaire/languages.js';
 import { startBotProcess, temporaryDatabasePath, type BotProcess } from '../helpers/bot-process.js';
 import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-server.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { findPreview } from '../../src/db/previews.js';
 import { answers, previews, responses } from '../../src/db/schema.js';
-import type { Action } from '../../src/survey/step.js';
+import type { Action } from '../../src/questionnaire/walk.js';
 import { actOnPreview, startPreview } from '../../src/survey/preview.js';
 import { smallQuestionnaire } from '../helpers/questionnaires.js';
 

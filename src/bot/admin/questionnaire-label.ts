@@ -1,7 +1,7 @@
 import { shortHash, sourceHash, type QuestionnaireVersion } from '../../db/questionnaire-versions.js';
 import { formatInZone } from '../../rounds/deadline.js';
 import type { BotContext } from '../context.js';
-import { QUESTIONNAIRE_TEXTS } from '../questionnaire-texts.js';
+import { QUESTIONNAIRE_TEXTS } from '../../texts/questionnaire.js';
 
 /** Which questionnaire this is, in words: its version, where it came from, its hash. */
 export function describeQuestionnaire(ctx: BotContext, version: QuestionnaireVersion | null, source: string): string {

@@ -1,6 +1,6 @@
 import type { BotContext } from '../context.js';
-import { messageList } from '../message-list.js';
-import { QUESTIONNAIRE_TEXTS } from '../questionnaire-texts.js';
+import { messageList } from '../../render/message-list.js';
+import { QUESTIONNAIRE_TEXTS } from '../../texts/questionnaire.js';
 
 /**
  * Enough messages for any file an author really writes; a file with more

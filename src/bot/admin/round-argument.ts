@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { findLatestRound, findOpenRound, findRound, type Round } from '../../db/rounds.js';
-import type { AdminTexts } from '../admin-texts.js';
+import type { AdminTexts } from '../../texts/admin.js';
 
 export type RoundArgument = { ok: true; round: Round } | { ok: false; reply: string };
 

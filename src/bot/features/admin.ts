@@ -3,27 +3,27 @@ import { closeOpenRound, findOpenRound, listRounds, openRound, responseCountsByR
 import { composeDigest } from '../../digest/compose.js';
 import { gatherDigest } from '../../digest/content.js';
 import { sendDigest } from '../../digest/delivery.js';
-import { REPORT_TEXTS } from '../../digest/texts.js';
+import { REPORT_TEXTS } from '../../texts/report.js';
 import { exportFileName, writeRoundCsv } from '../../export/csv.js';
 import { responsesBySource } from '../../db/sources.js';
 import { sourceFigures, sourcesSection } from '../../reach/sources.js';
-import { REACH_TEXTS } from '../../reach/texts.js';
+import { REACH_TEXTS } from '../../texts/reach.js';
 import { qualityLine } from '../../reports/insight-sections.js';
 import { roundFigures } from '../../reports/round-report.js';
 import { DETAIL_LEVELS, headlineLines } from '../../reports/sections.js';
 import { endOfDay, formatInZone, parseOpenRoundArguments } from '../../rounds/deadline.js';
 import { nextRoundQuestionnaire, roundSource } from '../../rounds/next-questionnaire.js';
-import { ADMIN_COMMANDS, ADMIN_TEXTS, type AdminTexts } from '../admin-texts.js';
-import { inAdminChat, refuseOutsideAdminChats } from '../admin/admin-chats.js';
-import { announceRound } from '../announce-round.js';
-import { announceClosedRound } from '../admin/round-closing.js';
+import { ADMIN_COMMANDS, ADMIN_TEXTS, type AdminTexts } from '../../texts/admin.js';
+import { inAdminChat, refuseOutsideAdminChats } from '../../transport/send/admin-chats.js';
+import { announceRound } from '../outbound/announce-round.js';
+import { announceClosedRound } from '../outbound/round-closing.js';
 import { replyWithProblems } from '../admin/questionnaire-problems.js';
-import { QUESTIONNAIRE_TEXTS } from '../questionnaire-texts.js';
+import { QUESTIONNAIRE_TEXTS } from '../../texts/questionnaire.js';
 import { roundFromArgument } from '../admin/round-argument.js';
 import { replyWithWrittenFile } from '../admin/temporary-file.js';
 import type { BotContext } from '../context.js';
-import { MESSAGE_LIMIT } from '../fit-message.js';
-import { escapeHtml, TEXTS } from '../texts.js';
+import { MESSAGE_LIMIT } from '../../render/fit.js';
+import { escapeHtml, TEXTS } from '../../texts/resident.js';
 
 export const MAX_TITLE_LENGTH = 100;
 

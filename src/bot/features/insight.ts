@@ -2,20 +2,20 @@ import { Composer, InputFile } from 'grammy';
 import { sourceCounts } from '../../db/responses.js';
 import { findLatestRound, findOpenRound } from '../../db/rounds.js';
 import { reportFileName, writeRoundWorkbook } from '../../export/xlsx.js';
-import { shorten } from '../../reports/format.js';
+import { shorten } from '../../render/format.js';
 import { renderGroups } from '../../reports/groups-message.js';
 import { addQuality, qualityLine } from '../../reports/insight-sections.js';
 import { gatherRoundReport, roundFigures, roundGroups } from '../../reports/round-report.js';
 import { gatherTrend, trendPicture } from '../../reports/trend-chart.js';
-import { renderPicture } from '../../digest/chart/draw.js';
-import { REPORT_TEXTS } from '../../digest/texts.js';
-import { ADMIN_TEXTS } from '../admin-texts.js';
-import { inAdminChat } from '../admin/admin-chats.js';
+import { renderPicture } from '../../render/pictures/draw.js';
+import { REPORT_TEXTS } from '../../texts/report.js';
+import { ADMIN_TEXTS } from '../../texts/admin.js';
+import { inAdminChat } from '../../transport/send/admin-chats.js';
 import { roundFromArgument } from '../admin/round-argument.js';
 import { replyWithWrittenFile } from '../admin/temporary-file.js';
 import type { BotContext } from '../context.js';
-import { CAPTION_LIMIT, shortenHtml } from '../fit-message.js';
-import { escapeHtml } from '../texts.js';
+import { CAPTION_LIMIT, shortenHtml } from '../../render/fit.js';
+import { escapeHtml } from '../../texts/resident.js';
 
 /*
  * Insight for administrators: indexes per respondent group (/groups), the

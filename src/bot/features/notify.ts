@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
-import { REACH_TEXTS } from '../../reach/texts.js';
+import { REACH_TEXTS } from '../../texts/reach.js';
 import type { BotContext } from '../context.js';
-import { setNotifications } from '../nudges.js';
+import { setNotifications } from '../outbound/buttons.js';
 
 /** `/notify off` and `/notify on`: the "don't notify me" button in words, and its undoing. */
 const composer = new Composer<BotContext>();

@@ -1,15 +1,15 @@
 import { Composer, InlineKeyboard, type Transformer } from 'grammy';
 import type { Preview } from '../../db/previews.js';
 import { LANGUAGES, type Language } from '../../questionnaire/languages.js';
-import { shorten } from '../../reports/format.js';
+import { shorten } from '../../render/format.js';
 import { nextRoundQuestionnaire } from '../../rounds/next-questionnaire.js';
 import { actOnPreview, startPreview } from '../../survey/preview.js';
-import { inAdminChat, refuseOutsideAdminChats } from '../admin/admin-chats.js';
+import { inAdminChat, refuseOutsideAdminChats } from '../../transport/send/admin-chats.js';
 import { describeQuestionnaire } from '../admin/questionnaire-label.js';
 import { replyWithProblems } from '../admin/questionnaire-problems.js';
-import { decodePreviewButton, encodePreviewButton, isPreviewData } from '../callback-data.js';
+import { decodePreviewButton, encodePreviewButton, isPreviewData } from '../prompt/callback-data.js';
 import type { BotContext } from '../context.js';
-import { PREVIEW_TEXTS } from '../preview-texts.js';
+import { PREVIEW_TEXTS } from '../../texts/preview.js';
 import {
   answerPress,
   endPreview,
@@ -18,19 +18,19 @@ import {
   sendHint,
   showPrompt,
   type PromptSource,
-} from '../prompt.js';
-import { MESSAGE_LIMIT } from '../fit-message.js';
-import { renderGreeting } from '../render.js';
-import { answerButton, answerTyped, inputHint, replyToJunk, toAction } from '../step-replies.js';
-import { TEXTS } from '../texts.js';
+} from '../prompt/live-prompt.js';
+import { MESSAGE_LIMIT } from '../../render/fit.js';
+import { renderGreeting } from '../prompt/question-view.js';
+import { answerButton, answerTyped, inputHint, replyToJunk, toAction } from '../prompt/step-replies.js';
+import { TEXTS } from '../../texts/resident.js';
 
 /*
  * /preview: an admin walks through the questionnaire the next round will
  * use, in their private chat, exactly as a resident would (the same
- * rendering, steps and replies: render.ts, survey/step.ts, step-replies.ts),
+ * rendering, steps and replies: bot/prompt/question-view.ts, questionnaire/walk.ts, step-replies.ts),
  * with every message marked as a preview. Its state is the chat's row in
  * `previews`, never a response; the row goes when the preview ends (Submit,
- * or a real question taking the chat, see prompt.ts).
+ * or a real question taking the chat, see bot/prompt/live-prompt.ts).
  */
 
 /** The deep link into a preview: `t.me/<bot>?start=preview`, or `preview-<language>`. */

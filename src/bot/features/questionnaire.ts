@@ -5,15 +5,15 @@ import type { Language, Localized } from '../../questionnaire/languages.js';
 import { QUESTION_TYPES, type Questionnaire } from '../../questionnaire/schema.js';
 import { decodeUpload, isYamlFileName, MAX_UPLOAD_BYTES, summarize } from '../../questionnaire/upload.js';
 import { parseQuestionnaire } from '../../questionnaire/validate.js';
-import { shorten } from '../../reports/format.js';
+import { shorten } from '../../render/format.js';
 import { nextRoundQuestionnaire } from '../../rounds/next-questionnaire.js';
-import { inAdminChat } from '../admin/admin-chats.js';
+import { inAdminChat } from '../../transport/send/admin-chats.js';
 import { describeQuestionnaire } from '../admin/questionnaire-label.js';
 import { replyWithProblems } from '../admin/questionnaire-problems.js';
 import type { BotContext } from '../context.js';
-import { QUESTIONNAIRE_TEXTS, type QuestionnaireTexts } from '../questionnaire-texts.js';
-import { downloadFile } from '../telegram-files.js';
-import { escapeHtml, TEXTS } from '../texts.js';
+import { QUESTIONNAIRE_TEXTS, type QuestionnaireTexts } from '../../texts/questionnaire.js';
+import { downloadFile } from '../../transport/send/telegram-files.js';
+import { escapeHtml, TEXTS } from '../../texts/resident.js';
 
 /*
  * Questionnaire self-service for admins: a .yaml document sent to an admin

@@ -2,18 +2,18 @@ import { Composer, InputFile } from 'grammy';
 import { findLatestRound, findOpenRound, findRound } from '../../db/rounds.js';
 import { responsesBySource } from '../../db/sources.js';
 import { DEFAULT_POSTER_TAG, deepLink, isSourceTag } from '../../reach/deep-link.js';
-import { renderPoster } from '../../reach/poster.js';
+import { renderPoster } from '../../render/pictures/poster.js';
 import { sourceFigures, sourceLines } from '../../reach/sources.js';
-import { REACH_TEXTS } from '../../reach/texts.js';
+import { REACH_TEXTS } from '../../texts/reach.js';
 import { nextRoundQuestionnaire } from '../../rounds/next-questionnaire.js';
-import { ADMIN_TEXTS } from '../admin-texts.js';
-import { isAdminChatId } from '../admin/admin-chats.js';
+import { ADMIN_TEXTS } from '../../texts/admin.js';
+import { isAdminChatId } from '../../transport/send/admin-chats.js';
 import { replyWithProblems } from '../admin/questionnaire-problems.js';
 import type { BotContext } from '../context.js';
-import { QUESTIONNAIRE_TEXTS } from '../questionnaire-texts.js';
-import { fitMessage } from '../fit-message.js';
-import { estimatedMinutes } from '../render.js';
-import { escapeHtml } from '../texts.js';
+import { QUESTIONNAIRE_TEXTS } from '../../texts/questionnaire.js';
+import { fitMessage } from '../../render/fit.js';
+import { estimatedMinutes } from '../prompt/question-view.js';
+import { escapeHtml } from '../../texts/resident.js';
 
 /** Reach, for administrators: posters that bring residents in, and what each one brought. */
 const composer = new Composer<BotContext>();

@@ -12,7 +12,7 @@ import {
   startOrResume,
   type Respondent,
 } from '../../survey/actions.js';
-import { decodeButton, encodeButton } from '../callback-data.js';
+import { decodeButton, encodeButton } from '../prompt/callback-data.js';
 import type { BotContext } from '../context.js';
 import {
   answerPress,
@@ -24,11 +24,11 @@ import {
   removeButtons,
   sendHint,
   showPrompt,
-} from '../prompt.js';
-import { continueFromReminder, pressNotify } from '../nudges.js';
-import { renderGreeting } from '../render.js';
-import { answerButton, answerTyped, inputHint, replyToJunk, toAction } from '../step-replies.js';
-import { escapeHtml, TEXTS, type Texts } from '../texts.js';
+} from '../prompt/live-prompt.js';
+import { continueFromReminder, pressNotify } from '../outbound/buttons.js';
+import { renderGreeting } from '../prompt/question-view.js';
+import { answerButton, answerTyped, inputHint, replyToJunk, toAction } from '../prompt/step-replies.js';
+import { escapeHtml, TEXTS, type Texts } from '../../texts/resident.js';
 
 function respondent(ctx: BotContext, round: Round): Respondent {
   if (!ctx.from) throw new Error('a resident update without a sender');

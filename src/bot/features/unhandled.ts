@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
-import { TEXTS } from '../texts.js';
+import { TEXTS } from '../../texts/resident.js';
 
 const composer = new Composer<BotContext>();
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { responses, rounds } from '../../../src/db/schema.js';
-import { closeDueRound } from '../../../src/bot/admin/round-closing.js';
+import { closeDueRound } from '../../../src/bot/outbound/round-closing.js';
 import pino from 'pino';
 import { ADMIN_GROUP_ID, createTestBot } from '../../helpers/bot-harness.js';
 import { SMALL_YAML } from '../../helpers/questionnaires.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TEXTS } from '../../../src/bot/texts.js';
+import { TEXTS } from '../../../src/texts/resident.js';
 import { questionnaireVersions, rounds } from '../../../src/db/schema.js';
 import { ADMIN_GROUP_ID, ADMIN_ID, createTestBot, type TestBotOptions } from '../../helpers/bot-harness.js';
 import { startFakeBotApi, type FakeBotApiServer } from '../../helpers/fake-bot-api-server.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TEXTS } from '../../../src/bot/texts.js';
+import { TEXTS } from '../../../src/texts/resident.js';
 import { answers, contacts, responses } from '../../../src/db/schema.js';
 import type { FakeUser } from '../../helpers/fake-telegram.js';
 import { createTestBot, type TestBot } from '../../helpers/bot-harness.js';

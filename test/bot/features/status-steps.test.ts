@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TEXTS } from '../../../src/bot/texts.js';
+import { TEXTS } from '../../../src/texts/resident.js';
 import { createTestBot } from '../../helpers/bot-harness.js';
 import { defaultQuestionnaireYaml } from '../../helpers/questionnaires.js';
 import { answerUntilSummary } from '../../helpers/survey-driver.js';
