@@ -2,7 +2,8 @@ import type { Answer } from '../questionnaire/engine.js';
 import type { Language } from '../questionnaire/languages.js';
 import { statement, type Db } from './client.js';
 import { responsesBySource } from './sources.js';
-import type { answers, ResponseStatus } from './schema.js';
+import type { ResponseStatus } from '../questionnaire/walk.js';
+import type { answers } from './schema.js';
 
 export interface ResponseState {
   id: number;

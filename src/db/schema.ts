@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { RESPONSE_STATUSES } from '../questionnaire/walk.js';
 
 /** Small key/value store for what the bot keeps about itself (never the pseudonym secret: see privacy/pseudonym.ts). */
 export const settings = sqliteTable('settings', {
@@ -45,8 +46,6 @@ export const rounds = sqliteTable(
   (table) => [uniqueIndex('rounds_one_open').on(sql`(${table.closedAt} IS NULL)`).where(sql`${table.closedAt} IS NULL`)],
 );
 
-export const RESPONSE_STATUSES = ['partial', 'completed'] as const;
-export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
 
 /** Bits of `responses.flags`: why a completed response is doubted (see figures/quality.ts). */
 export const QUALITY_FLAGS = { tooFast: 1, straightLine: 2 } as const;

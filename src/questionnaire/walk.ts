@@ -1,4 +1,3 @@
-import type { ResponseStatus } from '../db/schema.js';
 import {
   checkText,
   findQuestion,
@@ -17,6 +16,10 @@ import type { Question, Questionnaire } from './schema.js';
  * (survey/actions.ts) and an admin's preview (survey/preview.ts) take the
  * same steps and differ only in what they write.
  */
+
+/** A walk is partial until it is submitted; a stored response keeps this status. */
+export const RESPONSE_STATUSES = ['partial', 'completed'] as const;
+export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
 
 /** Where someone stands in a questionnaire: a stored response, or a preview. */
 export interface Walk {
