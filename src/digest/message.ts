@@ -1,4 +1,4 @@
-import { escapeHtml } from '../texts/resident.js';
+import { escapeHtml } from '../render/html.js';
 import type { Language } from '../questionnaire/languages.js';
 import { formatInZone } from '../rounds/deadline.js';
 import {

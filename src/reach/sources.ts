@@ -1,4 +1,4 @@
-import { escapeHtml } from '../texts/resident.js';
+import { escapeHtml } from '../render/html.js';
 import type { SourceRow } from '../db/sources.js';
 import { MIN_GROUP_SIZE } from '../figures/figures.js';
 import { formatIndex, shorten } from '../render/format.js';

@@ -1,6 +1,6 @@
 import { shorten } from './format.js';
 import { MESSAGE_LIMIT } from './fit.js';
-import { escapeHtml } from '../texts/resident.js';
+import { escapeHtml } from './html.js';
 
 /** An item longer than this is cut: a list line, not an essay. */
 const MAX_ITEM_CHARS = 600;

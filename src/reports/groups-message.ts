@@ -1,5 +1,5 @@
 import { fitMessage } from '../render/fit.js';
-import { escapeHtml } from '../texts/resident.js';
+import { escapeHtml } from '../render/html.js';
 import type { Round } from '../db/rounds.js';
 import { REPORT_TEXTS } from '../texts/report.js';
 import type { CompositeIndexFigures, DimensionFigures, RoundFigures } from '../figures/figures.js';

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../texts/resident.js';
+import { escapeHtml } from '../render/html.js';
 import type { QualityCounts } from '../figures/figures.js';
 import type { GroupGap } from '../figures/groups.js';
 import { optionsOf } from '../questionnaire/engine.js';

@@ -2,7 +2,7 @@ import type { Distribution, QuestionFigures, RoundFigures } from '../figures/fig
 import { optionsOf } from '../questionnaire/engine.js';
 import type { Language } from '../questionnaire/languages.js';
 import type { Questionnaire } from '../questionnaire/schema.js';
-import { escapeHtml } from '../texts/resident.js';
+import { escapeHtml } from '../render/html.js';
 import type { ReportTexts } from '../texts/report.js';
 import { formatChange, formatIndex, formatRate, shorten, textBar } from '../render/format.js';
 

@@ -2,7 +2,7 @@ import type { Language } from '../questionnaire/languages.js';
 
 /*
  * Every sentence the bot says, per language. Messages are HTML: values that
- * come from people (titles, answers) are escaped by the caller with `escapeHtml`.
+ * come from people (titles, answers) are escaped by the caller with `escapeHtml` (render/html.ts).
  */
 
 export interface Texts {
@@ -232,8 +232,3 @@ const en: Texts = {
 };
 
 export const TEXTS: Record<Language, Texts> = { 'zh-Hant': zhHant, 'zh-Hans': zhHans, en };
-
-/** Escapes what people wrote before it goes into an HTML message. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}

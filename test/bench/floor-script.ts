@@ -1,5 +1,6 @@
 import { estimatedMinutes } from '../../src/bot/prompt/question-view.js';
-import { escapeHtml, TEXTS } from '../../src/texts/resident.js';
+import { escapeHtml } from '../../src/render/html.js';
+import { TEXTS } from '../../src/texts/resident.js';
 import { optionsOf } from '../../src/questionnaire/engine.js';
 import type { Language } from '../../src/questionnaire/languages.js';
 import type { Question, Questionnaire } from '../../src/questionnaire/schema.js';

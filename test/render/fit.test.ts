@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitMessage, MESSAGE_LIMIT, shortenHtml, telegramLength } from '../../src/render/fit.js';
-import { escapeHtml } from '../../src/texts/resident.js';
+import { escapeHtml } from '../../src/render/html.js';
 import { parseTelegramHtml } from '../helpers/telegram-html.js';
 
 /** What Telegram would show, failing the test when it would refuse the HTML. */

@@ -23,7 +23,8 @@ import { roundFromArgument } from '../admin/round-argument.js';
 import { replyWithWrittenFile } from '../admin/temporary-file.js';
 import type { BotContext } from '../context.js';
 import { MESSAGE_LIMIT } from '../../render/fit.js';
-import { escapeHtml, TEXTS } from '../../texts/resident.js';
+import { escapeHtml } from '../../render/html.js';
+import { TEXTS } from '../../texts/resident.js';
 
 export const MAX_TITLE_LENGTH = 100;
 

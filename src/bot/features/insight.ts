@@ -15,7 +15,7 @@ import { roundFromArgument } from '../admin/round-argument.js';
 import { replyWithWrittenFile } from '../admin/temporary-file.js';
 import type { BotContext } from '../context.js';
 import { CAPTION_LIMIT, shortenHtml } from '../../render/fit.js';
-import { escapeHtml } from '../../texts/resident.js';
+import { escapeHtml } from '../../render/html.js';
 
 /*
  * Insight for administrators: indexes per respondent group (/groups), the

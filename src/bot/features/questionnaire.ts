@@ -13,7 +13,8 @@ import { replyWithProblems } from '../admin/questionnaire-problems.js';
 import type { BotContext } from '../context.js';
 import { QUESTIONNAIRE_TEXTS, type QuestionnaireTexts } from '../../texts/questionnaire.js';
 import { downloadFile } from '../../transport/send/telegram-files.js';
-import { escapeHtml, TEXTS } from '../../texts/resident.js';
+import { escapeHtml } from '../../render/html.js';
+import { TEXTS } from '../../texts/resident.js';
 
 /*
  * Questionnaire self-service for admins: a .yaml document sent to an admin

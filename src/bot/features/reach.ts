@@ -13,7 +13,7 @@ import type { BotContext } from '../context.js';
 import { QUESTIONNAIRE_TEXTS } from '../../texts/questionnaire.js';
 import { fitMessage } from '../../render/fit.js';
 import { estimatedMinutes } from '../prompt/question-view.js';
-import { escapeHtml } from '../../texts/resident.js';
+import { escapeHtml } from '../../render/html.js';
 
 /** Reach, for administrators: posters that bring residents in, and what each one brought. */
 const composer = new Composer<BotContext>();

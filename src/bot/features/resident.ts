@@ -28,7 +28,8 @@ import {
 import { continueFromReminder, pressNotify } from '../outbound/buttons.js';
 import { renderGreeting } from '../prompt/question-view.js';
 import { answerButton, answerTyped, inputHint, replyToJunk, toAction } from '../prompt/step-replies.js';
-import { escapeHtml, TEXTS, type Texts } from '../../texts/resident.js';
+import { escapeHtml } from '../../render/html.js';
+import { TEXTS, type Texts } from '../../texts/resident.js';
 
 function respondent(ctx: BotContext, round: Round): Respondent {
   if (!ctx.from) throw new Error('a resident update without a sender');

@@ -9,7 +9,8 @@ import type { Api } from 'grammy';
 import type { BackgroundTasks } from '../../transport/send/background.js';
 import { nudgeKeyboard } from './buttons.js';
 import { estimatedMinutes } from '../prompt/question-view.js';
-import { escapeHtml, TEXTS } from '../../texts/resident.js';
+import { escapeHtml } from '../../render/html.js';
+import { TEXTS } from '../../texts/resident.js';
 
 export interface AnnounceDeps {
   api: Api;

@@ -12,7 +12,7 @@ import { formatInZone } from '../../rounds/deadline.js';
 import { currentResponse } from '../../survey/actions.js';
 import type { BackgroundTasks } from '../../transport/send/background.js';
 import { nudgeKeyboard } from './buttons.js';
-import { escapeHtml } from '../../texts/resident.js';
+import { escapeHtml } from '../../render/html.js';
 
 /*
  * Reminders: a resident who started the open round and has not finished is

@@ -4,7 +4,7 @@ import { unlinkLatePrompts } from '../../db/unlink.js';
 import { renderFinalReport } from '../../reports/final-report.js';
 import { gatherRoundReport } from '../../reports/round-report.js';
 import { ADMIN_TEXTS } from '../../texts/admin.js';
-import { escapeHtml } from '../../texts/resident.js';
+import { escapeHtml } from '../../render/html.js';
 import { sendToAdminChats, type AdminChatDeps } from '../../transport/send/admin-chats.js';
 
 /** Sends every admin chat the final report of a round that just closed; returns the chats reached. */

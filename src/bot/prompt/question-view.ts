@@ -11,7 +11,8 @@ import type { Question, Questionnaire } from '../../questionnaire/schema.js';
 import { currentSelection, type Walk } from '../../questionnaire/walk.js';
 import { encodeButton, type SurveyButton } from './callback-data.js';
 import { fitMessage, MESSAGE_LIMIT } from '../../render/fit.js';
-import { escapeHtml, TEXTS } from '../../texts/resident.js';
+import { escapeHtml } from '../../render/html.js';
+import { TEXTS } from '../../texts/resident.js';
 
 /*
  * Messages built from the questionnaire and a response: plain functions, so
