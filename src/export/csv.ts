@@ -7,9 +7,18 @@ import type { Round } from '../db/rounds.js';
 import { flagNames, refreshSpeedFlags } from '../figures/quality.js';
 import { exportResponseId } from '../privacy/pseudonym.js';
 import type { Question } from '../questionnaire/schema.js';
+import type { LeadingColumn } from '../texts/workbook.js';
 
 /** Fixed leading columns of an export, before one column per question id. */
-export const LEADING_COLUMNS = ['response_key', 'status', 'started_at', 'completed_at', 'language', 'source', 'flags'] as const;
+export const LEADING_COLUMNS = [
+  'response_key',
+  'status',
+  'started_at',
+  'completed_at',
+  'language',
+  'source',
+  'flags',
+] as const satisfies readonly LeadingColumn[];
 
 /** Responses read per query: keeps memory flat on a large round and never holds a cursor across awaits. */
 const PAGE_SIZE = 500;

@@ -1,5 +1,7 @@
 import type { Language } from '../questionnaire/languages.js';
-import type { LEADING_COLUMNS } from '../export/csv.js';
+
+/** The fixed leading columns of an export (export/csv.ts lists them in order), each with a header here. */
+export type LeadingColumn = 'response_key' | 'status' | 'started_at' | 'completed_at' | 'language' | 'source' | 'flags';
 
 /** The words of the Excel report (/report), per language: sheet names, labels, column headers. */
 export interface WorkbookTexts {
@@ -40,7 +42,7 @@ export interface WorkbookTexts {
   count: string;
   share: string;
   foldedOptions: string;
-  columns: Record<(typeof LEADING_COLUMNS)[number], string>;
+  columns: Record<LeadingColumn, string>;
   thisRound: string;
   previousRoundChart: string;
   chartTitle: string;
