@@ -5,7 +5,7 @@ import { findContact, setContactOptedOut } from '../db/contacts.js';
 import { findPreview } from '../db/previews.js';
 import type { Logger } from '../logger.js';
 import { completeBareRefusals } from '../transport/network.js';
-import { isAdminChatId } from '../transport/send/admin-chats.js';
+import { isAdminChatId } from './admin/admin-filter.js';
 import { adminRightsFeature } from './admin/admin-rights.js';
 import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';

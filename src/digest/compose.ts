@@ -6,7 +6,7 @@ import type { DigestData } from './content.js';
 import type { ComposedDigest } from './delivery.js';
 import { renderDigestMessage, type DigestMessageOptions } from './message.js';
 import { REPORT_TEXTS } from '../texts/report.js';
-import { formatInZone } from '../rounds/deadline.js';
+import { formatInZone } from '../render/format.js';
 
 /**
  * The digest's picture: satisfaction index per dimension, this week against

@@ -1,6 +1,6 @@
 import { escapeHtml } from '../render/html.js';
 import type { Language } from '../questionnaire/languages.js';
-import { formatInZone } from '../rounds/deadline.js';
+import { formatInZone } from '../render/format.js';
 import {
   awarenessLine,
   DETAIL_LEVELS,

@@ -10,7 +10,7 @@ import type { Distribution, RoundFigures } from '../figures/figures.js';
 import type { TrendPoint } from '../figures/trends.js';
 import { optionsOf } from '../questionnaire/engine.js';
 import type { Language } from '../questionnaire/languages.js';
-import { formatInZone } from '../rounds/deadline.js';
+import { formatInZone } from '../render/format.js';
 import { REPORT_TEXTS } from '../texts/report.js';
 import { groupName } from '../reports/insight-sections.js';
 import type { RoundReport } from '../reports/round-report.js';

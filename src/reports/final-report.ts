@@ -4,8 +4,7 @@ import { REPORT_TEXTS } from '../texts/report.js';
 import type { Language } from '../questionnaire/languages.js';
 import { sourcesSection } from '../reach/sources.js';
 import { REACH_TEXTS } from '../texts/reach.js';
-import { formatInZone } from '../rounds/deadline.js';
-import { formatRate, shorten } from '../render/format.js';
+import { formatRate, shorten, formatInZone } from '../render/format.js';
 import { groupGapLines, qualityLine } from './insight-sections.js';
 import type { RoundReport } from './round-report.js';
 import {

@@ -2,7 +2,7 @@ import { Composer } from 'grammy';
 import { isYamlFileName } from '../../questionnaire/upload.js';
 import { ADMIN_TEXTS } from '../../texts/admin.js';
 import type { BotContext } from '../context.js';
-import { inAdminChat } from '../../transport/send/admin-chats.js';
+import { inAdminChat } from './admin-filter.js';
 
 /*
  * Rights by person in admin chats. Every member reads (status, rounds,

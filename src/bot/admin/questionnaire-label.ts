@@ -1,5 +1,5 @@
 import { shortHash, sourceHash, type QuestionnaireVersion } from '../../db/questionnaire-versions.js';
-import { formatInZone } from '../../rounds/deadline.js';
+import { formatInZone } from '../../render/format.js';
 import type { BotContext } from '../context.js';
 import { QUESTIONNAIRE_TEXTS } from '../../texts/questionnaire.js';
 

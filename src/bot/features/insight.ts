@@ -10,7 +10,7 @@ import { gatherTrend, trendPicture } from '../../reports/trend-chart.js';
 import { renderPicture } from '../../render/pictures/draw.js';
 import { REPORT_TEXTS } from '../../texts/report.js';
 import { ADMIN_TEXTS } from '../../texts/admin.js';
-import { inAdminChat } from '../../transport/send/admin-chats.js';
+import { inAdminChat } from '../admin/admin-filter.js';
 import { roundFromArgument } from '../admin/round-argument.js';
 import { replyWithWrittenFile } from '../admin/temporary-file.js';
 import type { BotContext } from '../context.js';

@@ -4,7 +4,7 @@ import { LANGUAGES, type Language } from '../../questionnaire/languages.js';
 import { shorten } from '../../render/format.js';
 import { nextRoundQuestionnaire } from '../../rounds/next-questionnaire.js';
 import { actOnPreview, startPreview } from '../../survey/preview.js';
-import { inAdminChat, refuseOutsideAdminChats } from '../../transport/send/admin-chats.js';
+import { inAdminChat, refuseOutsideAdminChats } from '../admin/admin-filter.js';
 import { describeQuestionnaire } from '../admin/questionnaire-label.js';
 import { replyWithProblems } from '../admin/questionnaire-problems.js';
 import { decodePreviewButton, encodePreviewButton, isPreviewData } from '../prompt/callback-data.js';

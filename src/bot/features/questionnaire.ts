@@ -7,7 +7,7 @@ import { decodeUpload, isYamlFileName, MAX_UPLOAD_BYTES, summarize } from '../..
 import { parseQuestionnaire } from '../../questionnaire/validate.js';
 import { shorten } from '../../render/format.js';
 import { nextRoundQuestionnaire } from '../../rounds/next-questionnaire.js';
-import { inAdminChat } from '../../transport/send/admin-chats.js';
+import { inAdminChat } from '../admin/admin-filter.js';
 import { describeQuestionnaire } from '../admin/questionnaire-label.js';
 import { replyWithProblems } from '../admin/questionnaire-problems.js';
 import type { BotContext } from '../context.js';

@@ -7,7 +7,7 @@ import { sourceFigures, sourceLines } from '../../reach/sources.js';
 import { REACH_TEXTS } from '../../texts/reach.js';
 import { nextRoundQuestionnaire } from '../../rounds/next-questionnaire.js';
 import { ADMIN_TEXTS } from '../../texts/admin.js';
-import { isAdminChatId } from '../../transport/send/admin-chats.js';
+import { isAdminChatId } from '../admin/admin-filter.js';
 import { replyWithProblems } from '../admin/questionnaire-problems.js';
 import type { BotContext } from '../context.js';
 import { QUESTIONNAIRE_TEXTS } from '../../texts/questionnaire.js';

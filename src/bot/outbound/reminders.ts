@@ -8,7 +8,7 @@ import type { Logger } from '../../logger.js';
 import { respondentKey } from '../../privacy/pseudonym.js';
 import { progressOf } from '../../questionnaire/engine.js';
 import { REACH_TEXTS } from '../../texts/reach.js';
-import { formatInZone } from '../../rounds/deadline.js';
+import { formatInZone } from '../../render/format.js';
 import { currentResponse } from '../../survey/actions.js';
 import type { BackgroundTasks } from '../../transport/send/background.js';
 import { nudgeKeyboard } from './buttons.js';

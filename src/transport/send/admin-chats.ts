@@ -4,24 +4,12 @@ import type { Db } from '../../db/client.js';
 import { findContact } from '../../db/contacts.js';
 import type { Logger } from '../../logger.js';
 import { isLanguage, type Language } from '../../questionnaire/languages.js';
-import type { BotContext } from '../../bot/context.js';
-import { TEXTS } from '../../texts/resident.js';
 
-export function isAdminChatId(config: Config, chatId: number): boolean {
-  return config.adminChatIds.includes(chatId);
-}
-
-/** The short refusal of an admin command anywhere else: it reveals nothing. */
-export async function refuseOutsideAdminChats(ctx: BotContext): Promise<void> {
-  // The log line gives the operator the chat id to add to ADMIN_CHAT_IDS.
-  ctx.log.info({ chatId: ctx.chat?.id, chatType: ctx.chat?.type }, 'admin command refused in a chat that is not an admin chat');
-  await ctx.reply(TEXTS[ctx.language].notHere);
-}
-
-/** Whether an update comes from an admin chat: the filter of every admin command. */
-export function inAdminChat(ctx: { chat?: { id: number } | undefined; deps: { config: Config } }): boolean {
-  return ctx.chat !== undefined && isAdminChatId(ctx.deps.config, ctx.chat.id);
-}
+/*
+ * Messages to the admin chats that no admin asked for (digests, final
+ * reports): each chat in its own language, one unreachable chat never
+ * keeping the others from theirs.
+ */
 
 /** What an admin chat reads: the language an admin chose there with /language, else the default. */
 export function adminChatLanguage(db: Db, config: Config, chatId: number): Language {
