@@ -1,6 +1,7 @@
 /*
  * How figures read in messages: indexes with one decimal, rates as whole
- * percentages, changes with ▲ ▼, and text bars for clients without pictures.
+ * percentages, changes with ▲ ▼, and text bars for clients without pictures;
+ * and how dates read, in the administrators' time zone.
  */
 
 export const NO_VALUE = '—';
@@ -39,4 +40,26 @@ export function shorten(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   const chars = [...flat];
   return chars.length <= max ? flat : `${chars.slice(0, Math.max(1, max - 1)).join('')}…`;
+}
+
+/** The wall-clock fields of `instant` in `timeZone`. */
+export function wallClock(instant: Date, timeZone: string) {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+}
+
+/** A date and time as administrators read it, in their zone: `2026-12-31 09:00`. */
+export function formatInZone(instant: Date, timeZone: string): string {
+  const w = wallClock(instant, timeZone);
+  return `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}`;
 }

@@ -1,25 +1,11 @@
+import { wallClock } from '../render/format.js';
+
 /*
  * Round deadlines: "--until 2026-12-31" means the end of that day in the
  * digest's time zone, whatever zone the server runs in.
  */
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** The wall-clock fields of `instant` in `timeZone`. */
-function wallClock(instant: Date, timeZone: string) {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(instant);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
-}
 
 /** Milliseconds that `timeZone` is ahead of UTC at `instant`. */
 function zoneOffset(instant: number, timeZone: string): number {
@@ -44,12 +30,6 @@ export function endOfDay(date: string, timeZone: string): Date | null {
   const check = new Date(Date.UTC(year, month - 1, day));
   if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
   return zonedInstant(year, month, day + 1, timeZone);
-}
-
-/** A date and time as administrators read it, in their zone: `2026-12-31 09:00`. */
-export function formatInZone(instant: Date, timeZone: string): string {
-  const w = wallClock(instant, timeZone);
-  return `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}`;
 }
 
 export type OpenRoundArguments =
