@@ -6,21 +6,21 @@ import { statement, type Db } from './client.js';
  * without any link to answers.
  */
 
-export type NudgeKind = 'reminder' | 'last_call';
+export type ReminderKind = 'reminder' | 'last_call';
 
-export interface DueNudge {
+export interface DueReminder {
   responseId: number;
   respondentKey: string;
-  kind: NudgeKind;
+  kind: ReminderKind;
 }
 
 /**
- * Unfinished responses of the round that are due a nudge, oldest activity
+ * Unfinished responses of the round that are due a reminder, oldest activity
  * first: a reminder when their last answer is older than `remindBefore`, the
  * last call (when `lastCallBefore` is given: the round closes within a day)
  * when it is older than that. A response due both gets the last call only.
  */
-export function dueNudges(db: Db, roundId: number, remindBefore: Date, lastCallBefore: Date | null, limit: number): DueNudge[] {
+export function dueReminders(db: Db, roundId: number, remindBefore: Date, lastCallBefore: Date | null, limit: number): DueReminder[] {
   const rows = statement(
     db,
     `SELECT id, respondent_key, (:lastCall IS NOT NULL AND last_called_at IS NULL AND updated_at <= :lastCall) AS lastCall
@@ -38,11 +38,11 @@ export function dueNudges(db: Db, roundId: number, remindBefore: Date, lastCallB
 }
 
 /**
- * Takes a nudge in hand before it is sent, so it is never sent twice; false
+ * Takes a reminder in hand before it is sent, so it is never sent twice; false
  * when it was taken already or the response is finished. The last call
  * counts as the reminder too: nobody is reminded after it.
  */
-export function claimNudge(db: Db, responseId: number, kind: NudgeKind, now: Date): boolean {
+export function claimReminder(db: Db, responseId: number, kind: ReminderKind, now: Date): boolean {
   const sql =
     kind === 'reminder'
       ? `UPDATE responses SET reminded_at = :now WHERE id = :id AND reminded_at IS NULL AND status = 'partial'`
@@ -51,8 +51,8 @@ export function claimNudge(db: Db, responseId: number, kind: NudgeKind, now: Dat
   return statement(db, sql).run({ id: responseId, now: now.getTime() }).changes === 1;
 }
 
-/** Gives back a nudge taken at `claimedAt` whose sending failed for a reason that passes, to be tried again. */
-export function releaseNudge(db: Db, responseId: number, kind: NudgeKind, claimedAt: Date): void {
+/** Gives back a reminder taken at `claimedAt` whose sending failed for a reason that passes, to be tried again. */
+export function releaseReminder(db: Db, responseId: number, kind: ReminderKind, claimedAt: Date): void {
   const sql =
     kind === 'reminder'
       ? `UPDATE responses SET reminded_at = NULL WHERE id = :id AND reminded_at = :at`

@@ -37,10 +37,10 @@ export async function answerUntilSummary(
  * sends first (an announcement, a reminder) may arrive below the question.
  */
 function answerButtons(user: FakeUser): string[] {
-  const nudge = (data: string) => /^1[NC]:/.test(data);
+  const outboundButton = (data: string) => /^1[NC]:/.test(data);
   const message = user
     .botMessages()
-    .filter((m) => m.replyMarkup?.inline_keyboard.flat().some((b) => 'callback_data' in b && !nudge(b.callback_data)))
+    .filter((m) => m.replyMarkup?.inline_keyboard.flat().some((b) => 'callback_data' in b && !outboundButton(b.callback_data)))
     .at(-1);
   return message ? user.buttons(message.message_id) : [];
 }

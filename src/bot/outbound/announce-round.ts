@@ -7,7 +7,7 @@ import type { Logger } from '../../logger.js';
 import { isLanguage } from '../../questionnaire/languages.js';
 import type { Api } from 'grammy';
 import type { BackgroundTasks } from '../../transport/send/background.js';
-import { nudgeKeyboard } from './buttons.js';
+import { outboundKeyboard } from './buttons.js';
 import { estimatedMinutes } from '../prompt/question-view.js';
 import { escapeHtml } from '../../render/html.js';
 import { TEXTS } from '../../texts/resident.js';
@@ -50,7 +50,7 @@ export async function announceRound(deps: AnnounceDeps, round: Round): Promise<{
         // Looked at again: while this waited its turn the resident may have come to the round, or said "don't notify me".
         const now = findContact(db, contact.chatId);
         if (!now || now.optedOut || now.notificationsOff || (now.announcedRoundId ?? 0) >= round.id) continue;
-        await deps.api.sendMessage(contact.chatId, text, { parse_mode: 'HTML', reply_markup: nudgeKeyboard(language) });
+        await deps.api.sendMessage(contact.chatId, text, { parse_mode: 'HTML', reply_markup: outboundKeyboard(language) });
         markAnnounced(db, contact.chatId, round.id, false);
         counts.sent++;
       } catch (error) {

@@ -17,7 +17,7 @@ import { TEXTS } from '../../texts/resident.js';
  */
 
 /** The buttons under a message the bot sends first: Continue (a reminder of `roundId`) and "don't notify me". */
-export function nudgeKeyboard(language: Language, continueRound?: number): InlineKeyboard {
+export function outboundKeyboard(language: Language, continueRound?: number): InlineKeyboard {
   const t = REACH_TEXTS[language];
   const keyboard = new InlineKeyboard();
   if (continueRound !== undefined) keyboard.text(t.continueButton, encodeButton({ type: 'continue', roundId: continueRound })).row();

@@ -2,7 +2,7 @@ import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { findContact, reachableChatIds, setContactOptedOut } from '../../db/contacts.js';
-import { claimNudge, dueNudges, releaseNudge, type DueNudge } from '../../db/reminders.js';
+import { claimReminder, dueReminders, releaseReminder, type DueReminder } from '../../db/reminders.js';
 import { findOpenRound, type Round } from '../../db/rounds.js';
 import type { Logger } from '../../logger.js';
 import { respondentKey } from '../../privacy/pseudonym.js';
@@ -11,7 +11,7 @@ import { REACH_TEXTS } from '../../texts/reach.js';
 import { formatInZone } from '../../render/format.js';
 import { currentResponse } from '../../survey/actions.js';
 import type { BackgroundTasks } from '../../transport/send/background.js';
-import { nudgeKeyboard } from './buttons.js';
+import { outboundKeyboard } from './buttons.js';
 import { escapeHtml } from '../../render/html.js';
 
 /*
@@ -44,7 +44,7 @@ export const LAST_CALL_BEFORE_MS = 24 * 60 * 60 * 1000;
 const LAST_CALL_QUIET_MS = 60 * 60 * 1000;
 const PAGE = 200;
 
-export interface NudgeCounts {
+export interface ReminderCounts {
   sent: number;
   /** Due, but the chat blocked the bot, turned notifications off or is not known: not written to, not again this round. */
   skipped: number;
@@ -57,9 +57,9 @@ export interface NudgeCounts {
  * the round closes, when `shouldStop` says so, or when Telegram cannot be
  * reached (what is left goes out at the next pass).
  */
-export async function sendDueNudges(deps: ReminderDeps, shouldStop: () => boolean = () => false): Promise<NudgeCounts> {
+export async function sendDueReminders(deps: ReminderDeps, shouldStop: () => boolean = () => false): Promise<ReminderCounts> {
   const { db, config, logger, clock } = deps;
-  const counts: NudgeCounts = { sent: 0, skipped: 0, unreachable: 0 };
+  const counts: ReminderCounts = { sent: 0, skipped: 0, unreachable: 0 };
   const remindAfter = config.remindAfterMs;
   const round = findOpenRound(db);
   if (remindAfter === null || !round) return counts;
@@ -72,13 +72,13 @@ export async function sendDueNudges(deps: ReminderDeps, shouldStop: () => boolea
 
   let chatOf: Map<string, number> | undefined;
   for (;;) {
-    const due = dueNudges(db, round.id, remindBefore, lastCall, PAGE);
+    const due = dueReminders(db, round.id, remindBefore, lastCall, PAGE);
     if (due.length === 0) break;
     // Keys of everyone who may be written to, made once per pass and never stored.
     chatOf ??= new Map(reachableChatIds(db).map((chatId) => [respondentKey(deps.pseudonymSecret, chatId), chatId]));
-    for (const nudge of due) {
+    for (const reminder of due) {
       if (shouldStop() || findOpenRound(db)?.id !== round.id) return done(logger, round, counts);
-      const outcome = await sendNudge(deps, round, nudge, chatOf.get(nudge.respondentKey));
+      const outcome = await sendReminder(deps, round, reminder, chatOf.get(reminder.respondentKey));
       if (outcome === 'paused') return done(logger, round, counts);
       counts[outcome]++;
     }
@@ -86,30 +86,30 @@ export async function sendDueNudges(deps: ReminderDeps, shouldStop: () => boolea
   return done(logger, round, counts);
 }
 
-function done(logger: Logger, round: Round, counts: NudgeCounts): NudgeCounts {
+function done(logger: Logger, round: Round, counts: ReminderCounts): ReminderCounts {
   if (counts.sent + counts.skipped + counts.unreachable > 0) logger.info({ roundId: round.id, ...counts }, 'reminders sent');
   return counts;
 }
 
-async function sendNudge(
+async function sendReminder(
   deps: ReminderDeps,
   round: Round,
-  nudge: DueNudge,
+  reminder: DueReminder,
   chatId: number | undefined,
-): Promise<keyof NudgeCounts | 'paused'> {
+): Promise<keyof ReminderCounts | 'paused'> {
   const { db, config, clock } = deps;
   const claimedAt = clock();
   // Taken in hand first, so a second pass (or a restart) never sends it again.
-  if (!claimNudge(db, nudge.responseId, nudge.kind, claimedAt)) return 'skipped';
+  if (!claimReminder(db, reminder.responseId, reminder.kind, claimedAt)) return 'skipped';
   const contact = chatId === undefined ? undefined : findContact(db, chatId);
   if (!contact || contact.optedOut || contact.notificationsOff) return 'skipped';
-  const state = currentResponse(db, { round, respondentKey: nudge.respondentKey });
+  const state = currentResponse(db, { round, respondentKey: reminder.respondentKey });
   if (!state || state.status !== 'partial') return 'skipped';
 
   const t = REACH_TEXTS[state.language];
   const title = escapeHtml(round.questionnaire.title[state.language]);
   const text =
-    nudge.kind === 'last_call'
+    reminder.kind === 'last_call'
       ? t.lastCall({ title, closes: formatInZone(round.closesAt ?? claimedAt, config.digestTimezone) })
       : t.reminder({
           title,
@@ -119,11 +119,11 @@ async function sendNudge(
         });
   try {
     await deps.background?.yieldToUpdates();
-    await deps.api.sendMessage(contact.chatId, text, { parse_mode: 'HTML', reply_markup: nudgeKeyboard(state.language, round.id) });
+    await deps.api.sendMessage(contact.chatId, text, { parse_mode: 'HTML', reply_markup: outboundKeyboard(state.language, round.id) });
     // If the process dies between Telegram taking the message and this
     // function returning, nothing more is lost: the claim was written first,
-    // so the nudge is not sent again. In the other crash window (claimed, not
-    // yet sent) the resident misses this one nudge: at most once, because a
+    // so the reminder is not sent again. In the other crash window (claimed, not
+    // yet sent) the resident misses this one reminder: at most once, because a
     // doubled reminder is worse than a missing one.
     return 'sent';
   } catch (error) {
@@ -133,7 +133,7 @@ async function sendNudge(
       return 'unreachable';
     }
     if (error instanceof HttpError || error instanceof GrammyError) {
-      releaseNudge(db, nudge.responseId, nudge.kind, claimedAt);
+      releaseReminder(db, reminder.responseId, reminder.kind, claimedAt);
       deps.logger.warn({ roundId: round.id, err: error.message }, 'reminders paused; they go on at the next pass');
       return 'paused';
     }
@@ -157,7 +157,7 @@ export function createReminders(deps: ReminderDeps): Reminders {
   let stopped = false;
   const tick = () => {
     if (pass || stopped) return;
-    pass = sendDueNudges(deps, () => stopped)
+    pass = sendDueReminders(deps, () => stopped)
       .catch((error: unknown) => deps.logger.error({ err: error }, 'reminder pass failed'))
       .finally(() => (pass = undefined));
   };

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { sendDueNudges, type ReminderDeps } from '../../../src/bot/outbound/reminders.js';
+import { sendDueReminders, type ReminderDeps } from '../../../src/bot/outbound/reminders.js';
 import { responses } from '../../../src/db/schema.js';
 import type { FakeUser } from '../../helpers/fake-telegram.js';
 import { createTestBot, type TestBot, TEST_PSEUDONYM_SECRET } from '../../helpers/bot-harness.js';
@@ -8,7 +8,7 @@ import { createTestBot, type TestBot, TEST_PSEUDONYM_SECRET } from '../../helper
 const MINUTE = 60_000;
 
 /** The reminder machinery of `t`'s bot, its clock `ahead` ms in the future, reminding after a minute. */
-function nudgeDeps(t: TestBot, ahead: number, remindAfterMs: number | null = MINUTE): ReminderDeps {
+function reminderDeps(t: TestBot, ahead: number, remindAfterMs: number | null = MINUTE): ReminderDeps {
   return {
     api: t.bot.api,
     db: t.db,
@@ -39,9 +39,9 @@ describe('reminders', () => {
     const english = await leftHalfway(t, 3001, 'en');
     const chinese = await leftHalfway(t, 3002, 'zh-hant');
     const asked = english.lastText()!;
-    expect(await sendDueNudges(nudgeDeps(t, 30_000))).toEqual({ sent: 0, skipped: 0, unreachable: 0 });
+    expect(await sendDueReminders(reminderDeps(t, 30_000))).toEqual({ sent: 0, skipped: 0, unreachable: 0 });
 
-    expect(await sendDueNudges(nudgeDeps(t, MINUTE + 1_000))).toEqual({ sent: 2, skipped: 0, unreachable: 0 });
+    expect(await sendDueReminders(reminderDeps(t, MINUTE + 1_000))).toEqual({ sent: 2, skipped: 0, unreachable: 0 });
     const [reminder] = reminders(english);
     expect(reminder?.text).toBe(
       'You have not finished “Small survey” yet; you stopped at question 3 / 4. Press Continue to pick up where you left off.',
@@ -50,7 +50,7 @@ describe('reminders', () => {
     expect(reminders(chinese)[0]?.text).toMatch(/^您填寫的「小問卷」還沒有完成，停在第 3 \/ 4 題。/);
 
     // Never twice, however often the reminders run.
-    expect(await sendDueNudges(nudgeDeps(t, 10 * MINUTE))).toEqual({ sent: 0, skipped: 0, unreachable: 0 });
+    expect(await sendDueReminders(reminderDeps(t, 10 * MINUTE))).toEqual({ sent: 0, skipped: 0, unreachable: 0 });
     expect(reminders(english)).toHaveLength(1);
 
     await english.press('▶ Continue');
@@ -83,14 +83,14 @@ describe('reminders', () => {
     const late = await leftHalfway(t, 3104);
 
     // The blocked chat is found out by Telegram's 403 (and marked); the opted-out one is never tried.
-    const counts = await sendDueNudges(nudgeDeps(t, MINUTE + 1_000));
+    const counts = await sendDueReminders(reminderDeps(t, MINUTE + 1_000));
     expect(counts).toEqual({ sent: 1, skipped: 1, unreachable: 1 });
     expect(reminders(late)).toHaveLength(1);
     for (const user of [finished, quiet, gone]) expect(reminders(user)).toEqual([]);
 
     const another = await leftHalfway(t, 3105);
     await t.admin.send('/close_round');
-    expect(await sendDueNudges(nudgeDeps(t, 10 * MINUTE))).toEqual({ sent: 0, skipped: 0, unreachable: 0 });
+    expect(await sendDueReminders(reminderDeps(t, 10 * MINUTE))).toEqual({ sent: 0, skipped: 0, unreachable: 0 });
     expect(reminders(another)).toEqual([]);
   });
 
@@ -98,7 +98,7 @@ describe('reminders', () => {
     const t = createTestBot();
     await t.openRound();
     const resident = await leftHalfway(t, 3201);
-    expect(await sendDueNudges(nudgeDeps(t, 100 * MINUTE, null))).toEqual({ sent: 0, skipped: 0, unreachable: 0 });
+    expect(await sendDueReminders(reminderDeps(t, 100 * MINUTE, null))).toEqual({ sent: 0, skipped: 0, unreachable: 0 });
     expect(reminders(resident)).toEqual([]);
   });
 
@@ -109,7 +109,7 @@ describe('reminders', () => {
     const other = await leftHalfway(t, 3302);
     // Blocked after the pass read the contacts: Telegram answers 403.
     t.telegram.block(blocked.chatId);
-    expect(await sendDueNudges(nudgeDeps(t, MINUTE + 1_000))).toEqual({ sent: 1, skipped: 0, unreachable: 1 });
+    expect(await sendDueReminders(reminderDeps(t, MINUTE + 1_000))).toEqual({ sent: 1, skipped: 0, unreachable: 1 });
     expect(reminders(other)).toHaveLength(1);
     expect(t.db.$client.prepare('SELECT opted_out FROM contacts WHERE chat_id = ?').pluck().get(blocked.chatId)).toBe(1);
   });
@@ -119,9 +119,9 @@ describe('reminders', () => {
     await t.openRound();
     const resident = await leftHalfway(t, 3401);
     t.telegram.failNext('sendMessage', { error_code: 500, description: 'Internal Server Error' });
-    expect(await sendDueNudges(nudgeDeps(t, MINUTE + 1_000))).toEqual({ sent: 0, skipped: 0, unreachable: 0 });
+    expect(await sendDueReminders(reminderDeps(t, MINUTE + 1_000))).toEqual({ sent: 0, skipped: 0, unreachable: 0 });
     expect(reminders(resident)).toEqual([]);
-    expect(await sendDueNudges(nudgeDeps(t, MINUTE + 2_000))).toEqual({ sent: 1, skipped: 0, unreachable: 0 });
+    expect(await sendDueReminders(reminderDeps(t, MINUTE + 2_000))).toEqual({ sent: 1, skipped: 0, unreachable: 0 });
     expect(reminders(resident)).toHaveLength(1);
   }, 20_000);
 
@@ -130,16 +130,16 @@ describe('reminders', () => {
     const until = new Date(Date.now() + 3 * 24 * 60 * MINUTE).toISOString().slice(0, 10);
     await t.admin.send(`/open_round Deadline round --until ${until}`);
     const reminded = await leftHalfway(t, 3501);
-    await sendDueNudges(nudgeDeps(t, MINUTE + 1_000));
+    await sendDueReminders(reminderDeps(t, MINUTE + 1_000));
     expect(reminders(reminded)).toHaveLength(1);
     const fresh = await leftHalfway(t, 3502);
 
     const closesAt = t.db.$client.prepare('SELECT closes_at FROM rounds').pluck().get() as number;
     const dayBefore = closesAt - 24 * 60 * MINUTE + MINUTE - Date.now();
-    expect(await sendDueNudges(nudgeDeps(t, dayBefore - 2 * MINUTE))).toEqual({ sent: 1, skipped: 0, unreachable: 0 });
+    expect(await sendDueReminders(reminderDeps(t, dayBefore - 2 * MINUTE))).toEqual({ sent: 1, skipped: 0, unreachable: 0 });
     // That was `fresh`'s reminder; now the last calls, one each.
-    expect(await sendDueNudges(nudgeDeps(t, dayBefore + 2 * MINUTE))).toEqual({ sent: 2, skipped: 0, unreachable: 0 });
-    expect(await sendDueNudges(nudgeDeps(t, dayBefore + 60 * MINUTE))).toEqual({ sent: 0, skipped: 0, unreachable: 0 });
+    expect(await sendDueReminders(reminderDeps(t, dayBefore + 2 * MINUTE))).toEqual({ sent: 2, skipped: 0, unreachable: 0 });
+    expect(await sendDueReminders(reminderDeps(t, dayBefore + 60 * MINUTE))).toEqual({ sent: 0, skipped: 0, unreachable: 0 });
     for (const user of [reminded, fresh]) {
       const last = reminders(user).at(-1)!;
       expect(last.text).toMatch(/^⏰ “Small survey” closes at \d{4}-\d\d-\d\d 00:00\. You have not submitted your answers yet/);
