@@ -22,6 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['reports/'],
   ['digest/', 'export/'],
   ['bot/'],
+  ['app.ts'],
   ['main.ts'],
 ];
 

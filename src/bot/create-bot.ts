@@ -35,7 +35,7 @@ const CALL_TIMEOUT_SECONDS = 60;
 /** The updates manyi acts on; anything else Telegram is not asked to send. */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
 
-/** Builds the bot from its dependencies. Nothing is started: main.ts does that. */
+/** Builds the bot from its dependencies. Nothing is started: app.ts does that. */
 export function createBot(options: CreateBotOptions): Bot<BotContext> {
   const { botInfo, ...deps } = options;
   const { config, logger } = deps;

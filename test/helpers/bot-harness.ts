@@ -2,15 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { createApp } from '../../src/app.js';
 import type { Logger } from '../../src/logger.js';
-import { createBackgroundTasks } from '../../src/transport/send/background.js';
-import { createBot } from '../../src/bot/create-bot.js';
-import { createFloodGuard, isJunkWhateverTheQuestion } from '../../src/bot/prompt/flood.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
-import { loadQuestionnaireFile } from '../../src/questionnaire/validate.js';
-import { createUpdateHandler } from '../../src/transport/receive/handle-update.js';
-import { createInbox, type Inbox } from '../../src/transport/receive/inbox.js';
 import { FakeTelegram } from './fake-telegram.js';
 import { connectBotToFake } from './in-process-api.js';
 import { SMALL_YAML } from './questionnaires.js';
@@ -45,8 +40,8 @@ export interface TestBotOptions {
 }
 
 /**
- * The real bot, built by createBot as main.ts builds it, fed through the
- * durable inbox as main.ts feeds it, answering from an in-process fake
+ * The real bot, built by createApp as main.ts builds it, fed through the
+ * durable inbox as the app feeds it, answering from an in-process fake
  * Telegram: users' actions resolve once the bot handled them.
  */
 export function createTestBot(options: TestBotOptions = {}) {
@@ -60,38 +55,20 @@ export function createTestBot(options: TestBotOptions = {}) {
     ...(options.apiRoot ? { TELEGRAM_API_ROOT: options.apiRoot } : {}),
   });
   const logger = options.logger ?? pino({ level: 'silent' });
-  const background = createBackgroundTasks(logger);
-  let inbox: Inbox | undefined;
-  const flood = createFloodGuard((chatId) => inbox?.dropQueued(`chat:${chatId}`, isJunkWhateverTheQuestion));
-  const bot = createBot({
-    background,
-    config,
-    db,
-    flood,
-    logger,
-    clock: options.now ?? (() => new Date()),
-    pseudonymSecret: TEST_PSEUDONYM_SECRET,
-    loadQuestionnaire: () => loadQuestionnaireFile(questionnairePath),
-    botInfo: telegram.botInfo,
-  });
   // Whatever escapes the update handler (it should be nothing) is kept for the test to see.
   const escaped: unknown[] = [];
-  const handle = createUpdateHandler(bot, logger);
-  inbox = createInbox({
+  const { bot, inbox, background } = createApp(config, {
     db,
     logger,
-    clock: () => new Date(),
-    handle: (update, attempt) =>
-      handle(update, attempt).catch((error: unknown) => {
-        escaped.push(error);
-        throw error;
-      }),
+    pseudonymSecret: TEST_PSEUDONYM_SECRET,
+    clock: options.now ?? (() => new Date()),
+    botInfo: telegram.botInfo,
+    onEscapedError: (error) => escaped.push(error),
   });
   inbox.start();
-  const through = inbox;
   connectBotToFake(bot, telegram, async (update) => {
-    through.add([update]);
-    await through.whenFinished(update.update_id);
+    inbox.add([update]);
+    await inbox.whenFinished(update.update_id);
   });
   telegram.group(ADMIN_GROUP_ID, 'Admins');
   const admin = telegram.user(ADMIN_ID, { first_name: 'Admin', language_code: 'en' });

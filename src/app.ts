@@ -1,0 +1,145 @@
+import type { UserFromGetMe } from 'grammy/types';
+import cron, { type ScheduledTask } from 'node-cron';
+import { ALLOWED_UPDATES, createBot } from './bot/create-bot.js';
+import { keepSettingCommandMenus } from './bot/command-menus.js';
+import { announceRound } from './bot/outbound/announce-round.js';
+import { createReminders } from './bot/outbound/reminders.js';
+import { closeDueRound } from './bot/outbound/round-closing.js';
+import { createFloodGuard, isJunkWhateverTheQuestion } from './bot/prompt/flood.js';
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import { findOpenRound } from './db/rounds.js';
+import { createDigestRunner } from './digest/run.js';
+import { scheduleDigest } from './digest/schedule.js';
+import type { Logger } from './logger.js';
+import { loadQuestionnaireFile } from './questionnaire/validate.js';
+import { reachTelegram } from './transport/connect.js';
+import { createUpdateHandler } from './transport/receive/handle-update.js';
+import { createInbox } from './transport/receive/inbox.js';
+import { receiveUpdates, type Receiver } from './transport/receive/receive-updates.js';
+import { createBackgroundTasks } from './transport/send/background.js';
+
+/*
+ * The composition: every part of the bot wired once, here, for the process
+ * (main.ts) and the tests' harness alike. Building it starts nothing; run()
+ * reaches Telegram, schedules, and receives until stop().
+ */
+
+export interface AppDeps {
+  db: Db;
+  logger: Logger;
+  /** The key of respondents' pseudonyms (main.ts loads it from its key file). */
+  pseudonymSecret: string;
+  /** The time the bot reads (rounds, deadlines, figures). The inbox's retries run on real time, as timers do. */
+  clock?: () => Date;
+  /** Who the bot is, when known without asking Telegram (tests). */
+  botInfo?: UserFromGetMe;
+  /** Sees whatever escapes the update handler (it should be nothing) before the inbox tries it again. */
+  onEscapedError?: (error: unknown) => void;
+}
+
+export function createApp(config: Config, deps: AppDeps) {
+  const { db, logger, pseudonymSecret, onEscapedError } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const loadQuestionnaire = () => loadQuestionnaireFile(config.questionnairePath);
+  const background = createBackgroundTasks(logger);
+  // A flooding chat's queued junk (stickers, photos, edits) is dropped at once.
+  const flood = createFloodGuard((chatId) => {
+    const dropped = inbox.dropQueued(`chat:${chatId}`, isJunkWhateverTheQuestion);
+    logger.info({ chatId, dropped }, 'flooding chat: its queued junk is dropped');
+  });
+  const bot = createBot({
+    background,
+    config,
+    db,
+    logger,
+    clock,
+    pseudonymSecret,
+    loadQuestionnaire,
+    flood,
+    ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
+  });
+  const handle = createUpdateHandler(bot, logger);
+  const inbox = createInbox({
+    db,
+    logger,
+    clock: () => new Date(),
+    handle: onEscapedError
+      ? (update, attempt) =>
+          handle(update, attempt).catch((error: unknown) => {
+            onEscapedError(error);
+            throw error;
+          })
+      : handle,
+  });
+  const reminders = createReminders({ api: bot.api, db, config, logger, clock, pseudonymSecret, background });
+
+  // Rounds with a deadline close within a minute of it, also after downtime.
+  const closeDue = () =>
+    closeDueRound({ api: bot.api, db, config, logger }, new Date()).catch((error: unknown) =>
+      logger.error({ err: error }, 'closing a round at its deadline failed'),
+    );
+  const digests = createDigestRunner({ api: bot.api, db, config, logger, clock });
+  const sendDigest = (scheduledAt: Date) =>
+    digests.runScheduled(scheduledAt).catch((error: unknown) => logger.error({ err: error }, 'digest run failed'));
+
+  const starting = new AbortController();
+  let deadlineJob: ScheduledTask | undefined;
+  let digestJob: ScheduledTask | undefined;
+  let receiver: Receiver | undefined;
+  let inboxStarted = false;
+
+  return {
+    bot,
+    inbox,
+    background,
+
+    /** Reaches Telegram and receives updates until stop(), or until receiving fails for good. */
+    async run(): Promise<void> {
+      const me = await reachTelegram(config, logger, starting.signal);
+      if (!me) return;
+      bot.botInfo = me;
+      // Cosmetic: set in the background, retried until Telegram takes them; residents are served meanwhile.
+      background.run('command menus', () => keepSettingCommandMenus(bot.api, { ...config, logger, signal: starting.signal }));
+      await closeDue();
+      deadlineJob = cron.schedule('* * * * *', closeDue, { name: 'round-deadlines' });
+      digestJob = scheduleDigest(config.digestCron, config.digestTimezone, sendDigest);
+      // An announcement cut short by a restart goes on where it stopped.
+      const open = findOpenRound(db);
+      if (open) background.run('announce round', () => announceRound({ api: bot.api, db, config, logger, background }, open));
+      // A digest missed while the bot was down goes out now, in the background.
+      void digests.catchUp().catch((error: unknown) => logger.error({ err: error }, 'missed digest not sent'));
+
+      // Bulk messages (announcements, reminders) let replies to residents go first.
+      background.watchUpdates(() => inbox.pending());
+      // What the last run left unfinished goes first.
+      inboxStarted = true;
+      inbox.start();
+      reminders.start();
+      if (starting.signal.aborted) return;
+      receiver = await receiveUpdates({ api: bot.api, config, db, inbox, logger, allowedUpdates: ALLOWED_UPDATES });
+      await receiver.done;
+    },
+
+    /** A clean stop: receiving first, then the work in hand (updates, a digest, an announcement) is given time to finish. */
+    async stop(): Promise<void> {
+      starting.abort();
+      await deadlineJob?.stop();
+      await digestJob?.stop();
+      // Stop taking updates first; what was taken is in the inbox, and what is
+      // left unfinished is handled at the next start.
+      await receiver?.stop();
+      await Promise.all([inboxStarted ? inbox.stop(3_500) : undefined, digests.settled(), background.settled(3_500), reminders.stop()]);
+    },
+
+    /** Stops whatever still runs, at once: nothing may keep the process alive. */
+    async halt(): Promise<void> {
+      await deadlineJob?.stop();
+      await digestJob?.stop();
+      await reminders.stop();
+      if (inboxStarted) await inbox.stop(0);
+    },
+  };
+}
+
+export type App = ReturnType<typeof createApp>;
