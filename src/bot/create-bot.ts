@@ -1,10 +1,8 @@
-import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, GrammyError, HttpError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { findContact, setContactOptedOut } from '../db/contacts.js';
 import { findPreview } from '../db/previews.js';
 import type { Logger } from '../logger.js';
-import { completeBareRefusals } from '../transport/network.js';
 import { isAdminChatId } from './admin/admin-filter.js';
 import { adminRightsFeature } from './admin/admin-rights.js';
 import type { BotContext, BotDeps } from './context.js';
@@ -17,8 +15,7 @@ import { insightFeature } from './features/insight.js';
 import { residentFeature } from './features/resident.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { languageFromTelegram } from '../texts/telegram-language.js';
-import { retryServerAndNetworkErrors } from '../transport/send/network-retry.js';
-import { telegramRateLimits } from '../transport/send/rate-limits.js';
+import { apiClientOptions, useApiTransformers } from '../transport/send/api.js';
 import { persistPrompt } from './prompt/live-prompt.js';
 import { createSettledMessages } from './prompt/settled-messages.js';
 import { createStorageFullNotice } from './storage-full.js';
@@ -29,9 +26,6 @@ export interface CreateBotOptions extends BotDeps {
   botInfo?: UserFromGetMe;
 }
 
-/** Seconds before a call to Telegram is given up (and retried, if it may have been a network failure). */
-const CALL_TIMEOUT_SECONDS = 60;
-
 /** The updates manyi acts on; anything else Telegram is not asked to send. */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
 
@@ -41,24 +35,11 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   const { config, logger } = deps;
   const bot = new Bot<BotContext>(config.botToken, {
     ...(botInfo ? { botInfo } : {}),
-    client: {
-      ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}),
-      // A call that hangs holds up its chat; grammY's default would wait 500 s.
-      timeoutSeconds: CALL_TIMEOUT_SECONDS,
-    },
+    client: apiClientOptions(config),
   });
   const settled = createSettledMessages();
   const storageFull = createStorageFullNotice(logger);
-  // The throttler goes in first, so every retried attempt waits its turn too.
-  if (config.telegramRateLimits) bot.api.config.use(telegramRateLimits());
-  // Dropped connections and 5xx: three more tries, 0.5 s, 1 s and 2 s apart.
-  bot.api.config.use(retryServerAndNetworkErrors());
-  // 429s are waited out for retry_after, three times at most; errors that persist reach the handler.
-  bot.api.config.use(
-    autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true, rethrowInternalServerErrors: true }),
-  );
-  // A refusal without error code or description says so, never "(undefined: undefined)".
-  bot.api.config.use(completeBareRefusals());
+  useApiTransformers(bot.api, config);
 
   bot.use(async (ctx, next) => {
     ctx.deps = deps;
