@@ -2,7 +2,7 @@ import type { Language } from '../questionnaire/languages.js';
 
 /*
  * What the bot says around an admin's preview of the questionnaire. The
- * questions themselves are the residents' texts (texts.ts), as they see them.
+ * questions themselves are the residents' texts (texts/resident.ts), as they see them.
  */
 
 export interface PreviewTexts {

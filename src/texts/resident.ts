@@ -1,8 +1,10 @@
 import type { Language } from '../questionnaire/languages.js';
 
 /*
- * Every sentence the bot says, per language. Messages are HTML: values that
- * come from people (titles, answers) are escaped by the caller with `escapeHtml` (render/html.ts).
+ * What the bot says to residents, and to anyone it cannot help (a command
+ * outside its place, a failure), per language. Messages are HTML: values that
+ * come from people (titles, answers) are escaped by the caller with
+ * `escapeHtml` (render/html.ts).
  */
 
 export interface Texts {

@@ -1,5 +1,10 @@
 import type { Language } from '../questionnaire/languages.js';
 
+/*
+ * Which of manyi's languages someone reads before they chose one: Telegram's
+ * language tag of the user, mapped here beside the texts it selects.
+ */
+
 /**
  * The language for someone Telegram describes with `code` (an IETF tag such
  * as zh-hans, zh-TW or en-GB). A bare `zh` says nothing about the script, so
