@@ -2,8 +2,8 @@
  * Telegram's limits on what one message may hold, and the one way messages
  * built from questionnaire content or answers are made to fit: the fullest
  * version that fits, and when even the leanest does not, that one shortened
- * with "…" without cutting into a tag or an entity. Pure, so it can move to a
- * render layer with nothing above it.
+ * with "…" without cutting into a tag or an entity. Pure, in the render
+ * layer below every room that sends messages.
  */
 
 /** A message's text, counted after entity parsing. */
