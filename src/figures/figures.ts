@@ -1,4 +1,6 @@
 import type { Db } from '../db/client.js';
+import { meanEstimate, wilsonInterval, type Estimate, type RateEstimate } from './intervals.js';
+import { pooledFromTable, readScores } from './margins.js';
 import type { Questionnaire } from '../questionnaire/schema.js';
 import { SATISFACTION_SCALE } from '../questionnaire/scale.js';
 import {
@@ -101,6 +103,12 @@ export interface SatisfactionFigures {
    * when nobody answered (or, for the index, when everybody said 不了解).
    */
   withheld: boolean;
+  /** The index with its 95% margin and n (intervals.ts); null whenever `index` is. */
+  indexEstimate: Estimate | null;
+  /** The satisfaction rate's 95% Wilson interval; null whenever the rate is. */
+  satisfactionInterval: RateEstimate | null;
+  /** The awareness rate's 95% Wilson interval; null whenever the rate is. */
+  awarenessInterval: RateEstimate | null;
 }
 
 export interface QuestionFigures extends SatisfactionFigures {
@@ -127,6 +135,8 @@ export interface CompositeIndexFigures {
   value: number | null;
   /** True when a dimension's index is withheld (and so is this value). */
   withheld: boolean;
+  /** The value with its 95% margin, from each respondent's own scores; null whenever `value` is. */
+  estimate: Estimate | null;
 }
 
 export interface OptionCount {
@@ -206,32 +216,46 @@ export function scopeOf(db: Db, input: Pick<FiguresInput, 'roundIds' | 'window' 
   return { scope, held };
 }
 
-/** Answers, answers with a score (not 不了解), the sum of scores, and scores of 60 or more. */
+/** Answers, answers with a score (not 不了解), the sum of scores (and of their squares), and scores of 60 or more. */
 interface Tally {
   answers: number;
   scored: number;
   scoreSum: number;
+  scoreSquares: number;
   satisfied: number;
 }
 
-const emptyTally = (): Tally => ({ answers: 0, scored: 0, scoreSum: 0, satisfied: 0 });
+const emptyTally = (): Tally => ({ answers: 0, scored: 0, scoreSum: 0, scoreSquares: 0, satisfied: 0 });
 
 function addTo(tally: Tally, stats: Tally): void {
   tally.answers += stats.answers;
   tally.scored += stats.scored;
   tally.scoreSum += stats.scoreSum;
+  tally.scoreSquares += stats.scoreSquares;
   tally.satisfied += stats.satisfied;
 }
 
-/** Figures from a tally, with `answered` / `known` respondents deciding what may be shown. */
-function satisfaction(tally: Tally, answered: number, known: number): SatisfactionFigures {
+/**
+ * Figures from a tally, with `answered` / `known` respondents deciding what
+ * may be shown. The index's margin is the tally's own (one answer per
+ * respondent) unless `pooled` gives one from each respondent's scores.
+ */
+function satisfaction(tally: Tally, answered: number, known: number, pooled?: () => Estimate | null): SatisfactionFigures {
   const indexShown = shown(known) && tally.scored > 0;
   const awarenessShown = shown(answered) && tally.answers > 0;
+  const estimate = !indexShown
+    ? null
+    : pooled
+      ? pooled()
+      : meanEstimate({ n: tally.scored, sum: tally.scoreSum, sumOfSquares: tally.scoreSquares });
   return {
     index: indexShown ? tally.scoreSum / tally.scored : null,
     satisfactionRate: indexShown ? tally.satisfied / tally.scored : null,
     awarenessRate: awarenessShown ? tally.scored / tally.answers : null,
     withheld: tooFew(answered) || tooFew(known),
+    indexEstimate: estimate,
+    satisfactionInterval: indexShown ? wilsonInterval(tally.satisfied, tally.scored) : null,
+    awarenessInterval: awarenessShown ? wilsonInterval(tally.scored, tally.answers) : null,
   };
 }
 
@@ -281,6 +305,7 @@ function tallyOf(stats: readonly PairStats[]): Tally {
     if (score === null) continue; // 不了解
     tally.scored += answers;
     tally.scoreSum += answers * score;
+    tally.scoreSquares += answers * score * score;
     if (score >= SATISFIED_FROM) tally.satisfied += answers;
   }
   return tally;
@@ -295,14 +320,23 @@ export interface ScaleFigures {
 }
 
 /**
+ * The estimate of the mean over dimensions (each a list of its question ids)
+ * of their pooled indexes, from each respondent's own scores (margins.ts).
+ */
+export type PooledEstimator = (dimensions: readonly (readonly string[])[]) => Estimate | null;
+
+/**
  * Questions, dimensions and composite indexes from pair counts, with the
  * five-respondent rule. `pooledRespondents` counts the respondents behind a
- * dimension of several questions (one answer per respondent otherwise).
+ * dimension of several questions (one answer per respondent otherwise);
+ * `pooledEstimate` gives the margins of such dimensions and of composite
+ * indexes (none without it).
  */
 export function scaleFigures(
   questionnaire: Questionnaire,
   stats: ReadonlyMap<string, readonly PairStats[]>,
   pooledRespondents: (questionIds: readonly string[]) => RespondentsRow,
+  pooledEstimate: PooledEstimator = () => null,
 ): ScaleFigures {
   const scaleQuestions = questionnaire.questions.flatMap((q) => (q.type === 'scale' ? [q] : []));
   // Questions: one answer per respondent, so answers are respondents.
@@ -326,13 +360,13 @@ export function scaleFigures(
     const questionIds = scaleQuestions.filter((q) => q.dimension === d.id).map((q) => q.id);
     const tally = emptyTally();
     for (const id of questionIds) addTo(tally, tallies.get(id) ?? emptyTally());
-    const people =
-      questionIds.length > 1 ? pooledRespondents(questionIds) : { answered: tally.answers, known: tally.scored };
+    const several = questionIds.length > 1;
+    const people = several ? pooledRespondents(questionIds) : { answered: tally.answers, known: tally.scored };
     const figures: DimensionFigures = {
       id: d.id,
       questionIds,
       respondents: people.answered,
-      ...satisfaction(tally, people.answered, people.known),
+      ...satisfaction(tally, people.answered, people.known, several ? () => pooledEstimate([questionIds]) : undefined),
     };
     dimensionFigures.set(d.id, figures);
     return figures;
@@ -341,18 +375,33 @@ export function scaleFigures(
   const indexes: CompositeIndexFigures[] = questionnaire.indexes.map((composite) => {
     const parts = composite.dimensions.map((id) => dimensionFigures.get(id));
     const values = parts.map((part) => part?.index ?? null);
-    const complete = values.every((value): value is number => value !== null);
+    const complete = values.every((value): value is number => value !== null) && values.length > 0;
     return {
       id: composite.id,
       dimensions: [...composite.dimensions],
-      value: complete && values.length > 0 ? mean(values) : null,
+      value: complete ? mean(values) : null,
       withheld: parts.some((part) => part?.withheld === true),
+      estimate: complete ? pooledEstimate(parts.map((part) => part?.questionIds ?? [])) : null,
     };
   });
 
   const totals = emptyTally();
   for (const tally of tallies.values()) addTo(totals, tally);
   return { questions, dimensions, indexes, totals: { answers: totals.answers, scored: totals.scored } };
+}
+
+/** The scale questions whose margins need each respondent's scores: those of pooled dimensions and composite indexes. */
+export function pooledQuestions(questionnaire: Questionnaire): string[] {
+  const byDimension = new Map<string, string[]>();
+  for (const q of questionnaire.questions) {
+    if (q.type === 'scale') byDimension.set(q.dimension, [...(byDimension.get(q.dimension) ?? []), q.id]);
+  }
+  const ids = new Set<string>();
+  for (const questionIds of byDimension.values()) if (questionIds.length > 1) questionIds.forEach((id) => ids.add(id));
+  for (const index of questionnaire.indexes) {
+    for (const dimension of index.dimensions) byDimension.get(dimension)?.forEach((id) => ids.add(id));
+  }
+  return [...ids];
 }
 
 /** The pairs whose answers are counted: every scale value of every scale question, and the choice options. */
@@ -386,8 +435,18 @@ export function computeFigures(db: Db, input: FiguresInput): RoundFigures {
   const statsByQuestion = byQuestion(pairStats);
 
   const nobody: RespondentsRow = { answered: 0, known: 0 };
-  const { questions, dimensions, indexes, totals } = scaleFigures(questionnaire, statsByQuestion, (ids) =>
-    range ? queryRespondents(db, scope, ids) : nobody,
+  // Each respondent's scores, read only for what pools several questions, and only once asked for.
+  let table: ReturnType<typeof readScores> | undefined;
+  const pooledEstimate = (dimensions: readonly (readonly string[])[]) => {
+    if (!range) return null;
+    table ??= readScores(db, scope, range, pooledQuestions(questionnaire));
+    return pooledFromTable(table, dimensions);
+  };
+  const { questions, dimensions, indexes, totals } = scaleFigures(
+    questionnaire,
+    statsByQuestion,
+    (ids) => (range ? queryRespondents(db, scope, ids) : nobody),
+    pooledEstimate,
   );
   // The overall awareness needs its respondents only when no single question has enough.
   const overallNeedsCount = totals.answers > 0 && !questions.some((q) => shown(q.answered));

@@ -5,12 +5,14 @@ import type { Questionnaire } from '../questionnaire/schema.js';
 import {
   MIN_GROUP_SIZE,
   byQuestion,
+  pooledQuestions,
   scaleFigures,
   scopeOf,
   type CompositeIndexFigures,
   type DimensionFigures,
   type FiguresInput,
 } from './figures.js';
+import { pooledFromTable, readScores } from './margins.js';
 import {
   answerRange,
   queryCounts,
@@ -124,8 +126,18 @@ export async function computeGroups(
     return sum;
   };
 
+  // Each member's scores for the margins of pooled dimensions and composite indexes, read once.
+  const table = readScores(db, scope, range, pooledQuestions(questionnaire), (id) => members.has(id));
+  const estimateOf = (values: ReadonlySet<string>) => (dimensions: readonly (readonly string[])[]) =>
+    pooledFromTable(table, dimensions, (id) => values.has(members.get(id) ?? ''));
+
   const groupOf = (value: string | null, values: ReadonlySet<string>): GroupFigures => {
-    const { dimensions, indexes } = scaleFigures(questionnaire, byQuestion(pooled(rowsOf(values))), respondentsOf(values));
+    const { dimensions, indexes } = scaleFigures(
+      questionnaire,
+      byQuestion(pooled(rowsOf(values))),
+      respondentsOf(values),
+      estimateOf(values),
+    );
     const respondents = [...values].reduce((sum, v) => sum + (sizes.get(v) ?? 0), 0);
     return { value, respondents, dimensions, indexes };
   };

@@ -11,7 +11,7 @@ const FROM = new Date('2026-11-16T01:00:00Z');
 const TO = new Date('2026-11-23T01:00:00Z');
 
 function dimension(id: string, index: number | null, rate: number | null = 0.9): DimensionFigures {
-  return { id, index, satisfactionRate: rate, awarenessRate: 0.95, withheld: false, questionIds: [], respondents: 40 };
+  return { id, index, satisfactionRate: rate, awarenessRate: 0.95, withheld: false, questionIds: [], respondents: 40, indexEstimate: null, satisfactionInterval: null, awarenessInterval: null };
 }
 
 const distribution = (questionId: string, options: [string, number][], withheldCount = 0): Distribution => ({
@@ -37,13 +37,13 @@ function figures(indexes: Record<string, number | null>, overrides: Partial<Roun
     indexes: questionnaire.indexes.map((index) => {
       const values = index.dimensions.map(indexOf);
       const value = values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b) / values.length;
-      return { id: index.id, dimensions: index.dimensions, value, withheld: false };
+      return { id: index.id, dimensions: index.dimensions, value, withheld: false, estimate: null };
     }),
     awareness: { rate: 0.92, withheld: false },
     distributions: [],
     scaleDistributions: [],
     lowest: [
-      { id: 'talent_work', dimension: 'talent_work', index: 59.2, satisfactionRate: 0.5, awarenessRate: 0.9, withheld: false, answered: 40, known: 36 },
+      { id: 'talent_work', dimension: 'talent_work', index: 59.2, satisfactionRate: 0.5, awarenessRate: 0.9, withheld: false, answered: 40, known: 36, indexEstimate: null, satisfactionInterval: null, awarenessInterval: null },
     ],
     respondentMix: distribution('respondent_type', [['public', 24], ['party_member', 11]], 5),
     improvements: { ...distribution('improvement_areas', [['selection_fairness', 14], ['less_formalism', 9]]), type: 'multi' },
@@ -187,8 +187,8 @@ describe('the digest message', () => {
     const big = (values: number) => ({
       ...figures({}),
       dimensions: many.dimensions.map((d) => dimension(d.id, values)),
-      indexes: [{ id: 'i', dimensions: ['d0', 'd1'], value: values, withheld: false }],
-      lowest: many.questions.slice(0, 3).map((q) => ({ id: q.id, dimension: 'd0', index: 10, satisfactionRate: 0, awarenessRate: 1, withheld: false, answered: 9, known: 9 })),
+      indexes: [{ id: 'i', dimensions: ['d0', 'd1'], value: values, withheld: false, estimate: null }],
+      lowest: many.questions.slice(0, 3).map((q) => ({ id: q.id, dimension: 'd0', index: 10, satisfactionRate: 0, awarenessRate: 1, withheld: false, answered: 9, known: 9, indexEstimate: null, satisfactionInterval: null, awarenessInterval: null })),
     });
     const sources = Array.from({ length: 30 }, (_, i) => ({ source: `${i}`.padEnd(64, 'x'), started: 9, completed: 9, index: 70 }));
     const html = render(data({ questionnaire: many, figures: big(70), previous: big(60), suggestions: ['長'.repeat(1000), '長'.repeat(1000), '長'.repeat(1000)], sources }));

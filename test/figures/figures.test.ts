@@ -124,8 +124,23 @@ describe('dimensions and composite indexes', () => {
         dimensions: ['work', 'image'],
         value: expect.closeTo((workIndex + imageIndex) / 2),
         withheld: false,
+        // Each respondent's part, e = ½[(work sum − R_w·work count) / (7/5) + (image − R_i)],
+        // with R_w = 440/7, R_i = 62: −0.1837, −0.1837, 12.2653, 5.1224, −17.0204;
+        // Σe² = 466.44, variance 466.44 / (5·4) = 23.322, margin t(4) · √23.322 = 2.776 · 4.829.
+        estimate: {
+          value: expect.closeTo((workIndex + imageIndex) / 2),
+          n: 5,
+          variance: expect.closeTo(23.322, 3),
+          margin: expect.closeTo(2.776 * Math.sqrt(23.322), 3),
+        },
       },
     ]);
+    // A dimension that pools two questions takes its margin from people too: work sums
+    // 100, 100, 100, 80, 60 over 2, 2, 1, 1, 1 scores; residuals /1.4: −18.367, −18.367, 26.531, 12.245, −2.041.
+    expect(work.indexEstimate).toMatchObject({ n: 5, variance: expect.closeTo((2 * 18.367 ** 2 + 26.531 ** 2 + 12.245 ** 2 + 2.041 ** 2) / 20, 2) });
+    // A question's own margin from its answers: image 80, 80, 60, 60, 30, mean 62, sample variance 420.
+    expect(dimension(f, 'image').indexEstimate).toMatchObject({ n: 5, margin: expect.closeTo(2.776 * Math.sqrt(420 / 5), 9) });
+    expect(dimension(f, 'image').satisfactionInterval).toMatchObject({ value: 0.8, n: 5 });
     // work_b alone has 3 answers: withheld as a question, yet it counts inside its dimension.
     expect(question(f, 'work_b')).toMatchObject({ index: null, withheld: true, answered: 3 });
   });

@@ -33,7 +33,7 @@ describe('indexes by respondent group', () => {
     expect(publicGroup).toMatchObject({ value: 'public', respondents: 6 });
     expect(dim(publicGroup, 'work')).toMatchObject({ index: 80, withheld: false });
     expect(dim(publicGroup, 'image')).toMatchObject({ index: null, withheld: true });
-    expect(publicGroup?.indexes).toEqual([{ id: 'headline', dimensions: ['work', 'image'], value: null, withheld: true }]);
+    expect(publicGroup?.indexes).toEqual([{ id: 'headline', dimensions: ['work', 'image'], value: null, withheld: true, estimate: null }]);
     // 黨員 (4) and 幹部 (3) together, never named.
     expect(others).toMatchObject({ value: null, respondents: 7 });
     const work = (4 * 100 + 3 * 30) / 7;
