@@ -22,7 +22,7 @@ describe('the codebook', () => {
     const roundId = fresh.writer.open(surveyQuestionnaire());
     fresh.writer.respond(roundId, { role: 'member', work_a: '80', image: '60', improve: ['fairness'] });
     const path = join(mkdtempSync(join(tmpdir(), 'manyi-codebook-')), 'export.csv');
-    await writeRoundCsv(db, findRound(db, roundId)!, path);
+    await writeRoundCsv(db, findRound(db, roundId)!, path, 'a secret for the export identifier');
     const [header] = parse(readFileSync(path, 'utf8'), { bom: true, to: 1 }) as string[][];
     expect(codebookRows(surveyQuestionnaire()).map((row) => row[0])).toEqual(header);
   });
