@@ -210,3 +210,69 @@ export const previews = sqliteTable('previews', {
   startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
 });
+
+/**
+ * Coverage targets (全覆蓋): how many completed responses a unit — a
+ * deep-link tag, one poster per community — should reach. Kept across rounds
+ * until an admin changes or removes them (/target).
+ */
+export const coverageTargets = sqliteTable('coverage_targets', {
+  tag: text('tag').primaryKey(),
+  target: integer('target').notNull(),
+  setAt: integer('set_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/**
+ * Who took part in a round (started a response), so that "you said, we did"
+ * can reach them: chat ids only, never a time, a response or a key, and kept
+ * in chat id order (WITHOUT ROWID, see its migration) so that not even the
+ * order of arrival can be matched with the responses. A row goes once its
+ * chat has been sent the round's feedback; what is left goes when the
+ * feedback has gone out, or 90 days after the close (db/participants.ts).
+ */
+export const roundParticipants = sqliteTable(
+  'round_participants',
+  {
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => rounds.id),
+    chatId: integer('chat_id').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.roundId, table.chatId] })],
+);
+
+export const FEEDBACK_STATUSES = ['draft', 'cancelled', 'sending', 'sent'] as const;
+export type FeedbackStatus = (typeof FEEDBACK_STATUSES)[number];
+
+/**
+ * "You said, we did" (整改反饋): an admin's message to everyone who took part
+ * in a closed round. A draft until confirmed; at most one per round is ever
+ * sent (sending or sent).
+ */
+export const roundFeedback = sqliteTable(
+  'round_feedback',
+  {
+    /** Never reused: the preview's buttons carry it. */
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => rounds.id),
+    /** The admin's own words, as typed (escaped where shown). */
+    text: text('text').notNull(),
+    status: text('status', { enum: FEEDBACK_STATUSES }).notNull(),
+    /** Participants when it was confirmed: those it was meant for. */
+    participants: integer('participants').notNull().default(0),
+    /** Residents it reached. */
+    delivered: integer('delivered').notNull().default(0),
+    /** Participants left out: opted out, notifications off, blocked or unreachable. */
+    skipped: integer('skipped').notNull().default(0),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    confirmedAt: integer('confirmed_at', { mode: 'timestamp_ms' }),
+    finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+  },
+  (table) => [
+    uniqueIndex('round_feedback_once')
+      .on(table.roundId)
+      .where(sql`${table.status} IN ('sending', 'sent')`),
+  ],
+);

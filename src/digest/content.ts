@@ -7,6 +7,10 @@ import { refreshSpeedFlags } from '../figures/quality.js';
 import { weeklyTrend, type TrendPoint } from '../figures/trends.js';
 import type { Questionnaire } from '../questionnaire/schema.js';
 import { sourceFigures, type SourceFigures } from '../reach/sources.js';
+import { gatherCoverage } from '../reach/coverage.js';
+import type { Coverage } from '../figures/coverage.js';
+import type { ThemeCount } from '../figures/themes.js';
+import { gatherThemesOf } from '../reports/themes.js';
 import { WEEK_MS } from './schedule.js';
 
 /** What a digest reports on: the seven days up to `to`, compared with the seven before. */
@@ -25,6 +29,10 @@ export interface DigestData {
   trend: TrendPoint[];
   /** Responses started and completed this week per deep-link tag. */
   sources: SourceFigures[];
+  /** The latest round's units against their targets (whole round, not the week); null without a round. */
+  coverage?: Coverage | null;
+  /** The terms residents wrote most this week, over the week's completed responses. */
+  themes?: ThemeCount | null;
 }
 
 export const SUGGESTIONS_SHOWN = 3;
@@ -65,6 +73,7 @@ export async function gatherDigest(db: Db, to: Date, leaveOutFlagged: boolean): 
     ? await computeGroups(db, { roundIds, questionnaire, window: { from, to }, leaveOutFlagged }, groupQuestion)
     : null;
   const trend = await weeklyTrend(db, latest, { until: to, leaveOutFlagged });
+  const themes = await gatherThemesOf(db, { roundIds, questionnaire, window: { from, to }, leaveOutFlagged });
   return {
     from,
     to,
@@ -77,5 +86,7 @@ export async function gatherDigest(db: Db, to: Date, leaveOutFlagged: boolean): 
     gaps: groups ? furthestBelow(figures.indexes, groups) : [],
     trend,
     sources: sourceFigures(responsesBySource(db, roundIds, { window: { from: from.getTime(), to: to.getTime() } })),
+    coverage: gatherCoverage(db, [latest.id]),
+    themes,
   };
 }

@@ -18,6 +18,8 @@ import { fitMessage } from '../render/fit.js';
 import { groupGapLines, qualityLine } from '../reports/insight-sections.js';
 import { sourcesSection } from '../reach/sources.js';
 import { REACH_TEXTS } from '../texts/reach.js';
+import { coverageDigestSection } from '../reach/coverage.js';
+import { themesDigestSection } from '../reports/themes.js';
 import type { DigestData } from './content.js';
 import { REPORT_TEXTS } from '../texts/report.js';
 
@@ -64,6 +66,8 @@ function compose(data: DigestData, options: DigestMessageOptions, detail: Detail
     section(t.groupsBelow, groupGapLines(data.gaps, input, detail)),
     section(t.quality, [qualityLine(data.figures.quality, t)]),
     sourcesSection(data.sources, REACH_TEXTS[options.language], { max: 5, tagLength: detail.labelLength, withIndex: false }),
+    data.coverage ? coverageDigestSection(data.coverage, REACH_TEXTS[options.language], { max: 10, tagLength: detail.labelLength, language: options.language }) : null,
+    themesDigestSection(data.themes ?? null, options.language),
     suggestionLength > 0 ? section(t.suggestions, suggestionLines(data.suggestions, suggestionLength)) : null,
   ];
   return parts.filter((part): part is string => part !== null).join('\n\n');

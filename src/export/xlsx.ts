@@ -19,6 +19,11 @@ import { exportRows, LEADING_COLUMNS } from './csv.js';
 import { WORKBOOK_TEXTS, type WorkbookTexts } from '../texts/workbook.js';
 import { placePictures } from './xlsx-pictures.js';
 import { lazyModule } from '../lazy-module.js';
+import { REACH_TEXTS } from '../texts/reach.js';
+import { THEME_TEXTS } from '../texts/themes.js';
+import { countThemesInTurns } from '../figures/themes.js';
+import { themeTexts } from '../figures/theme-texts.js';
+import { textQuestionIds } from '../reports/themes.js';
 
 const exceljs = lazyModule<typeof ExcelJS>('exceljs');
 
@@ -40,6 +45,8 @@ export interface WorkbookInput {
   timeZone: string;
   /** The pseudonym secret, from which each row's identifier is derived (export/csv.ts). */
   exportSecret: string;
+  /** QUALITY_FILTER, for the themes (default on). */
+  leaveOutFlagged?: boolean;
 }
 
 /** Rows written between two turns of the event loop. */
@@ -95,6 +102,11 @@ export async function writeRoundWorkbook(db: Db, input: WorkbookInput, path: str
   const responses = workbook.addWorksheet(t.responsesSheet);
   const count = await writeResponses(db, responses, input, t);
   responses.commit();
+  await nextTurn();
+
+  const themes = workbook.addWorksheet(THEME_TEXTS[input.language].sheet);
+  await writeThemes(db, themes, input);
+  themes.commit();
   await workbook.commit();
   return count;
 }
@@ -170,6 +182,46 @@ function writeSummary(sheet: ExcelJS.Worksheet, input: WorkbookInput, t: Workboo
   if (input.sources.length > 0) {
     addRow(sheet, [t.source, t.started, t.completed]);
     for (const s of input.sources) addRow(sheet, [s.source, s.started, s.completed]);
+  }
+
+  const coverage = input.report.coverage;
+  if (coverage && coverage.units.length > 0) {
+    const reach = REACH_TEXTS[language];
+    const c = reach.coverageColumns;
+    addRow(sheet, []);
+    addRow(sheet, [c.unit, c.started, c.completed, c.target, c.percent]);
+    for (const u of coverage.units) addRow(sheet, [u.unit, u.started, u.completed, u.target, percent(u.share)]);
+    addRow(sheet, [reach.direct, coverage.direct.started, coverage.direct.completed, null, null]);
+    addRow(sheet, [t.overall, null, coverage.total.completed, coverage.total.target, percent(coverage.total.share)]);
+  }
+}
+
+/**
+ * Per text question, the themes (terms of five responses or more) and then
+ * every answer with the themes it matched: read twice, a chunk at a time
+ * with turns between, never all at once. Answers are string cells.
+ */
+async function writeThemes(db: Db, sheet: ExcelJS.Worksheet, input: WorkbookInput): Promise<void> {
+  const t = THEME_TEXTS[input.language];
+  const { round } = input.report;
+  sheet.columns = [{ width: 24 }, { width: 60 }, { width: 40 }];
+  const leaveOutFlagged = input.leaveOutFlagged ?? true;
+  for (const questionId of textQuestionIds(round.questionnaire)) {
+    const scope = { roundIds: [round.id], questionIds: [questionId], leaveOutFlagged };
+    const { themes } = await countThemesInTurns(themeTexts(db, scope), { limit: Number.MAX_SAFE_INTEGER });
+    const shown = new Set(themes.map((theme) => theme.term));
+    addRow(sheet, [t.questionColumn, t.termColumn, t.responsesColumn]);
+    for (const theme of themes) addRow(sheet, [questionId, theme.term, theme.responses]);
+    addRow(sheet, []);
+    addRow(sheet, [t.questionColumn, t.textColumn, t.termsColumn]);
+    let written = 0;
+    await countThemesInTurns(themeTexts(db, scope), {
+      onTerms: async (text, terms) => {
+        addRow(sheet, [questionId, text, terms.filter((term) => shown.has(term)).join(t.separator)]);
+        if (++written % PAGE === 0) await compressed(sheet);
+      },
+    });
+    addRow(sheet, []);
   }
 }
 

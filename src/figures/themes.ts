@@ -8,6 +8,8 @@
  * phrase cannot point at the one person who wrote it.
  */
 
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
 /** The five-respondent rule, for terms. */
 export const MIN_RESPONSES_FOR_THEME = 5;
 
@@ -90,23 +92,68 @@ export interface ThemeCount {
   themes: Theme[];
 }
 
-/** Counts the terms of many texts (one per response); `limit` caps the themes returned. */
-export function countThemes(texts: Iterable<string>, limit = 10): ThemeCount {
+/** Counts terms text by text, so a caller can feed it in chunks and give the event loop a turn between them. */
+export interface ThemeCounter {
+  /** Reads one response's text; returns its terms. */
+  add(text: string): string[];
+  /** The themes so far; `limit` caps how many. */
+  result(limit?: number): ThemeCount;
+}
+
+export function createThemeCounter(): ThemeCounter {
   const counts = new Map<string, Theme>();
   let read = 0;
+  return {
+    add(text) {
+      if (text.trim() === '') return [];
+      read += 1;
+      const terms = termsOf(text);
+      for (const term of terms) {
+        let theme = counts.get(term);
+        if (!theme) counts.set(term, (theme = { term, responses: 0, quotes: [] }));
+        theme.responses += 1;
+        if (theme.quotes.length < QUOTES_PER_THEME) theme.quotes.push(quoteAround(text, term));
+      }
+      return terms;
+    },
+    result(limit = 10) {
+      const themes = [...counts.values()]
+        .filter((theme) => theme.responses >= MIN_RESPONSES_FOR_THEME)
+        .sort((a, b) => b.responses - a.responses) // stable: ties keep the order first seen
+        .slice(0, limit);
+      return { texts: read, themes };
+    },
+  };
+}
+
+/** Counts the terms of many texts (one per response); `limit` caps the themes returned. */
+export function countThemes(texts: Iterable<string>, limit = 10): ThemeCount {
+  const counter = createThemeCounter();
+  for (const text of texts) counter.add(text);
+  return counter.result(limit);
+}
+
+/** Texts read between two turns of the event loop: about 20 ms of segmenting. */
+export const THEME_CHUNK = 1_000;
+
+/**
+ * countThemes for many texts without keeping residents waiting: a turn for
+ * the event loop after every THEME_CHUNK texts. `onTerms` sees each text's
+ * terms (the workbook lists them per suggestion).
+ */
+export async function countThemesInTurns(
+  texts: Iterable<string>,
+  options: { limit?: number; onTerms?: (text: string, terms: string[]) => void | Promise<void> } = {},
+): Promise<ThemeCount> {
+  const counter = createThemeCounter();
+  let inChunk = 0;
   for (const text of texts) {
-    if (text.trim() === '') continue;
-    read += 1;
-    for (const term of termsOf(text)) {
-      let theme = counts.get(term);
-      if (!theme) counts.set(term, (theme = { term, responses: 0, quotes: [] }));
-      theme.responses += 1;
-      if (theme.quotes.length < QUOTES_PER_THEME) theme.quotes.push(quoteAround(text, term));
+    const terms = counter.add(text);
+    await options.onTerms?.(text, terms);
+    if (++inChunk >= THEME_CHUNK) {
+      inChunk = 0;
+      await nextTurn();
     }
   }
-  const themes = [...counts.values()]
-    .filter((theme) => theme.responses >= MIN_RESPONSES_FOR_THEME)
-    .sort((a, b) => b.responses - a.responses) // stable: ties keep the order first seen
-    .slice(0, limit);
-  return { texts: read, themes };
+  return counter.result(options.limit);
 }

@@ -3,6 +3,7 @@ import { escapeHtml } from '../render/html.js';
 import { REPORT_TEXTS } from '../texts/report.js';
 import type { Language } from '../questionnaire/languages.js';
 import { sourcesSection } from '../reach/sources.js';
+import { coverageSection } from '../reach/coverage.js';
 import { REACH_TEXTS } from '../texts/reach.js';
 import { formatRate, shorten, formatInZone } from '../render/format.js';
 import { groupGapLines, qualityLine } from './insight-sections.js';
@@ -58,6 +59,7 @@ function compose(report: RoundReport, language: Language, timeZone: string, deta
   }
   const maxSources = detail.maxDimensions > 0 ? 10 : 3;
   parts.push(sourcesSection(report.sources ?? [], REACH_TEXTS[language], { max: maxSources, tagLength: detail.labelLength, withIndex: true }));
+  if (report.coverage) parts.push(coverageSection(report.coverage, REACH_TEXTS[language], { max: maxSources, tagLength: detail.labelLength }));
   return parts.filter((part): part is string => part !== null).join('\n\n');
 }
 

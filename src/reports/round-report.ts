@@ -6,6 +6,8 @@ import { computeGroups, furthestBelow, groupQuestionOf, type GroupBreakdown, typ
 import { refreshSpeedFlags } from '../figures/quality.js';
 import { responsesBySource } from '../db/sources.js';
 import { sourceFigures, type SourceFigures } from '../reach/sources.js';
+import { gatherCoverage } from '../reach/coverage.js';
+import type { Coverage } from '../figures/coverage.js';
 
 /**
  * The figures of a whole round: every completed response, whenever it came.
@@ -35,6 +37,8 @@ export interface RoundReport {
   gaps: GroupGap[];
   /** Residents per deep-link tag; left out where a report does not show them. */
   sources?: SourceFigures[];
+  /** Units against their coverage targets; left out where a report does not show them. */
+  coverage?: Coverage;
 }
 
 /** Gathers a round's report, giving the event loop a turn between the heavy steps. */
@@ -47,7 +51,8 @@ export async function gatherRoundReport(db: Db, round: Round, leaveOutFlagged: b
   const groups = await roundGroups(db, round, leaveOutFlagged);
   await nextTurn();
   const sources = sourceFigures(responsesBySource(db, [round.id], { scores: true }));
-  return { round, figures, previous, groups, gaps: groups ? furthestBelow(figures.indexes, groups) : [], sources };
+  const coverage = gatherCoverage(db, [round.id]);
+  return { round, figures, previous, groups, gaps: groups ? furthestBelow(figures.indexes, groups) : [], sources, coverage };
 }
 
 /** A round's breakdown by respondent group; null when its questionnaire names no choice question for it. */

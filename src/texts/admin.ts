@@ -19,6 +19,11 @@ export const ADMIN_COMMANDS = [
   'poster',
   'questionnaire',
   'preview',
+  'target',
+  'targets',
+  'coverage',
+  'themes',
+  'feedback',
 ] as const;
 export type AdminCommand = (typeof ADMIN_COMMANDS)[number];
 
@@ -79,6 +84,10 @@ const zhHant: AdminTexts = {
     '/preview [zh-Hant|zh-Hans|en] — 在私人對話中以居民的角度走一遍下一輪的問卷，不記錄任何回答\n' +
     '/sources [輪次編號] — 各海報、連結（來源標籤）帶來多少人作答\n' +
     '/poster 標籤 [標題] — 可列印的 A4 海報，二維碼開啟 t.me/機器人?start=標籤\n' +
+    '/target 標籤 人數|off、/targets — 各單位（海報標籤）的目標完成份數\n' +
+    '/coverage [輪次編號] — 各單位完成、開始、目標與百分比，落後的在前\n' +
+    '/themes [輪次編號] — 每道文字題居民寫得最多的詞（至少 5 份回答提到）\n' +
+    '/feedback 內容 — 調查結束後，向所有參與者發送結果與整改措施（先預覽，再確認）；/feedback status 查看發送情況\n' +
     '/help — 顯示說明',
   commandDescriptions: {
     open_round: '開放新一輪調查',
@@ -94,6 +103,11 @@ const zhHant: AdminTexts = {
     preview: '預覽下一輪的問卷',
     sources: '各來源的作答人數',
     poster: '製作二維碼海報',
+    target: '設定單位的目標人數',
+    targets: '各單位的目標',
+    coverage: '各單位完成目標的情況',
+    themes: '居民寫得最多的主題',
+    feedback: '向參與者發送整改反饋',
   },
   openRoundUsage: '請在指令後寫上標題，例如：/open_round 2026 年第四季（可加截止日：--until 2026-12-31）',
   titleTooLong: ({ max }) => `標題太長了，最多 ${max} 字。`,
@@ -144,6 +158,10 @@ const zhHans: AdminTexts = {
     '/preview [zh-Hant|zh-Hans|en] — 在私聊中以居民的角度走一遍下一轮的问卷，不记录任何回答\n' +
     '/sources [轮次编号] — 各海报、链接（来源标签）带来多少人作答\n' +
     '/poster 标签 [标题] — 可打印的 A4 海报，二维码打开 t.me/机器人?start=标签\n' +
+    '/target 标签 人数|off、/targets — 各单位（海报标签）的目标完成份数\n' +
+    '/coverage [轮次编号] — 各单位完成、开始、目标与百分比，落后的在前\n' +
+    '/themes [轮次编号] — 每道文字题居民写得最多的词（至少 5 份回答提到）\n' +
+    '/feedback 内容 — 调查结束后，向所有参与者发送结果与整改措施（先预览，再确认）；/feedback status 查看发送情况\n' +
     '/help — 显示说明',
   commandDescriptions: {
     open_round: '开放新一轮调查',
@@ -159,6 +177,11 @@ const zhHans: AdminTexts = {
     preview: '预览下一轮的问卷',
     sources: '各来源的作答人数',
     poster: '制作二维码海报',
+    target: '设定单位的目标人数',
+    targets: '各单位的目标',
+    coverage: '各单位完成目标的情况',
+    themes: '居民写得最多的主题',
+    feedback: '向参与者发送整改反馈',
   },
   openRoundUsage: '请在指令后写上标题，例如：/open_round 2026 年第四季度（可加截止日：--until 2026-12-31）',
   titleTooLong: ({ max }) => `标题太长了，最多 ${max} 字。`,
@@ -209,6 +232,10 @@ const en: AdminTexts = {
     '/preview [zh-Hant|zh-Hans|en] — walk through the next round’s questionnaire as a resident would, in a private chat; nothing is recorded\n' +
     '/sources [round id] — residents started and completed per poster or link (deep-link tag)\n' +
     '/poster tag [headline] — a printable A4 poster whose QR code opens t.me/bot?start=tag\n' +
+    '/target tag n|off, /targets — coverage targets (completed responses) per unit (poster tag)\n' +
+    '/coverage [round id] — per unit: completed, started, target and % of target, lagging first\n' +
+    '/themes [round id] — the terms residents wrote most, per text question (mentioned by 5 responses or more)\n' +
+    '/feedback text — after a close, send everyone who took part the results and what was done (preview, then confirm); /feedback status shows how far it went\n' +
     '/help — show this help',
   commandDescriptions: {
     open_round: 'Open a new survey round',
@@ -224,6 +251,11 @@ const en: AdminTexts = {
     preview: 'Preview the next round’s questionnaire',
     sources: 'Respondents per poster or link',
     poster: 'Make a poster with a QR code',
+    target: 'Set a unit’s coverage target',
+    targets: 'Coverage targets per unit',
+    coverage: 'Coverage per unit against its target',
+    themes: 'What residents wrote about most',
+    feedback: '“You said, we did” to participants',
   },
   openRoundUsage: 'Please give the round a title, for example: /open_round 2026 Q4 (optionally --until 2026-12-31)',
   titleTooLong: ({ max }) => `That title is too long; at most ${max} characters.`,

@@ -21,6 +21,27 @@ export interface ReachTexts {
   posterCaption(p: { link: string }): string;
   posterCallToAction: string;
   posterFacts(p: { minutes: number; questions: number }): string;
+  // Coverage targets per unit (/target, /targets, /coverage, digest, final report).
+  targetUsage: string;
+  targetSet(p: { tag: string; target: number }): string;
+  targetRemoved(p: { tag: string }): string;
+  targetWasNone(p: { tag: string }): string;
+  targetsTitle: string;
+  targetLine(p: { tag: string; target: number }): string;
+  targetsNone: string;
+  coverageSection: string;
+  coverageTitle(p: { id: number; title: string }): string;
+  coverageLine(p: { unit: string; started: number; completed: number; target: number | null; percent: string | null }): string;
+  coverageTotal(p: { completed: number; target: number; percent: string }): string;
+  coverageNone: string;
+  coverageLegend: string;
+  coverageLagging(p: { units: string }): string;
+  coverageRest(p: { count: number }): string;
+  coverageChartTitle: string;
+  coverageChartAxis: string;
+  coverageChartSeries: string;
+  /** Column headers of the coverage table in the workbook. */
+  coverageColumns: { unit: string; started: string; completed: string; target: string; percent: string };
   // Residents: reminders and opt-out.
   reminder(p: { title: string; position: number | null; total: number }): string;
   lastCall(p: { title: string; closes: string }): string;
@@ -46,6 +67,26 @@ const zhHant: ReachTexts = {
   posterCaption: ({ link }) => `海報已備好：以 A4 原尺寸列印。二維碼開啟 ${link}`,
   posterCallToAction: '用手機掃描二維碼，在 Telegram 參加滿意度調查',
   posterFacts: ({ minutes, questions }) => `匿名 · 約 ${minutes} 分鐘 · ${questions} 題`,
+  targetUsage: '用法：/target 標籤 人數（1 至 1,000,000 的整數）或 /target 標籤 off；標籤為 1–64 個英文字母、數字、_ 或 -，例如 /target east_gate 300',
+  targetSet: ({ tag, target }) => `已設定 ${tag} 的目標：完成 ${target} 份。`,
+  targetRemoved: ({ tag }) => `已取消 ${tag} 的目標。`,
+  targetWasNone: ({ tag }) => `${tag} 本來就沒有目標。`,
+  targetsTitle: '<b>各單位的目標（完成份數）</b>',
+  targetLine: ({ tag, target }) => `${tag}：${target}`,
+  targetsNone: '還沒有設定任何目標。用 /target 標籤 人數 設定，例如 /target east_gate 300',
+  coverageSection: '覆蓋情況',
+  coverageTitle: ({ id, title }) => `<b>第 ${id} 輪「${title}」各單位覆蓋情況</b>`,
+  coverageLine: ({ unit, started, completed, target, percent }) =>
+    `${unit}：完成 ${completed}／開始 ${started}` + (target === null ? '，未設目標' : `，目標 ${target}（${percent}）`),
+  coverageTotal: ({ completed, target, percent }) => `合計：完成 ${completed}／目標 ${target}（${percent}）`,
+  coverageNone: '還沒有設定目標，也還沒有人從任何標籤進入。',
+  coverageLegend: '單位是海報或連結的標籤；目標與百分比按完成份數計，落後最多的排在前面。',
+  coverageLagging: ({ units }) => `未達目標一半：${units}`,
+  coverageRest: ({ count }) => `其餘 ${count} 個單位已達目標一半以上`,
+  coverageChartTitle: '各單位完成目標的百分比',
+  coverageChartAxis: '目標完成百分比（%）',
+  coverageChartSeries: '完成／目標',
+  coverageColumns: { unit: '單位（標籤）', started: '開始', completed: '完成', target: '目標', percent: '目標完成 %' },
   reminder: ({ title, position, total }) =>
     `您填寫的「${title}」還沒有完成` +
     (position === null ? '：所有問題都已回答，只差提交。' : `，停在第 ${position} / ${total} 題。`) +
@@ -75,6 +116,26 @@ const zhHans: ReachTexts = {
   posterCaption: ({ link }) => `海报已备好：以 A4 原尺寸打印。二维码打开 ${link}`,
   posterCallToAction: '用手机扫描二维码，在 Telegram 参加满意度调查',
   posterFacts: ({ minutes, questions }) => `匿名 · 约 ${minutes} 分钟 · ${questions} 题`,
+  targetUsage: '用法：/target 标签 人数（1 至 1,000,000 的整数）或 /target 标签 off；标签为 1–64 个英文字母、数字、_ 或 -，例如 /target east_gate 300',
+  targetSet: ({ tag, target }) => `已设定 ${tag} 的目标：完成 ${target} 份。`,
+  targetRemoved: ({ tag }) => `已取消 ${tag} 的目标。`,
+  targetWasNone: ({ tag }) => `${tag} 本来就没有目标。`,
+  targetsTitle: '<b>各单位的目标（完成份数）</b>',
+  targetLine: ({ tag, target }) => `${tag}：${target}`,
+  targetsNone: '还没有设定任何目标。用 /target 标签 人数 设定，例如 /target east_gate 300',
+  coverageSection: '覆盖情况',
+  coverageTitle: ({ id, title }) => `<b>第 ${id} 轮“${title}”各单位覆盖情况</b>`,
+  coverageLine: ({ unit, started, completed, target, percent }) =>
+    `${unit}：完成 ${completed}／开始 ${started}` + (target === null ? '，未设目标' : `，目标 ${target}（${percent}）`),
+  coverageTotal: ({ completed, target, percent }) => `合计：完成 ${completed}／目标 ${target}（${percent}）`,
+  coverageNone: '还没有设定目标，也还没有人从任何标签进入。',
+  coverageLegend: '单位是海报或链接的标签；目标与百分比按完成份数计，落后最多的排在前面。',
+  coverageLagging: ({ units }) => `未达目标一半：${units}`,
+  coverageRest: ({ count }) => `其余 ${count} 个单位已达目标一半以上`,
+  coverageChartTitle: '各单位完成目标的百分比',
+  coverageChartAxis: '目标完成百分比（%）',
+  coverageChartSeries: '完成／目标',
+  coverageColumns: { unit: '单位（标签）', started: '开始', completed: '完成', target: '目标', percent: '目标完成 %' },
   reminder: ({ title, position, total }) =>
     `您填写的“${title}”还没有完成` +
     (position === null ? '：所有问题都已回答，只差提交。' : `，停在第 ${position} / ${total} 题。`) +
@@ -105,6 +166,26 @@ const en: ReachTexts = {
   posterCaption: ({ link }) => `Your poster: print it on A4 at actual size. The QR code opens ${link}`,
   posterCallToAction: 'Scan the QR code with your phone to take the survey in Telegram',
   posterFacts: ({ minutes, questions }) => `anonymous · about ${minutes} minutes · ${questions} questions`,
+  targetUsage: 'Usage: /target tag n (a whole number from 1 to 1,000,000) or /target tag off; a tag is 1–64 letters A–Z or a–z, digits, _ or -, e.g. /target east_gate 300',
+  targetSet: ({ tag, target }) => `Target of ${tag}: ${target} completed responses.`,
+  targetRemoved: ({ tag }) => `The target of ${tag} is removed.`,
+  targetWasNone: ({ tag }) => `${tag} had no target.`,
+  targetsTitle: '<b>Targets per unit (completed responses)</b>',
+  targetLine: ({ tag, target }) => `${tag}: ${target}`,
+  targetsNone: 'No targets yet. Set one with /target tag n, e.g. /target east_gate 300',
+  coverageSection: 'Coverage',
+  coverageTitle: ({ id, title }) => `<b>Round ${id} “${title}”: coverage per unit</b>`,
+  coverageLine: ({ unit, started, completed, target, percent }) =>
+    `${unit}: ${completed} completed / ${started} started` + (target === null ? ', no target' : `, target ${target} (${percent})`),
+  coverageTotal: ({ completed, target, percent }) => `Total: ${completed} completed of a target of ${target} (${percent})`,
+  coverageNone: 'No targets are set and nobody has come by a tag yet.',
+  coverageLegend: 'A unit is the tag of a poster or link; targets and percentages count completed responses, most lagging first.',
+  coverageLagging: ({ units }) => `Below half of their target: ${units}`,
+  coverageRest: ({ count }) => `${count} more units at half of their target or above`,
+  coverageChartTitle: 'Share of target per unit',
+  coverageChartAxis: '% of target completed',
+  coverageChartSeries: 'completed / target',
+  coverageColumns: { unit: 'Unit (tag)', started: 'Started', completed: 'Completed', target: 'Target', percent: '% of target' },
   reminder: ({ title, position, total }) =>
     `You have not finished “${title}” yet` +
     (position === null ? ': every question is answered, only Submit is left.' : `; you stopped at question ${position} / ${total}.`) +

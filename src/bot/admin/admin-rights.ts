@@ -6,14 +6,14 @@ import { inAdminChat } from './admin-filter.js';
 
 /*
  * Rights by person in admin chats. Every member reads (status, rounds,
- * groups, trend, sources, help) and receives digests and reports; with
+ * groups, trend, sources, coverage, themes, help) and receives digests and reports; with
  * ADMIN_USER_IDS set, only those people change things or take data out.
  * Checked here, once, before any feature sees the update, so a refused
  * command or upload changes nothing.
  */
 
 /** Commands that change things or take data out. */
-export const RESTRICTED_COMMANDS: ReadonlySet<string> = new Set(['open_round', 'close_round', 'export', 'report', 'preview']);
+export const RESTRICTED_COMMANDS: ReadonlySet<string> = new Set(['open_round', 'close_round', 'export', 'report', 'preview', 'target', 'feedback']);
 
 /** The command of a message to this bot (`/close_round@manyi_bot 3` → close_round), or null. */
 function commandOf(text: string | undefined, botUsername: string): string | null {

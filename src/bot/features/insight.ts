@@ -7,6 +7,7 @@ import { renderGroups } from '../../reports/groups-message.js';
 import { addQuality, qualityLine } from '../../reports/insight-sections.js';
 import { gatherRoundReport, roundFigures, roundGroups } from '../../reports/round-report.js';
 import { gatherTrend, trendPicture } from '../../reports/trend-chart.js';
+import { gatherRoundThemes, renderThemes } from '../../reports/themes.js';
 import { renderPicture } from '../../render/pictures/draw.js';
 import { REPORT_TEXTS } from '../../texts/report.js';
 import { ADMIN_TEXTS } from '../../texts/admin.js';
@@ -19,7 +20,8 @@ import { escapeHtml } from '../../render/html.js';
 
 /*
  * Insight for administrators: indexes per respondent group (/groups), the
- * trend of the headline indexes (/trend) and the Excel report (/report).
+ * trend of the headline indexes (/trend), what residents wrote about
+ * (/themes) and the Excel report (/report).
  * Registered before the admin feature, whose refusal answers these commands
  * outside admin chats.
  */
@@ -75,11 +77,20 @@ admin.command('report', async (ctx) => {
     language: ctx.language,
     timeZone: config.digestTimezone,
     exportSecret: ctx.deps.pseudonymSecret,
+    leaveOutFlagged: config.qualityFilter,
   };
   await replyWithWrittenFile(ctx, reportFileName(round, now), async (path) => {
     const count = await writeRoundWorkbook(db, input, path);
     return t.reportCaption({ id: round.id, title: escapeHtml(round.title), responses: count });
   });
+});
+
+admin.command('themes', async (ctx) => {
+  const { db, config } = ctx.deps;
+  const chosen = roundFromArgument(db, ctx.match, 'themes', ADMIN_TEXTS[ctx.language]);
+  if (!chosen.ok) return void (await ctx.reply(chosen.reply));
+  const themes = await gatherRoundThemes(db, chosen.round, config.qualityFilter);
+  await ctx.reply(renderThemes(chosen.round, themes, ctx.language), { parse_mode: 'HTML' });
 });
 
 export const insightFeature = composer;

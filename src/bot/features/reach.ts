@@ -14,6 +14,10 @@ import { QUESTIONNAIRE_TEXTS } from '../../texts/questionnaire.js';
 import { fitMessage } from '../../render/fit.js';
 import { estimatedMinutes } from '../prompt/question-view.js';
 import { escapeHtml } from '../../render/html.js';
+import { renderPicture } from '../../render/pictures/draw.js';
+import { coverageTargets, removeCoverageTarget, setCoverageTarget } from '../../db/targets.js';
+import { CHART_ABOVE_UNITS, coverageChart, coverageLines, gatherCoverage } from '../../reach/coverage.js';
+import { roundFromArgument } from '../admin/round-argument.js';
 
 /** Reach, for administrators: posters that bring residents in, and what each one brought. */
 const composer = new Composer<BotContext>();
@@ -73,6 +77,71 @@ admin.command('sources', async (ctx) => {
     [header, ...sourceLines(sources, t, { max, tagLength: 64, withIndex: true }), '', `<i>${t.sourcesLegend}</i>`].join('\n'),
   );
   await ctx.reply(message, { parse_mode: 'HTML' });
+});
+
+/** `/target <tag> <n|off>`: the tag, and a whole number 1–1,000,000 or null for off; null when malformed. */
+export function parseTargetArguments(text: string): { tag: string; target: number | null } | null {
+  const match = /^(\S+)\s+(\S+)$/.exec(text.trim());
+  if (!match || !isSourceTag(match[1]!)) return null;
+  const [, tag, amount] = match as unknown as [string, string, string];
+  if (amount.toLowerCase() === 'off') return { tag, target: null };
+  if (!/^\d{1,7}$/.test(amount)) return null;
+  const target = Number(amount);
+  return target >= 1 && target <= MAX_TARGET ? { tag, target } : null;
+}
+
+export const MAX_TARGET = 1_000_000;
+
+admin.command('target', async (ctx) => {
+  const t = REACH_TEXTS[ctx.language];
+  const parsed = parseTargetArguments(ctx.match);
+  if (!parsed) return void (await ctx.reply(t.targetUsage));
+  const { db, clock } = ctx.deps;
+  const tag = `<code>${escapeHtml(parsed.tag)}</code>`;
+  if (parsed.target === null) {
+    const removed = removeCoverageTarget(db, parsed.tag);
+    return void (await ctx.reply(removed ? t.targetRemoved({ tag }) : t.targetWasNone({ tag }), { parse_mode: 'HTML' }));
+  }
+  setCoverageTarget(db, parsed.tag, parsed.target, clock());
+  ctx.log.info({ tag: parsed.tag, target: parsed.target }, 'coverage target set');
+  await ctx.reply(t.targetSet({ tag, target: parsed.target }), { parse_mode: 'HTML' });
+});
+
+admin.command('targets', async (ctx) => {
+  const t = REACH_TEXTS[ctx.language];
+  const targets = [...coverageTargets(ctx.deps.db)];
+  if (targets.length === 0) return void (await ctx.reply(t.targetsNone));
+  const counts: number[] = [];
+  for (let max = targets.length; max >= 0; max = Math.min(max - 1, Math.floor(max * 0.9))) counts.push(max);
+  const message = fitMessage(counts, (max) => {
+    const lines = targets.slice(0, max).map(([tag, target]) => t.targetLine({ tag: `<code>${escapeHtml(tag)}</code>`, target }));
+    if (max < targets.length) lines.push(t.sourcesMore({ count: targets.length - max }));
+    return [t.targetsTitle, ...lines].join('\n');
+  });
+  await ctx.reply(message, { parse_mode: 'HTML' });
+});
+
+admin.command('coverage', async (ctx) => {
+  const t = REACH_TEXTS[ctx.language];
+  const { db } = ctx.deps;
+  const chosen = roundFromArgument(db, ctx.match, 'coverage', ADMIN_TEXTS[ctx.language]);
+  if (!chosen.ok) return void (await ctx.reply(chosen.reply));
+  const { round } = chosen;
+  const coverage = gatherCoverage(db, [round.id]);
+  const header = t.coverageTitle({ id: round.id, title: escapeHtml(round.title) });
+  if (coverage.units.length === 0 && coverage.direct.started === 0) {
+    return void (await ctx.reply(`${header}\n${t.coverageNone}`, { parse_mode: 'HTML' }));
+  }
+  const counts: number[] = [];
+  for (let max = coverage.units.length; max >= 0; max = Math.min(max - 1, Math.floor(max * 0.9))) counts.push(max);
+  const message = fitMessage(counts, (max) =>
+    [header, ...coverageLines(coverage, t, { max, tagLength: 64 }), '', `<i>${t.coverageLegend}</i>`].join('\n'),
+  );
+  await ctx.reply(message, { parse_mode: 'HTML' });
+  if (coverage.units.filter((u) => u.share !== null).length > CHART_ABOVE_UNITS) {
+    const chart = await coverageChart(coverage, t, ctx.language);
+    if (chart) await ctx.replyWithPhoto(new InputFile(await renderPicture(chart), 'coverage.png'));
+  }
 });
 
 export const reachFeature = composer;

@@ -1,5 +1,6 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { markAnnounced, setContactLanguage, touchContact } from '../../db/contacts.js';
+import { recordParticipant } from '../../db/participants.js';
 import { findOpenRound, type Round } from '../../db/rounds.js';
 import { progressOf } from '../../questionnaire/engine.js';
 import { LANGUAGES } from '../../questionnaire/languages.js';
@@ -54,6 +55,8 @@ privateChat.command('start', async (ctx) => {
   }
   // Someone who has come to this round needs no announcement of it.
   markAnnounced(db, ctx.chat.id, round.id, false);
+  // Who took part hears "you said, we did" after the close (db/participants.ts): recorded apart from the response.
+  recordParticipant(db, round.id, ctx.chat.id);
   const tag = ctx.match.trim();
   const outcome = startOrResume(db, {
     ...respondent(ctx, round),

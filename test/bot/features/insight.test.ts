@@ -112,7 +112,7 @@ describe('/report', () => {
     expect(message.document?.filename).toBe('manyi-round-1-2026-11-24.xlsx');
     expect(message.caption).toBe('Report of round 1 “Village”: 10 responses');
     const workbook = await readWorkbook(message.document!.data!);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Summary', 'Distributions', 'Responses']);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Summary', 'Distributions', 'Responses', 'Themes']);
     const [summary, distributions, answers] = workbook.worksheets as [any, any, any];
     expect(rowLabelled(summary, 'Report of round 1 “Village”')).toBeDefined();
     expect(rowLabelled(summary, 'Completed')?.[1]).toBe(10);
@@ -136,7 +136,7 @@ describe('/report', () => {
     await t.admin.press('繁體中文');
     await t.admin.send('/report 1');
     const workbook = await readWorkbook(t.admin.lastBotMessage()!.document!.data!);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['摘要', '各題分佈', '全部回答']);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['摘要', '各題分佈', '全部回答', '主題']);
     expect(rowsOf(workbook.worksheets[2]!)[0]?.[0]).toBe('回答編號');
   });
 });
