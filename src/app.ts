@@ -9,6 +9,9 @@ import { createFloodGuard, isJunkWhateverTheQuestion } from './bot/prompt/flood.
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { findOpenRound } from './db/rounds.js';
+import { feedbackInProgress } from './db/feedback.js';
+import { sweepParticipants } from './db/participants.js';
+import { sendFeedback } from './bot/outbound/feedback.js';
 import { createDigestRunner } from './digest/run.js';
 import { scheduleDigest } from './digest/schedule.js';
 import type { Logger } from './logger.js';
@@ -83,9 +86,19 @@ export function createApp(config: Config, deps: AppDeps) {
   const sendDigest = (scheduledAt: Date) =>
     digests.runScheduled(scheduledAt).catch((error: unknown) => logger.error({ err: error }, 'digest run failed'));
 
+  const sweepParticipantLists = () => {
+    try {
+      const deleted = sweepParticipants(db, clock());
+      if (deleted > 0) logger.info({ deleted }, 'lists of who took part in rounds closed 90 days ago deleted');
+    } catch (error) {
+      logger.error({ err: error }, 'sweeping the lists of who took part failed');
+    }
+  };
+
   const starting = new AbortController();
   let deadlineJob: ScheduledTask | undefined;
   let digestJob: ScheduledTask | undefined;
+  let sweepJob: ScheduledTask | undefined;
   let receiver: Receiver | undefined;
   let inboxStarted = false;
 
@@ -107,6 +120,13 @@ export function createApp(config: Config, deps: AppDeps) {
       // An announcement cut short by a restart goes on where it stopped.
       const open = findOpenRound(db);
       if (open) background.run('announce round', () => announceRound({ api: bot.api, db, config, logger, background }, open));
+      // Feedback cut short by a restart goes on with those not yet sent.
+      for (const feedback of feedbackInProgress(db)) {
+        background.run('send feedback', () => sendFeedback({ api: bot.api, db, config, logger, clock, background }, feedback));
+      }
+      // Lists of who took part are kept 90 days after a close at most: swept now and daily.
+      sweepParticipantLists();
+      sweepJob = cron.schedule('17 3 * * *', sweepParticipantLists, { name: 'participants-sweep', timezone: config.digestTimezone });
       // A digest missed while the bot was down goes out now, in the background.
       void digests.catchUp().catch((error: unknown) => logger.error({ err: error }, 'missed digest not sent'));
 
@@ -126,6 +146,7 @@ export function createApp(config: Config, deps: AppDeps) {
       starting.abort();
       await deadlineJob?.stop();
       await digestJob?.stop();
+      await sweepJob?.stop();
       // Stop taking updates first; what was taken is in the inbox, and what is
       // left unfinished is handled at the next start.
       await receiver?.stop();
@@ -136,6 +157,7 @@ export function createApp(config: Config, deps: AppDeps) {
     async halt(): Promise<void> {
       await deadlineJob?.stop();
       await digestJob?.stop();
+      await sweepJob?.stop();
       await reminders.stop();
       if (inboxStarted) await inbox.stop(0);
     },

@@ -12,6 +12,7 @@ import { previewFeature } from './features/preview.js';
 import { reachFeature } from './features/reach.js';
 import { questionnaireFeature } from './features/questionnaire.js';
 import { insightFeature } from './features/insight.js';
+import { feedbackFeature } from './features/feedback.js';
 import { residentFeature } from './features/resident.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { languageFromTelegram } from '../texts/telegram-language.js';
@@ -88,6 +89,7 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
   bot.use(questionnaireFeature);
   bot.use(previewFeature);
   bot.use(insightFeature);
+  bot.use(feedbackFeature);
   bot.use(reachFeature);
   bot.use(adminFeature);
   bot.use(notifyFeature);
