@@ -134,7 +134,7 @@ export function countThemes(texts: Iterable<string>, limit = 10): ThemeCount {
 }
 
 /** Texts read between two turns of the event loop: about 20 ms of segmenting. */
-export const THEME_CHUNK = 1_000;
+export const THEME_CHUNK = 500;
 
 /**
  * countThemes for many texts without keeping residents waiting: a turn for

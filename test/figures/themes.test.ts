@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countThemes, quoteAround, termsOf } from '../../src/figures/themes.js';
+import { countThemes, countThemesInTurns, quoteAround, termsOf } from '../../src/figures/themes.js';
 
 describe('splitting what residents wrote into terms', () => {
   it('splits Chinese into words, in either script, leaving out filler and single characters', () => {
@@ -60,5 +60,16 @@ describe('a quote', () => {
     expect(quote).toContain('公開');
     expect(quote.startsWith('…') && quote.endsWith('…')).toBe(true);
     expect([...quote].length).toBeLessThanOrEqual(42);
+  });
+});
+
+describe('counting themes in turns', () => {
+  it('gives what countThemes gives, and each text’s terms as it goes', async () => {
+    const texts = Array.from({ length: 1_203 }, (_, i) => (i % 3 === 0 ? '公開 results' : `服務群眾 ${i}`));
+    const seen: string[][] = [];
+    const counted = await countThemesInTurns(texts, { onTerms: (_, terms) => void seen.push(terms) });
+    expect(counted).toEqual(countThemes(texts));
+    expect(seen).toHaveLength(1_203);
+    expect(seen[0]).toEqual(['公開', 'results']);
   });
 });
