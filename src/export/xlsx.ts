@@ -185,7 +185,7 @@ function writeSummary(sheet: ExcelJS.Worksheet, input: WorkbookInput, t: Workboo
   }
 
   const coverage = input.report.coverage;
-  if (coverage && coverage.units.length > 0) {
+  if (coverage && coverage.total.share !== null) {
     const reach = REACH_TEXTS[language];
     const c = reach.coverageColumns;
     addRow(sheet, []);

@@ -48,9 +48,9 @@ export function coverageLines(coverage: Coverage, t: ReachTexts, options: { max:
   return lines;
 }
 
-/** The full coverage block of a report: a bold title over every unit's line; null when there is nothing to show. */
+/** The full coverage block of a report: a bold title over every unit's line; null when no unit has a target (the sources say the rest). */
 export function coverageSection(coverage: Coverage, t: ReachTexts, options: { max: number; tagLength: number }): string | null {
-  if (coverage.units.length === 0) return null;
+  if (coverage.total.share === null) return null;
   return [`<b>${t.coverageSection}</b>`, ...coverageLines(coverage, t, options)].join('\n');
 }
 

@@ -181,7 +181,7 @@ const en: ReachTexts = {
   coverageNone: 'No targets are set and nobody has come by a tag yet.',
   coverageLegend: 'A unit is the tag of a poster or link; targets and percentages count completed responses, most lagging first.',
   coverageLagging: ({ units }) => `Below half of their target: ${units}`,
-  coverageRest: ({ count }) => `${count} more units at half of their target or above`,
+  coverageRest: ({ count }) => `${count} more ${count === 1 ? 'unit' : 'units'} at half of their target or above`,
   coverageChartTitle: 'Share of target per unit',
   coverageChartAxis: '% of target completed',
   coverageChartSeries: 'completed / target',

@@ -66,13 +66,16 @@ describe('an admin group with ADMIN_USER_IDS', () => {
     await member.sendIn(GROUP, '/status');
     expect(lastReply()?.text).toMatch(/^Round 1 “Committee survey”\nOpened /);
 
-    for (const command of ['/close_round', '/export', '/report 1', '/preview']) {
+    for (const command of ['/close_round', '/export', '/report 1', '/preview', '/target east_gate 30']) {
       const before = botMessages().length;
       await member.sendIn(GROUP, command);
       expect(botMessages().slice(before).map((m) => m.text)).toEqual([expect.stringMatching(REFUSAL)]);
       expect(lastReply()?.document).toBeUndefined();
     }
     expect(openRounds()).toHaveLength(1);
+    expect(queryDatabase(databasePath, 'select tag from coverage_targets')).toEqual([]);
+    await member.sendIn(GROUP, '/coverage');
+    expect(lastReply()?.text).toMatch(/^Round 1 “Committee survey”: coverage per unit/);
 
     // An upload in a group reaches the bot as a reply to one of its messages.
     await member.sendDocument(defaultQuestionnaireYaml(), { fileName: 'next.yaml', chatId: GROUP, replyTo: lastReply()!.message_id });
@@ -87,5 +90,11 @@ describe('an admin group with ADMIN_USER_IDS', () => {
     // The closing report goes to every admin chat in its own language (this group has the default).
     expect(lastReply()?.text).toMatch(/^第 1 輪調查「Committee survey」已結束/);
     expect(openRounds()).toEqual([]);
+
+    await member.sendIn(GROUP, '/feedback We put the results on the board.');
+    expect(lastReply()?.text).toMatch(REFUSAL);
+    expect(queryDatabase(databasePath, 'select id from round_feedback')).toEqual([]);
+    await chair.sendIn(GROUP, '/feedback We put the results on the board.');
+    expect(lastReply()?.text).toMatch(/^📢 /);
   }, 90_000);
 });

@@ -111,7 +111,7 @@ describe('closing the loop over HTTP', () => {
     await admin.send('/digest');
     const digest = botMessages(admin).filter((m) => m.text.startsWith('📊')).at(-1)!.text;
     expect(digest).toContain(
-      ['Coverage', 'Below half of their target: east_gate 6/20 (30%)', '1 more units at half of their target or above', 'Total: 9 completed of a target of 24 (38%)'].join('\n'),
+      ['Coverage', 'Below half of their target: east_gate 6/20 (30%)', '1 more unit at half of their target or above', 'Total: 9 completed of a target of 24 (38%)'].join('\n'),
     );
     expect(digest).not.toMatch(/Below half of their target:.*west_lane/);
   }, 120_000);
@@ -149,6 +149,7 @@ describe('closing the loop over HTTP', () => {
     await admin.send('/feedback We publish the results on the notice board every month.');
     expect(lastReply()?.text).toBe('No round has closed yet: feedback goes out after a round closes.');
     await admin.send('/close_round');
+    expect(lastReply()!.text).toContain(['Coverage', 'east_gate: 6 completed / 6 started, target 20 (30%)', 'west_lane: 3 completed / 4 started, target 4 (75%)'].join('\n'));
     expect(queryDatabase<{ n: number }>(databasePath, 'select count(*) as n from round_participants')[0]!.n).toBe(PARTICIPANTS.length);
 
     await admin.send('/feedback We publish the results <b>on the notice board</b> every month.');

@@ -41,17 +41,22 @@ function strip(value: unknown): unknown {
   for (const [key, inner] of Object.entries(value)) {
     if (PERSONAL.has(key) || CARRIED.has(key)) continue;
     if (EMPTIED.has(key)) kept[key] = '';
-    else if (key === 'reply_to_message') kept[key] = repliedTo(inner);
+    else if (key === 'reply_to_message') kept[key] = repliedTo(inner, (value as { from?: { id?: number } }).from?.id);
     else kept[key] = strip(inner);
   }
   return kept;
 }
 
-/** Of a message replied to, only who sent it (an upload is for the bot when it answers the bot's message). */
-function repliedTo(message: unknown): unknown {
+/**
+ * Of a message replied to, only who sent it (an upload is for the bot when it
+ * answers the bot's message), and its text only when the sender replies to
+ * their own message (an admin's `/feedback` in reply to the text they wrote).
+ */
+function repliedTo(message: unknown, senderId: number | undefined): unknown {
   if (typeof message !== 'object' || message === null) return undefined;
-  const { message_id, date, chat, from } = message as { message_id?: number; date?: number; chat?: unknown; from?: unknown };
-  return { message_id, date, chat: strip(chat), ...(from === undefined ? {} : { from: strip(from) }) };
+  const { message_id, date, chat, from, text } = message as { message_id?: number; date?: number; chat?: unknown; from?: { id?: number }; text?: unknown };
+  const own = senderId !== undefined && from?.id === senderId && typeof text === 'string';
+  return { message_id, date, chat: strip(chat), ...(from === undefined ? {} : { from: strip(from) }), ...(own ? { text } : {}) };
 }
 
 /** The update with nothing in it that says who someone is beyond ids. */

@@ -41,3 +41,22 @@ describe('an update as the inbox stores it', () => {
     });
   });
 });
+
+describe('a reply to one’s own message', () => {
+  it('keeps the text replied to only when the sender wrote it (an admin’s /feedback)', () => {
+    const reply = (fromId: number) =>
+      minimiseUpdate({
+        update_id: 10,
+        message: {
+          message_id: 3,
+          date: 2,
+          text: '/feedback',
+          chat: { id: 77, type: 'private', first_name: 'A' },
+          from: { id: 77, is_bot: false, first_name: 'A' },
+          reply_to_message: { message_id: 2, date: 1, chat: { id: 77, type: 'private', first_name: 'A' }, from: { id: fromId, is_bot: false, first_name: 'B' }, text: 'We did this.' },
+        },
+      } as unknown as Update).message?.reply_to_message?.text;
+    expect(reply(77)).toBe('We did this.');
+    expect(reply(78)).toBeUndefined();
+  });
+});
