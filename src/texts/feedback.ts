@@ -81,7 +81,8 @@ const en: FeedbackTexts = {
   status: ({ id, title, participants, delivered, skipped, done }) =>
     `Feedback of round ${id} “${title}”: ${done ? 'sent' : 'sending'}, ${delivered} of ${participants} residents have it` +
     (skipped > 0 ? `; ${skipped} not sent (notifications off or unreachable)` : '') + '.',
-  statusNone: ({ id, title, participants }) => `No feedback has been sent for round ${id} “${title}”; ${participants} residents took part.`,
+  statusNone: ({ id, title, participants }) =>
+    `No feedback has been sent for round ${id} “${title}”; ${participants} ${participants === 1 ? 'resident' : 'residents'} took part.`,
   message: ({ title, results, text }) => `📢 <b>You said, we did: “${title}”</b>\nThank you for taking part in the survey. The results:\n${results}\n\n${text}`,
   resultsNone: '(too few responses to publish results)',
 };

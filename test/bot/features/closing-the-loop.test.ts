@@ -50,12 +50,18 @@ describe('/coverage', () => {
   }, 30_000);
 });
 
+/** A bot whose round 1 is closed, with one resident who completed it. */
+async function closedRoundWith(residentId: number): Promise<{ t: TestBot; resident: FakeUser }> {
+  const t = createTestBot();
+  await t.openRound();
+  const resident = await complete(t, residentId, '/start');
+  await t.admin.send('/close_round');
+  return { t, resident };
+}
+
 describe('/feedback', () => {
   it('is a one-line usage without text, refuses a text too long, and cancels without sending anything', async () => {
-    const t = createTestBot();
-    await t.openRound();
-    const resident = await complete(t, 4200, '/start');
-    await t.admin.send('/close_round');
+    const { t, resident } = await closedRoundWith(4200);
 
     await t.admin.send('/feedback');
     expect(t.admin.lastText()).toMatch(/^Usage: after a round closes, \/feedback followed by/);
@@ -68,14 +74,11 @@ describe('/feedback', () => {
     await t.settled();
     expect(feedbackOf(t, resident.chatId)).toEqual([]);
     await t.admin.send('/feedback status');
-    expect(t.admin.lastText()).toBe('No feedback has been sent for round 1 “Test round”; 1 residents took part.');
+    expect(t.admin.lastText()).toBe('No feedback has been sent for round 1 “Test round”; 1 resident took part.');
   }, 30_000);
 
   it('takes the text of the admin’s own message it replies to, not of someone else’s', async () => {
-    const t = createTestBot();
-    await t.openRound();
-    const resident = await complete(t, 4300, '/start');
-    await t.admin.send('/close_round');
+    const { t, resident } = await closedRoundWith(4300);
 
     await t.admin.send('The notice board now shows every appointment.');
     const own = t.telegram.messages(ADMIN_ID).filter((m) => m.from === 'user').at(-1)!;
