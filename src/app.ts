@@ -6,6 +6,7 @@ import { announceRound } from './bot/outbound/announce-round.js';
 import { createReminders } from './bot/outbound/reminders.js';
 import { closeDueRound } from './bot/outbound/round-closing.js';
 import { createFloodGuard, isJunkWhateverTheQuestion } from './bot/prompt/flood.js';
+import { retireLostCopy } from './bot/prompt/live-prompt.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { findOpenRound } from './db/rounds.js';
@@ -19,6 +20,7 @@ import { loadQuestionnaireFile } from './questionnaire/validate.js';
 import { reachTelegram } from './transport/connect.js';
 import { createUpdateHandler } from './transport/receive/handle-update.js';
 import { createInbox } from './transport/receive/inbox.js';
+import { createMessageWatch } from './transport/receive/message-watch.js';
 import { receiveUpdates, type Receiver } from './transport/receive/receive-updates.js';
 import { createBackgroundTasks } from './transport/send/background.js';
 
@@ -46,6 +48,8 @@ export function createApp(config: Config, deps: AppDeps) {
   const clock = deps.clock ?? (() => new Date());
   const loadQuestionnaire = () => loadQuestionnaireFile(config.questionnairePath);
   const background = createBackgroundTasks(logger);
+  // What a repair after a crash may touch: the bot's messages, never a resident's.
+  const messageWatch = createMessageWatch({ logger, db, retire: (chatId, messageId) => retireLostCopy(bot.api, db, chatId, messageId) });
   // A flooding chat's queued junk (stickers, photos, edits) is dropped at once.
   const flood = createFloodGuard((chatId) => {
     const dropped = inbox.dropQueued(`chat:${chatId}`, isJunkWhateverTheQuestion);
@@ -60,6 +64,7 @@ export function createApp(config: Config, deps: AppDeps) {
     pseudonymSecret,
     loadQuestionnaire,
     flood,
+    messageWatch,
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
   const handle = createUpdateHandler(bot, logger);
@@ -67,6 +72,7 @@ export function createApp(config: Config, deps: AppDeps) {
     db,
     logger,
     clock: () => new Date(),
+    watch: messageWatch,
     handle: onEscapedError
       ? (update, attempt) =>
           handle(update, attempt).catch((error: unknown) => {

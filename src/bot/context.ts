@@ -6,6 +6,7 @@ import type { Preview } from '../db/previews.js';
 import type { Logger } from '../logger.js';
 import type { Language } from '../questionnaire/languages.js';
 import type { ValidatedSource } from '../questionnaire/validate.js';
+import type { MessageWatch } from '../transport/receive/message-watch.js';
 import type { BackgroundTasks } from '../transport/send/background.js';
 import type { FloodGuard } from './prompt/flood.js';
 import type { SettledMessages } from './prompt/settled-messages.js';
@@ -23,6 +24,8 @@ export interface BotDeps {
   background: BackgroundTasks;
   /** Decides when a chat sending junk is flooding (bot/prompt/flood.ts). */
   flood: FloodGuard;
+  /** Which messages are the residents' and when all of Telegram's updates are in (transport/receive/message-watch.ts). */
+  messageWatch: MessageWatch;
 }
 
 export interface BotContextFlavor {

@@ -14,6 +14,8 @@ export interface InboxRow {
   attempts: number;
   /** Epoch ms; 0 when it may run at once. */
   retryAt: number;
+  /** When it was stored (epoch ms): how old a button press is when it is handled. */
+  receivedAt: number;
 }
 
 export type InboxOutcome = 'handled' | 'dropped' | 'failed';
@@ -37,7 +39,7 @@ export function storeUpdates(
       const result = insert.run(update.update_id, queueKey, JSON.stringify(update), now.getTime());
       if (result.changes === 0) continue;
       const seq = Number(result.lastInsertRowid);
-      stored.push({ seq, updateId: update.update_id, queueKey, update, attempts: 0, retryAt: 0 });
+      stored.push({ seq, updateId: update.update_id, queueKey, update, attempts: 0, retryAt: 0, receivedAt: now.getTime() });
     }
     return stored;
   });
@@ -47,8 +49,16 @@ export function storeUpdates(
 export function unfinishedUpdates(db: Db): InboxRow[] {
   const rows = statement(
     db,
-    'SELECT seq, update_id, queue_key, payload, attempts, retry_at FROM inbox_updates WHERE done_at IS NULL ORDER BY seq',
-  ).all() as { seq: number; update_id: number; queue_key: string; payload: string; attempts: number; retry_at: number | null }[];
+    'SELECT seq, update_id, queue_key, payload, attempts, retry_at, received_at FROM inbox_updates WHERE done_at IS NULL ORDER BY seq',
+  ).all() as {
+    seq: number;
+    update_id: number;
+    queue_key: string;
+    payload: string;
+    attempts: number;
+    retry_at: number | null;
+    received_at: number;
+  }[];
   return rows.map((row) => ({
     seq: row.seq,
     updateId: row.update_id,
@@ -56,6 +66,7 @@ export function unfinishedUpdates(db: Db): InboxRow[] {
     update: JSON.parse(row.payload) as Update,
     attempts: row.attempts,
     retryAt: row.retry_at ?? 0,
+    receivedAt: row.received_at,
   }));
 }
 

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createMessageWatch } from '../../src/transport/receive/message-watch.js';
 import { createBackgroundTasks } from '../../src/transport/send/background.js';
 import { createBot } from '../../src/bot/create-bot.js';
 import { createFloodGuard } from '../../src/bot/prompt/flood.js';
@@ -48,6 +49,7 @@ function botOverHttp() {
     pseudonymSecret: 'f'.repeat(64),
     loadQuestionnaire: () => loadQuestionnaireFile(config.questionnairePath),
     background: createBackgroundTasks(logger),
+    messageWatch: createMessageWatch({ logger }),
     flood: createFloodGuard(),
     botInfo: telegram.botInfo,
   });

@@ -8,6 +8,7 @@ import { FakeTelegram, type ApiCall } from '../helpers/fake-telegram.js';
 import { PersistentResident } from '../helpers/persistent-resident.js';
 import { defaultQuestionnaire } from '../helpers/questionnaires.js';
 import { Random, seedFrom } from '../helpers/random.js';
+import { until } from '../helpers/until.js';
 import {
   answersKey,
   databaseIntegrity,
@@ -151,6 +152,8 @@ describe('SIGKILL in the middle of many questionnaires', () => {
     const snapshot = readSurvey(databasePath);
     expect(surveyInvariantViolations(snapshot)).toEqual([]);
     expect(snapshot.responses).toHaveLength(RESIDENTS);
+    // A copy a crash left with live buttons is retired once every update Telegram held has been fetched.
+    await until(() => residents.every((r) => liveButtonMessages(r.user.chatId).length === 0), 'lost copies to be retired');
     let acknowledged = 0;
     for (const resident of residents) {
       const responses = responsesOf(snapshot, resident.user.user.id);
@@ -230,6 +233,8 @@ describe('after a crash, the redelivered update shows the resident where they st
     await user.send('/start');
     const copies = telegram.messages(user.chatId).filter((m) => m.from === 'bot' && /^2 \/ 16\n/.test(m.text));
     expect(copies.length).toBeGreaterThanOrEqual(2);
+    // The lost copy is retired once every update Telegram held has been fetched.
+    await until(() => liveButtonMessages(user.chatId).length === 1, 'the lost copy to be retired');
     const live = liveButtonMessages(user.chatId);
     expect(live.map((m) => m.message_id)).toEqual([copies.at(-1)!.message_id]);
 
@@ -247,6 +252,33 @@ describe('after a crash, the redelivered update shows the resident where they st
     const question = defaultQuestionnaire().questions.find((q) => q.id === questionId)!;
     expect(answerLabel(question, stored.get(questionId)!, 'en')).toBe(chosen!.text);
     expect(liveButtonMessages(user.chatId)).toHaveLength(1);
+  }, 60_000);
+
+  it('a crash as the next question goes out, /start sent while the bot is down: the lost copy is retired, the resident’s own messages never touched', async () => {
+    const user = telegram.user(48_005, { language_code: 'en' });
+    await user.send('/start');
+    const first = user.lastBotMessage()!;
+    // Telegram takes the next question, and the bot dies before it records which message that is.
+    const killed = killWhen((call) => call.method === 'sendMessage' && Number(call.params['chat_id']) === user.chatId);
+    const pressed = user.pressData(callbackData(first, 'Party cadre'), first.message_id);
+    await killed;
+    // Hearing nothing, the resident sends /start twice while the bot is down: their messages sit
+    // just above the lost copy, where a repair that guessed ids would edit them.
+    const again = [user.send('/start'), user.send('/start')];
+    bot = await startBotProcess(environment(), { server });
+    await Promise.all([pressed, ...again]);
+
+    const edits = () =>
+      telegram.calls.filter((c) => c.method.startsWith('editMessage') && Number(c.params['chat_id']) === user.chatId);
+    const ownIds = new Set(telegram.messages(user.chatId).filter((m) => m.from !== 'bot').map((m) => m.message_id));
+    expect(ownIds.size).toBeGreaterThanOrEqual(3);
+    // The lost copy loses its buttons once every update Telegram held has been fetched: one live question stays.
+    await until(() => liveButtonMessages(user.chatId).length === 1, 'the lost copy to be retired');
+    const copies = telegram.messages(user.chatId).filter((m) => m.from === 'bot' && /^2 \/ 16\n/.test(m.text));
+    expect(copies.length).toBeGreaterThanOrEqual(2);
+    expect(liveButtonMessages(user.chatId).map((m) => m.message_id)).toEqual([copies.at(-1)!.message_id]);
+    expect(edits().filter((c) => ownIds.has(Number(c.params['message_id'])))).toEqual([]);
+    expect(edits().filter((c) => !c.result.ok && /can't be edited/.test(c.result.description))).toEqual([]);
   }, 60_000);
 
   it('a typed answer cut short after it was shown recorded: the next question (here the summary) comes', async () => {

@@ -1,4 +1,5 @@
-import { GrammyError, HttpError } from 'grammy';
+import { GrammyError, HttpError, type Api } from 'grammy';
+import type { Db } from '../../db/client.js';
 import { setPromptMessage } from '../../db/contacts.js';
 import { deletePreview, setPreviewPrompt } from '../../db/previews.js';
 import { findQuestion } from '../../questionnaire/engine.js';
@@ -6,6 +7,9 @@ import type { Language } from '../../questionnaire/languages.js';
 import type { Questionnaire } from '../../questionnaire/schema.js';
 import type { Walk } from '../../questionnaire/walk.js';
 import type { BotContext } from '../context.js';
+import { findContact } from '../../db/contacts.js';
+import { findPreview } from '../../db/previews.js';
+import { receivedAtOf } from '../../transport/receive/handle-update.js';
 import { sentAfterLostAttempt } from '../../transport/send/network-retry.js';
 import { renderQuestion, renderRecorded, renderSummary, SURVEY_MODE, type Rendered, type RenderMode } from './question-view.js';
 
@@ -193,8 +197,17 @@ export async function removeButtons(ctx: BotContext, messageId: number): Promise
   }
 }
 
+/** Telegram accepts an answer to a press for a little while (about 15 s); later ones are not sent. */
+export const PRESS_ANSWER_WINDOW_MS = 14_000;
+
 /** Answers a button press; a press answered late (or twice) is not worth failing the update for. */
 export async function answerPress(ctx: BotContext, text?: string): Promise<void> {
+  // Telegram refuses an answer to a press this old (after a restart, a long retry): sending it would only fail.
+  const received = receivedAtOf(ctx.update);
+  if (received !== undefined && Date.now() - received > PRESS_ANSWER_WINDOW_MS) {
+    ctx.log.debug({ ageMs: Date.now() - received }, 'press too old to answer');
+    return;
+  }
   try {
     await ctx.answerCallbackQuery(text === undefined ? undefined : { text: [...text].slice(0, 200).join('') });
   } catch (error) {
@@ -311,7 +324,7 @@ export async function showPrompt(ctx: BotContext, source: PromptSource, state: W
   const sent = await ctx.reply(rendered.html, { parse_mode: 'HTML', reply_markup: rendered.keyboard });
   place.remember({ messageId: sent.message_id, shows: promptShows(state, ctx.language) });
   if (options.uncertain || sentAfterLostAttempt.has(sent)) {
-    await retireLostCopies(ctx, sent.message_id, [old?.messageId, options.handled]);
+    retireLostCopies(ctx, sent.message_id, [old?.messageId, options.handled]);
   }
 }
 
@@ -339,20 +352,24 @@ export async function sendHint(ctx: BotContext, source: PromptSource, state: Wal
   else await showPrompt(ctx, source, state, { hint });
 }
 
-/** How far below a new prompt a lost copy may sit (the messages between are the resident's). */
-const LOST_COPY_REACH = 3;
-
 /**
- * Retires a copy of the prompt that an earlier, seemingly failed attempt
- * left: it can only be just below the prompt now sent (message ids of a
- * private chat count up) and above the message this update is about.
+ * A copy of the prompt that an earlier, seemingly failed attempt left sits
+ * above the message this update is about (and the prompt the bot knew of)
+ * and below the prompt now sent (message ids of a private chat count up).
+ * The range goes on record and its copy is retired once every update is
+ * fetched, never touching the resident's messages (message-watch.ts).
  */
-async function retireLostCopies(ctx: BotContext, sentId: number, known: readonly (number | undefined)[]): Promise<void> {
-  const chatId = chatIdOf(ctx);
+function retireLostCopies(ctx: BotContext, sentId: number, known: readonly (number | undefined)[]): void {
   const floor = Math.max(ctx.msg?.message_id ?? 0, ...known.map((id) => id ?? 0));
-  for (let id = sentId - 1; id > floor && id >= sentId - LOST_COPY_REACH; id--) {
-    if (ctx.settled.has(chatId, id)) continue;
-    await removeButtons(ctx, id);
-    ctx.settled.add(chatId, id);
+  ctx.deps.messageWatch.retireLostCopies(chatIdOf(ctx), floor, sentId);
+}
+
+/** Takes the buttons off a copy the bot lost track of, unless it became the chat's live prompt meanwhile. */
+export async function retireLostCopy(api: Api, db: Db, chatId: number, messageId: number): Promise<void> {
+  if (findContact(db, chatId)?.promptMessageId === messageId || findPreview(db, chatId)?.promptMessageId === messageId) return;
+  try {
+    await api.editMessageReplyMarkup(chatId, messageId);
+  } catch (error) {
+    if (!isHarmlessEditError(error)) throw error;
   }
 }

@@ -14,6 +14,14 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** When each update in hand was stored (epoch ms): a press older than Telegram accepts is not answered. */
+const receivedAt = new WeakMap<object, number>();
+
+/** When this update was stored in the inbox (epoch ms), if it came through it. */
+export function receivedAtOf(update: object): number | undefined {
+  return receivedAt.get(update);
+}
+
 export interface UpdateHandlerOptions {
   /** Pauses before handling an update again at once, within the same attempt, ms; then the inbox's slower schedule takes over. */
   quickRetriesMs?: readonly number[];
@@ -36,6 +44,7 @@ export function createUpdateHandler<C extends Context>(
   { quickRetriesMs = QUICK_RETRIES_MS }: UpdateHandlerOptions = {},
 ): UpdateHandler {
   return async (update, attempt) => {
+    receivedAt.set(update, attempt.receivedAt);
     for (let quick = 0; ; quick++) {
       try {
         await bot.handleUpdate(update);

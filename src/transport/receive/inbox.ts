@@ -10,6 +10,7 @@ import {
   type InboxRow,
 } from '../../db/inbox.js';
 import type { Logger } from '../../logger.js';
+import { createMessageWatch, type MessageWatch } from './message-watch.js';
 import { minimiseUpdate } from './minimise-update.js';
 import { queueKey } from './queue-key.js';
 
@@ -48,6 +49,8 @@ export interface Attempt {
   number: number;
   /** No retry follows this one whatever it returns. */
   last: boolean;
+  /** When the update was stored (epoch ms). */
+  receivedAt: number;
 }
 
 export type UpdateHandler = (update: Update, attempt: Attempt) => Promise<HandleResult>;
@@ -65,6 +68,8 @@ export interface InboxOptions {
   retryDelayMs?: (retry: number) => number;
   /** Finished marks are written together at most this long after the handler returned. */
   flushMs?: number;
+  /** Told of every update stored, and of fetches (by the poller): what a repair may touch (message-watch.ts). */
+  watch?: MessageWatch;
 }
 
 export interface Inbox {
@@ -76,6 +81,8 @@ export interface Inbox {
   dropQueued(key: string, isJunk: (update: Update) => boolean): number;
   /** Updates stored and not finished. */
   pending(): number;
+  /** Which messages are the residents', and when every update Telegram held has been fetched. */
+  readonly watch: MessageWatch;
   /** Updates waiting, counting each chat at most MAX_QUEUED_PER_CHAT + 1: what may pause fetching, so one chat never pauses everyone. */
   backlog(): number;
   /** Resolves once the update's handler is done with it (at once if it is not pending); its mark follows within `flushMs`. */
@@ -117,6 +124,7 @@ export function createInbox(options: InboxOptions): Inbox {
   const maxAttempts = options.maxAttempts ?? 8;
   const retryDelay = options.retryDelayMs ?? defaultRetryDelay;
   const flushMs = options.flushMs ?? 10;
+  const watch = options.watch ?? createMessageWatch({ logger });
 
   const queues = new Map<string, ChatQueue>();
   /** Queues whose next update may run now, in the order they became ready (a Set keeps insertion order). */
@@ -206,7 +214,7 @@ export function createInbox(options: InboxOptions): Inbox {
     queue.busy = true;
     running++;
     const row = queue.rows[0]!;
-    const attempt = { number: row.attempts + 1, last: row.attempts + 1 >= maxAttempts };
+    const attempt = { number: row.attempts + 1, last: row.attempts + 1 >= maxAttempts, receivedAt: row.receivedAt };
     let result: HandleResult;
     try {
       result = await handle(row.update, attempt);
@@ -285,9 +293,13 @@ export function createInbox(options: InboxOptions): Inbox {
   };
 
   return {
+    watch,
     start() {
       const leftovers = unfinishedUpdates(db);
       if (leftovers.length > 0) logger.info({ updates: leftovers.length }, 'handling updates left unfinished by the last run');
+      // Repairs the last run left waiting first, so the resident's messages among the leftovers go on their record.
+      watch.resume();
+      watch.note(leftovers.map((row) => row.update));
       enqueue(leftovers);
       const prune = () => {
         const pruned = pruneFinishedUpdates(db, new Date(clock().getTime() - KEEP_FINISHED_MS));
@@ -316,6 +328,7 @@ export function createInbox(options: InboxOptions): Inbox {
         updates.map((update) => ({ update: minimiseUpdate(update), queueKey: queueKey(update) })),
         clock(),
       );
+      watch.note(updates);
       enqueue(rows);
       return rows.length;
     },
@@ -356,6 +369,7 @@ export function createInbox(options: InboxOptions): Inbox {
 
     async stop(graceMs = 5_000) {
       stopping = true;
+      watch.stop();
       if (pruneTimer) clearInterval(pruneTimer);
       for (const queue of queues.values()) if (queue.timer) clearTimeout(queue.timer);
       const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());

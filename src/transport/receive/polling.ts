@@ -46,6 +46,9 @@ const delay = (ms: number, signal: AbortSignal) =>
     });
   });
 
+/** Updates one getUpdates may return. */
+const POLL_LIMIT = 100;
+
 export function startPolling(options: PollingOptions): Polling {
   const { api, inbox, logger } = options;
   const abort = new AbortController();
@@ -69,12 +72,14 @@ export function startPolling(options: PollingOptions): Polling {
       paused = false;
       let updates;
       try {
+        inbox.watch.pollStarted();
         updates = await api.getUpdates(
-          { offset, limit: 100, timeout, allowed_updates: options.allowedUpdates as never },
+          { offset, limit: POLL_LIMIT, timeout, allowed_updates: options.allowedUpdates as never },
           // grammY types its signal with the abort-controller polyfill; Node's is the same at run time.
           abort.signal as Parameters<Api['getUpdates']>[1],
         );
       } catch (error) {
+        inbox.watch.pollFailed();
         if (abort.signal.aborted) break;
         const wait = retryableWait(error, ++failures);
         if (wait === null) throw error;
@@ -88,11 +93,16 @@ export function startPolling(options: PollingOptions): Polling {
       }
       if (failures > 0) logger.info({ apiRoot: options.apiRoot }, 'reached Telegram again; fetching updates');
       failures = 0;
-      if (updates.length === 0) continue;
+      if (updates.length === 0) {
+        inbox.watch.pollStored(0, POLL_LIMIT);
+        continue;
+      }
       try {
         // Written before the next getUpdates confirms them.
         inbox.add(updates);
+        inbox.watch.pollStored(updates.length, POLL_LIMIT);
       } catch (error) {
+        inbox.watch.pollFailed();
         // Not stored, so not confirmed: Telegram keeps them, and the same batch is fetched again.
         const wait = backoffMs(++storeFailures);
         logger.error({ err: error, retryInSeconds: wait / 1000 }, 'updates could not be stored; fetching them again shortly');

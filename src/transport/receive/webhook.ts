@@ -127,6 +127,8 @@ function createRefusalLog(logger: Logger, intervalMs: number) {
 
 export async function startWebhookServer(options: WebhookOptions): Promise<WebhookServer> {
   const { inbox, logger, path, secret } = options;
+  // Updates are pushed: repairs that wait for a fetch wait a fixed while instead (message-watch.ts).
+  inbox.watch.useWebhook();
   const refusals = createRefusalLog(logger, options.refusalLogIntervalMs ?? REFUSAL_LOG_INTERVAL_MS);
   const refuse = (res: ServerResponse, status: number, text: string, reason: string) => {
     refusals.refused(reason);

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import type { Update } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Inbox } from '../../../src/transport/receive/inbox.js';
+import { createMessageWatch } from '../../../src/transport/receive/message-watch.js';
 import { startWebhookServer, type WebhookOptions, type WebhookServer } from '../../../src/transport/receive/webhook.js';
 import { until } from '../../helpers/until.js';
 
@@ -37,8 +38,8 @@ function logLines() {
 
 async function start(options: Partial<WebhookOptions> = {}) {
   const stored: Update[] = [];
-  const inbox = { add: (updates: Update[]) => stored.push(...updates) } as unknown as Inbox;
   const { logger, lines } = logLines();
+  const inbox = { add: (updates: Update[]) => stored.push(...updates), watch: createMessageWatch({ logger }) } as unknown as Inbox;
   server = await startWebhookServer({ inbox, logger, port: 0, host: '127.0.0.1', path: PATH, secret: SECRET, ...options });
   return { stored, lines, port: server.port };
 }
