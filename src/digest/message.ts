@@ -9,6 +9,7 @@ import {
   improvementLines,
   lowestLines,
   mixLine,
+  movedLines,
   section,
   suggestionLines,
   type Detail,
@@ -58,6 +59,7 @@ function compose(data: DigestData, options: DigestMessageOptions, detail: Detail
   const parts = [
     head.join('\n'),
     section(t.headline, headlineLines(input, detail)),
+    section(t.moved, movedLines(input, detail)),
     section(t.dimensions, dimensionLines(input, detail), t.dimensionLegend),
     section(t.lowest, lowestLines(input, detail)),
     section(t.improvements, improvementLines(input, detail)),

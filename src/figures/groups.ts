@@ -12,6 +12,7 @@ import {
   type DimensionFigures,
   type FiguresInput,
 } from './figures.js';
+import { compareEstimates } from './intervals.js';
 import { pooledFromTable, readScores } from './margins.js';
 import {
   answerRange,
@@ -161,16 +162,19 @@ export interface GroupGap {
 }
 
 /**
- * Per composite index, the named group furthest below the overall value;
- * none for an index where no named group is below it.
+ * Per composite index, the named group furthest below the overall value,
+ * among those whose difference is real (larger than its 95% margin, with at
+ * least MIN_N_FOR_CHANGE on both sides: compareEstimates); none otherwise.
  */
 export function furthestBelow(overall: readonly CompositeIndexFigures[], breakdown: GroupBreakdown): GroupGap[] {
   return overall.flatMap((index): GroupGap[] => {
     if (index.value === null) return [];
     let worst: GroupGap | null = null;
     for (const group of breakdown.groups) {
-      const value = group.indexes.find((i) => i.id === index.id)?.value ?? null;
-      if (group.value === null || value === null || value >= index.value) continue;
+      const estimate = group.indexes.find((i) => i.id === index.id)?.estimate ?? null;
+      if (group.value === null || estimate === null || index.estimate === null) continue;
+      if (compareEstimates(index.estimate, estimate).verdict !== 'down') continue;
+      const value = estimate.value;
       if (!worst || value < worst.value) worst = { indexId: index.id, group: group.value, value, overall: index.value };
     }
     return worst ? [worst] : [];

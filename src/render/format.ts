@@ -14,6 +14,52 @@ export function formatRate(value: number | null): string {
   return value === null ? NO_VALUE : `${Math.round(value * 100)}%`;
 }
 
+/** An index with its 95% margin and n, as estimates carry them (figures/intervals.ts). */
+export interface ShownEstimate {
+  value: number;
+  margin: number | null;
+  n: number;
+}
+
+/** What follows an index: ` ±2.1 (n = 312)`; the margin is left out when there is none (a single answer). */
+export function formatMarginAndN(estimate: ShownEstimate): string {
+  const margin = estimate.margin === null ? '' : ` ±${estimate.margin.toFixed(1)}`;
+  return `${margin} (n = ${estimate.n})`;
+}
+
+/** `82.4 ±2.1 (n = 312)`. */
+export function formatEstimate(estimate: ShownEstimate): string {
+  return `${formatIndex(estimate.value)}${formatMarginAndN(estimate)}`;
+}
+
+/** A rate with its Wilson interval: `76% (70–81%)`. */
+export function formatRateInterval(interval: { value: number; low: number; high: number } | null): string {
+  if (interval === null) return NO_VALUE;
+  return `${formatRate(interval.value)} (${Math.round(interval.low * 100)}–${formatRate(interval.high)})`;
+}
+
+/** A signed change with one decimal: `+1.3`, `-0.6`, `0.0`. */
+export function signedChange(difference: number): string {
+  const rounded = Math.round(difference * 10) / 10;
+  return rounded > 0 ? `+${rounded.toFixed(1)}` : rounded < 0 ? `-${Math.abs(rounded).toFixed(1)}` : '0.0';
+}
+
+/**
+ * A change as it earns its sign (figures/intervals.ts compareEstimates):
+ * ▲1.3 or ▼0.6 only when real; `withinNoise` words for a change inside its
+ * margin; nothing at all when too few stand on either side.
+ */
+export function formatJudgedChange(
+  change: { difference: number; verdict: 'up' | 'down' | 'within-noise' | 'too-few' },
+  withinNoise: (p: { change: string }) => string,
+): string {
+  const size = Math.abs(Math.round(change.difference * 10) / 10).toFixed(1);
+  if (change.verdict === 'up') return `▲${size}`;
+  if (change.verdict === 'down') return `▼${size}`;
+  if (change.verdict === 'within-noise') return withinNoise({ change: signedChange(change.difference) });
+  return '';
+}
+
 /** The change of an index against an earlier one: ▲1.2, ▼0.6, ＝, or `fresh` when there is nothing to compare. */
 export function formatChange(current: number | null, previous: number | null, fresh: string): string {
   if (current === null) return '';

@@ -16,6 +16,7 @@ import {
   improvementLines,
   lowestLines,
   mixLine,
+  movedLines,
   section,
   type Detail,
   type SectionInput,
@@ -48,6 +49,7 @@ function compose(report: RoundReport, language: Language, timeZone: string, deta
     const mix = mixLine(input, detail);
     parts.push(
       section(t.headline, headlineLines(input, detail)),
+      section(t.moved, movedLines(input, detail)),
       section(t.dimensions, dimensionLines(input, detail), previous ? t.dimensionLegendRound : undefined),
       section(t.lowest, lowestLines(input, detail)),
       section(t.improvements, improvementLines(input, detail)),

@@ -5,9 +5,10 @@ import { REPORT_TEXTS } from '../texts/report.js';
 import type { CompositeIndexFigures, DimensionFigures, RoundFigures } from '../figures/figures.js';
 import type { GroupBreakdown } from '../figures/groups.js';
 import type { Language } from '../questionnaire/languages.js';
-import { formatChange, formatIndex, shorten } from '../render/format.js';
+import { shorten } from '../render/format.js';
+import type { Estimate } from '../figures/intervals.js';
 import { groupName, qualityLine } from './insight-sections.js';
-import { DETAIL_LEVELS, type Detail } from './sections.js';
+import { DETAIL_LEVELS, judgedChange, shownIndex, type Detail } from './sections.js';
 
 /*
  * /groups: the indexes of each respondent group beside the overall ones, a
@@ -24,19 +25,20 @@ function compose(round: Round, overall: RoundFigures, breakdown: GroupBreakdown,
   const { questionnaire } = round;
   const nameOf = (list: { id: string; name: Record<Language, string> }[], id: string) =>
     escapeHtml(shorten(list.find((x) => x.id === id)?.name[language] ?? id, detail.labelLength));
-  const value = (v: number | null, withheld: boolean, reference: number | null | undefined) => {
+  // A group against the overall figure: ▲ ▼ only when the difference is larger than its margin.
+  const value = (estimate: Estimate | null, withheld: boolean, reference: Estimate | null | undefined) => {
     if (withheld) return t.withheld;
-    const change = reference === undefined ? '' : formatChange(v, reference, '');
-    return `<b>${formatIndex(v)}</b>${change ? ` ${change}` : ''}`;
+    const change = reference === undefined || reference === null ? '' : judgedChange(reference, estimate, t);
+    return `${shownIndex(estimate, false, t)}${change ? ` ${change}` : ''}`;
   };
   const block = (title: string, count: number, figures: Block, reference?: Block) => {
     const indexes = figures.indexes.map((i) => {
-      const before = reference?.indexes.find((x) => x.id === i.id)?.value;
-      return `${nameOf(questionnaire.indexes, i.id)}　${value(i.value, i.withheld, before)}`;
+      const before = reference?.indexes.find((x) => x.id === i.id)?.estimate;
+      return `${nameOf(questionnaire.indexes, i.id)}　${value(i.estimate, i.withheld, before)}`;
     });
     const dimensions = figures.dimensions.slice(0, detail.maxDimensions).map((d) => {
-      const before = reference?.dimensions.find((x) => x.id === d.id)?.index;
-      return `${nameOf(questionnaire.dimensions, d.id)} ${value(d.index, d.withheld, before)}`;
+      const before = reference?.dimensions.find((x) => x.id === d.id)?.indexEstimate;
+      return `${nameOf(questionnaire.dimensions, d.id)} ${value(d.indexEstimate, d.withheld, before)}`;
     });
     return [`<b>${escapeHtml(title)}</b>${t.groupCount({ count })}`, ...indexes, dimensions.join(' · ')].filter((l) => l !== '').join('\n');
   };

@@ -4,7 +4,8 @@ import type { Language } from '../questionnaire/languages.js';
 import type { Questionnaire } from '../questionnaire/schema.js';
 import { escapeHtml } from '../render/html.js';
 import type { ReportTexts } from '../texts/report.js';
-import { formatChange, formatIndex, formatRate, shorten, textBar } from '../render/format.js';
+import { compareEstimates, type Estimate } from '../figures/intervals.js';
+import { formatIndex, formatJudgedChange, formatMarginAndN, formatRate, shorten, textBar } from '../render/format.js';
 
 /*
  * The parts of a report that read figures: shared by the weekly digest, the
@@ -49,24 +50,48 @@ function name(map: { id: string; name: Record<Language, string> }[], id: string,
   return map.find((item) => item.id === id)?.name[language] ?? id;
 }
 
+/** An index as shown: bold value, then its margin and n; "fewer than 5" when withheld, "—" when nobody answered. */
+export function shownIndex(estimate: Estimate | null, withheld: boolean, texts: ReportTexts): string {
+  if (withheld) return texts.withheld;
+  if (estimate === null) return texts.noAnswers;
+  return `<b>${formatIndex(estimate.value)}</b>${formatMarginAndN(estimate)}`;
+}
+
+/**
+ * The change of an estimate against the one before: ▲ ▼ only when real,
+ * "≈ +1.3, within noise" otherwise, nothing below 30 on either side;
+ * `fresh` when there was nothing before, nothing when no comparison is made.
+ */
+export function judgedChange(before: Estimate | null | undefined, after: Estimate | null, texts: ReportTexts): string {
+  if (before === undefined || after === null) return '';
+  if (before === null) return texts.fresh;
+  return formatJudgedChange(compareEstimates(before, after), texts.withinNoise);
+}
+
+/** The estimate compared with: undefined when no comparison is made, null when there was nothing. */
+function earlier<T extends { id: string }>(list: readonly T[] | undefined, id: string, estimate: (item: T) => Estimate | null) {
+  if (list === undefined) return undefined;
+  const item = list.find((x) => x.id === id);
+  return item ? estimate(item) : null;
+}
+
 export function headlineLines({ figures, previous, questionnaire, language, texts }: SectionInput, detail: Detail): string[] {
   return figures.indexes.map((index) => {
-    const before = previous?.indexes.find((p) => p.id === index.id)?.value ?? null;
+    const before = previous === undefined ? undefined : earlier(previous?.indexes ?? [], index.id, (i) => i.estimate);
     const label = escapeHtml(shorten(name(questionnaire.indexes, index.id, language), detail.labelLength));
-    const value = index.withheld ? texts.withheld : `<b>${formatIndex(index.value)}</b>`;
-    const change = index.withheld || previous === undefined ? '' : formatChange(index.value, before, texts.fresh);
-    return `${label}　${value}${change ? ` ${change}` : ''}`;
+    const change = index.withheld ? '' : judgedChange(before, index.estimate, texts);
+    return `${label}　${shownIndex(index.estimate, index.withheld, texts)}${change ? ` ${change}` : ''}`;
   });
 }
 
 export function dimensionLines({ figures, previous, questionnaire, language, texts }: SectionInput, detail: Detail): string[] {
   const lines = figures.dimensions.slice(0, detail.maxDimensions).map((dimension) => {
-    const before = previous?.dimensions.find((p) => p.id === dimension.id)?.index ?? null;
+    const before = previous === undefined ? undefined : earlier(previous?.dimensions ?? [], dimension.id, (d) => d.indexEstimate);
     const label = escapeHtml(shorten(name(questionnaire.dimensions, dimension.id, language), detail.labelLength));
     if (dimension.withheld) return `${label}\n<code>${textBar(null)}</code> ${texts.withheld}`;
-    const change = previous === undefined ? '' : formatChange(dimension.index, before, texts.fresh);
+    const change = judgedChange(before, dimension.indexEstimate, texts);
     return (
-      `${label}\n<code>${textBar(dimension.index)}</code> ${formatIndex(dimension.index)}` +
+      `${label}\n<code>${textBar(dimension.index)}</code> ${shownIndex(dimension.indexEstimate, false, texts)}` +
       `${change ? ` ${change}` : ''} · ${formatRate(dimension.satisfactionRate)}`
     );
   });
@@ -75,10 +100,34 @@ export function dimensionLines({ figures, previous, questionnaire, language, tex
   return lines;
 }
 
-export function lowestLines({ figures, questionnaire, language }: SectionInput, detail: Detail): string[] {
+/** What moved beyond its margin (headline indexes, then dimensions): one line each, ▲ or ▼; none without a comparison. */
+export function movedLines({ figures, previous, questionnaire, language, texts }: SectionInput, detail: Detail): string[] {
+  if (!previous) return [];
+  const moved = [
+    ...figures.indexes.map((i) => ({
+      label: name(questionnaire.indexes, i.id, language),
+      before: i.withheld ? null : (previous.indexes.find((p) => p.id === i.id && !p.withheld)?.estimate ?? null),
+      after: i.withheld ? null : i.estimate,
+    })),
+    ...figures.dimensions.map((d) => ({
+      label: name(questionnaire.dimensions, d.id, language),
+      before: d.withheld ? null : (previous.dimensions.find((p) => p.id === d.id && !p.withheld)?.indexEstimate ?? null),
+      after: d.withheld ? null : d.indexEstimate,
+    })),
+  ].flatMap(({ label, before, after }) => {
+    if (!before || !after) return [];
+    const change = compareEstimates(before, after);
+    if (change.verdict !== 'up' && change.verdict !== 'down') return [];
+    return [`${escapeHtml(shorten(label, detail.labelLength))} ${formatIndex(before.value)} → ${formatIndex(after.value)} ${formatJudgedChange(change, texts.withinNoise)}`];
+  });
+  return moved.length > 0 ? moved : [texts.movedNone];
+}
+
+export function lowestLines(input: SectionInput, detail: Detail): string[] {
+  const { figures, questionnaire, language } = input;
   const textOf = (q: QuestionFigures) => questionnaire.questions.find((x) => x.id === q.id)?.text[language] ?? q.id;
   return figures.lowest.map(
-    (q, i) => `${i + 1}. ${escapeHtml(shorten(textOf(q), detail.questionLength))} — <b>${formatIndex(q.index)}</b>`,
+    (q, i) => `${i + 1}. ${escapeHtml(shorten(textOf(q), detail.questionLength))} — ${shownIndex(q.indexEstimate, q.withheld, input.texts)}`,
   );
 }
 
@@ -114,15 +163,16 @@ export function mixLine(input: SectionInput, detail: Detail): string | null {
   return distributionParts(mix, input, detail).join(' · ');
 }
 
-export function awarenessLine({ figures, previous, texts }: SectionInput): string | null {
+/**
+ * The awareness rate over every scale answer. No change is shown beside it:
+ * its answers are not independent (several per person), so no arrow could be
+ * earned honestly; the dimensions carry theirs.
+ */
+export function awarenessLine({ figures, texts }: SectionInput): string | null {
   const { rate, withheld } = figures.awareness;
   if (withheld) return texts.withheld;
   if (rate === null) return null;
-  const before = previous?.awareness.rate ?? null;
-  // The change is in percentage points.
-  return previous === undefined || before === null
-    ? formatRate(rate)
-    : `${formatRate(rate)} ${formatChange(rate * 100, before * 100, texts.fresh)}`;
+  return formatRate(rate);
 }
 
 /** Suggestions as typed, escaped, on one line each and cut to `length` characters. */

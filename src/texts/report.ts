@@ -23,6 +23,18 @@ export interface ReportTexts {
   suggestions: string;
   fresh: string;
   withheld: string;
+  /** Where nobody answered (distinct from a figure withheld for fewer than 5). */
+  noAnswers: string;
+  /** A change inside its 95% margin: `≈` with the change in words. */
+  withinNoise(p: { change: string }): string;
+  /** Indexes and dimensions whose change is larger than its margin. */
+  moved: string;
+  movedNone: string;
+  /** Short, for charts: a bar withheld by the five-respondent rule. */
+  chartWithheld: string;
+  /** The final report's line on where residents gave up (the three questions that lose most). */
+  funnelLine(p: { stopped: number; started: number; worst: string }): string;
+  funnelNone: string;
   chartTitle: string;
   chartThisWeek: string;
   chartLastWeek: string;
@@ -73,6 +85,13 @@ const zhHant: ReportTexts = {
   suggestions: '近期建議',
   fresh: '新',
   withheld: '（少於 5 人，不顯示）',
+  noAnswers: '—（無人作答）',
+  withinNoise: ({ change }) => `≈ <i>${change}，在誤差範圍內</i>`,
+  moved: '有實際變化的指數（超出誤差範圍）',
+  movedNone: '沒有超出誤差範圍的變化。',
+  chartWithheld: '少於 5 人',
+  funnelLine: ({ stopped, started, worst }) => `${started} 份開始作答，${stopped} 份中途停下；最多人停下的題目：${worst}（/funnel 查看詳情）`,
+  funnelNone: '沒有人中途停下。',
   chartTitle: '各維度滿意度指數：本週與上週',
   chartThisWeek: '本週',
   chartLastWeek: '上週',
@@ -123,6 +142,13 @@ const zhHans: ReportTexts = {
   suggestions: '近期建议',
   fresh: '新',
   withheld: '（少于 5 人，不显示）',
+  noAnswers: '—（无人作答）',
+  withinNoise: ({ change }) => `≈ <i>${change}，在误差范围内</i>`,
+  moved: '有实际变化的指数（超出误差范围）',
+  movedNone: '没有超出误差范围的变化。',
+  chartWithheld: '少于 5 人',
+  funnelLine: ({ stopped, started, worst }) => `${started} 份开始作答，${stopped} 份中途停下；最多人停下的题目：${worst}（/funnel 查看详情）`,
+  funnelNone: '没有人中途停下。',
   chartTitle: '各维度满意度指数：本周与上周',
   chartThisWeek: '本周',
   chartLastWeek: '上周',
@@ -175,6 +201,13 @@ const en: ReportTexts = {
   suggestions: 'Recent suggestions',
   fresh: 'new',
   withheld: '(fewer than 5 respondents, not shown)',
+  noAnswers: '— (no answers)',
+  withinNoise: ({ change }) => `≈ <i>${change}, within noise</i>`,
+  moved: 'Real changes (larger than their margin)',
+  movedNone: 'Nothing changed by more than its margin.',
+  chartWithheld: 'fewer than 5',
+  funnelLine: ({ stopped, started, worst }) => `${started} started, ${stopped} stopped part-way; most stopped at: ${worst} (details: /funnel)`,
+  funnelNone: 'Nobody stopped part-way.',
   chartTitle: 'Satisfaction index by dimension: this week and last',
   chartThisWeek: 'This week',
   chartLastWeek: 'Last week',

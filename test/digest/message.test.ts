@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DigestData } from '../../src/digest/content.js';
 import { renderDigestMessage } from '../../src/digest/message.js';
 import type { DimensionFigures, Distribution, RoundFigures } from '../../src/figures/figures.js';
+import { tQuantile95 } from '../../src/figures/intervals.js';
 import { parseQuestionnaire } from '../../src/questionnaire/validate.js';
 import { parseTelegramHtml } from '../helpers/telegram-html.js';
 import { all, defaultQuestionnaire } from '../helpers/questionnaires.js';
@@ -10,8 +11,12 @@ const questionnaire = defaultQuestionnaire();
 const FROM = new Date('2026-11-16T01:00:00Z');
 const TO = new Date('2026-11-23T01:00:00Z');
 
+/** Every figure here stands on `n` respondents with a standard error of 0.5: a margin of ±1.0 at n = 40. */
+let n = 40;
+const estimate = (value: number | null) => (value === null ? null : { value, margin: tQuantile95(n - 1) * 0.5, n, variance: 0.25 });
+
 function dimension(id: string, index: number | null, rate: number | null = 0.9): DimensionFigures {
-  return { id, index, satisfactionRate: rate, awarenessRate: 0.95, withheld: false, questionIds: [], respondents: 40, indexEstimate: null, satisfactionInterval: null, awarenessInterval: null };
+  return { id, index, satisfactionRate: rate, awarenessRate: 0.95, withheld: false, questionIds: [], respondents: n, indexEstimate: estimate(index), satisfactionInterval: null, awarenessInterval: null };
 }
 
 const distribution = (questionId: string, options: [string, number][], withheldCount = 0): Distribution => ({
@@ -37,13 +42,13 @@ function figures(indexes: Record<string, number | null>, overrides: Partial<Roun
     indexes: questionnaire.indexes.map((index) => {
       const values = index.dimensions.map(indexOf);
       const value = values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b) / values.length;
-      return { id: index.id, dimensions: index.dimensions, value, withheld: false, estimate: null };
+      return { id: index.id, dimensions: index.dimensions, value, withheld: false, estimate: estimate(value) };
     }),
     awareness: { rate: 0.92, withheld: false },
     distributions: [],
     scaleDistributions: [],
     lowest: [
-      { id: 'talent_work', dimension: 'talent_work', index: 59.2, satisfactionRate: 0.5, awarenessRate: 0.9, withheld: false, answered: 40, known: 36, indexEstimate: null, satisfactionInterval: null, awarenessInterval: null },
+      { id: 'talent_work', dimension: 'talent_work', index: 59.2, satisfactionRate: 0.5, awarenessRate: 0.9, withheld: false, answered: 40, known: 36, indexEstimate: estimate(59.2), satisfactionInterval: null, awarenessInterval: null },
     ],
     respondentMix: distribution('respondent_type', [['public', 24], ['party_member', 11]], 5),
     improvements: { ...distribution('improvement_areas', [['selection_fairness', 14], ['less_formalism', 9]]), type: 'multi' },
@@ -86,32 +91,52 @@ describe('the digest message', () => {
     const text = shown(render(data()));
     expect(text).toContain('📊 每週滿意度摘要\n2026-11-16 09:00 至 2026-11-23 09:00\n調查：#3 2026 年第四季');
     expect(text).toContain('本週新增：完成 42 份，開始作答 50 份；累計完成 380 份');
-    // (82 + 65) / 2 = 73.5 against (80 + 66) / 2 = 73: up 0.5.
-    expect(text).toContain('組織工作滿意度　73.5 ▲0.5');
+    // (82 + 65) / 2 = 73.5 against (80 + 66) / 2 = 73: up 0.5, inside the margin of the difference
+    // (t · √(0.25 + 0.25) ≈ 1.4), so no arrow.
+    expect(text).toContain('組織工作滿意度　73.5 ±1.0 (n = 40) ≈ +0.5，在誤差範圍內');
     // (70 + 71) / 2 = 70.5, nothing to compare: cadre_selection had no index last week.
-    expect(text).toContain('選人用人公信度　70.5 新');
+    expect(text).toContain('選人用人公信度　70.5 ±1.0 (n = 40) 新');
   });
 
-  it('gives each dimension a text bar, its index, the change and the satisfaction rate', () => {
+  it('gives each dimension a text bar, its index with margin and n, the change and the satisfaction rate', () => {
     const text = shown(render(data()));
-    // 82 of 100 over ten cells is 8.2 cells: eight full and two eighths.
-    expect(text).toContain('組織工作總體評價\n████████▎  82.0 ▲2.0 · 90%');
-    expect(text).toContain('組織部門幹部形象\n██████▌    65.0 ▼1.0 · 90%');
-    expect(text).toContain('公開透明\n██████████ 100.0 ＝ · 90%');
+    // 82 of 100 over ten cells is 8.2 cells: eight full and two eighths. +2.0 is beyond its margin of about 1.4.
+    expect(text).toContain('組織工作總體評價\n████████▎  82.0 ±1.0 (n = 40) ▲2.0 · 90%');
+    expect(text).toContain('組織部門幹部形象\n██████▌    65.0 ±1.0 (n = 40) ≈ -1.0，在誤差範圍內 · 90%');
+    expect(text).toContain('公開透明\n██████████ 100.0 ±1.0 (n = 40) ≈ 0.0，在誤差範圍內 · 90%');
+  });
+
+  it('lists only the changes larger than their margin under what moved', () => {
+    const text = shown(render(data(), 'en'));
+    expect(text).toContain('Real changes (larger than their margin)\nOrganizational work overall 80.0 → 82.0 ▲2.0\n\n');
+    const quiet = shown(render(data({ previous: figures(THIS_WEEK) }), 'en'));
+    expect(quiet).toContain('Real changes (larger than their margin)\nNothing changed by more than its margin.');
+    expect(quiet).not.toMatch(/[▲▼]/);
+  });
+
+  it('shows no arrow and no "≈" at all below 30 respondents on either side', () => {
+    n = 29;
+    try {
+      const text = shown(render(data({ figures: figures({ ...THIS_WEEK, overall_work: 95 }) }), 'en'));
+      expect(text).toContain('Organizational work overall\n█████████▌ 95.0 ±1.0 (n = 29) · 90%');
+      expect(text).not.toMatch(/[▲▼≈]/);
+    } finally {
+      n = 40;
+    }
   });
 
   it('marks every figure "new" when there was no previous week', () => {
     const text = shown(render(data({ previous: null }), 'en'));
-    expect(text).toContain('Organizational work overall\n████████▎  82.0 new · 90%');
+    expect(text).toContain('Organizational work overall\n████████▎  82.0 ±1.0 (n = 40) new · 90%');
     expect(text).not.toMatch(/[▲▼]/);
   });
 
   it('lists the lowest question, the improvements, awareness, and the respondent mix with small groups folded', () => {
     const text = shown(render(data()));
     expect(text).toContain('得分最低的題目（優先改進）\n1. 您對本地的人才工作滿意嗎？');
-    expect(text).toContain('— 59.2');
+    expect(text).toContain('— 59.2 ±1.0 (n = 40)');
     expect(text).toContain('最多人選的改進方面\n1. 選人用人的公正性 35% (14)\n2. 減少形式主義 23% (9)');
-    expect(text).toContain('知曉率 92% ＝');
+    expect(text).toContain('知曉率 92%\n');
     expect(text).toContain('受訪者構成\n群眾 60% (24) · 普通黨員 28% (11) · 其他（各組少於 5 人，合計 5 人）');
   });
 
