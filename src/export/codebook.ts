@@ -1,7 +1,10 @@
 import { optionsOf } from '../questionnaire/engine.js';
 import { LANGUAGES, type Language, type Localized } from '../questionnaire/languages.js';
 import type { Question, Questionnaire } from '../questionnaire/schema.js';
-import { LEADING_COLUMNS } from './csv.js';
+import { writeFile } from 'node:fs/promises';
+import { stringify } from 'csv-stringify/sync';
+import type { Round } from '../db/rounds.js';
+import { LEADING_COLUMNS, neutralizeFormula } from './csv.js';
 
 /*
  * The codebook of an export: one row per column of the CSV, in the same
@@ -112,4 +115,23 @@ export function codebookRows(questionnaire: Questionnaire): string[][] {
     ];
   });
   return [...leading, ...questions];
+}
+
+/**
+ * Writes a round's codebook as CSV, as the export is written (UTF-8 with a
+ * byte-order mark, formula-like cells behind an apostrophe: question texts
+ * and labels come from an uploaded questionnaire). Returns its row count.
+ */
+export async function writeCodebookCsv(round: Round, path: string): Promise<number> {
+  const rows = codebookRows(round.questionnaire);
+  const csv = stringify(
+    rows.map((row) => row.map(neutralizeFormula)),
+    { bom: true, header: true, columns: [...CODEBOOK_COLUMNS] },
+  );
+  await writeFile(path, csv);
+  return rows.length;
+}
+
+export function codebookFileName(round: Round, now: Date): string {
+  return `manyi-round-${round.id}-codebook-${now.toISOString().slice(0, 10)}.csv`;
 }

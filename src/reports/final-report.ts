@@ -6,6 +6,7 @@ import { sourcesSection } from '../reach/sources.js';
 import { coverageSection } from '../reach/coverage.js';
 import { REACH_TEXTS } from '../texts/reach.js';
 import { formatRate, shorten, formatInZone } from '../render/format.js';
+import { funnelLine } from './funnel-message.js';
 import { groupGapLines, qualityLine } from './insight-sections.js';
 import type { RoundReport } from './round-report.js';
 import {
@@ -59,6 +60,8 @@ function compose(report: RoundReport, language: Language, timeZone: string, deta
       section(t.quality, [qualityLine(figures.quality, t)]),
     );
   }
+  const gaveUp = report.funnel ? funnelLine(round, report.funnel, language, detail) : null;
+  if (gaveUp !== null) parts.push(section(t.funnelWorst, [gaveUp]));
   const maxSources = detail.maxDimensions > 0 ? 10 : 3;
   parts.push(sourcesSection(report.sources ?? [], REACH_TEXTS[language], { max: maxSources, tagLength: detail.labelLength, withIndex: true }));
   if (report.coverage) parts.push(coverageSection(report.coverage, REACH_TEXTS[language], { max: maxSources, tagLength: detail.labelLength }));

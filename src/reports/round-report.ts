@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { findPreviousClosedRound, type Round } from '../db/rounds.js';
 import { computeFigures, type RoundFigures } from '../figures/figures.js';
 import { computeGroups, furthestBelow, groupQuestionOf, type GroupBreakdown, type GroupGap } from '../figures/groups.js';
+import { computeFunnel, type Funnel } from '../figures/funnel.js';
 import { refreshSpeedFlags } from '../figures/quality.js';
 import { responsesBySource } from '../db/sources.js';
 import { sourceFigures, type SourceFigures } from '../reach/sources.js';
@@ -39,6 +40,8 @@ export interface RoundReport {
   sources?: SourceFigures[];
   /** Units against their coverage targets; left out where a report does not show them. */
   coverage?: Coverage;
+  /** Where residents gave up; left out where a report does not show it. */
+  funnel?: Funnel;
 }
 
 /** Gathers a round's report, giving the event loop a turn between the heavy steps. */
@@ -52,7 +55,9 @@ export async function gatherRoundReport(db: Db, round: Round, leaveOutFlagged: b
   await nextTurn();
   const sources = sourceFigures(responsesBySource(db, [round.id], { scores: true }));
   const coverage = gatherCoverage(db, [round.id]);
-  return { round, figures, previous, groups, gaps: groups ? furthestBelow(figures.indexes, groups) : [], sources, coverage };
+  await nextTurn();
+  const funnel = computeFunnel(db, round.id, round.questionnaire);
+  return { round, figures, previous, groups, gaps: groups ? furthestBelow(figures.indexes, groups) : [], sources, coverage, funnel };
 }
 
 /** A round's breakdown by respondent group; null when its questionnaire names no choice question for it. */

@@ -16,6 +16,7 @@ export const ADMIN_COMMANDS = [
   'groups',
   'trend',
   'sources',
+  'funnel',
   'poster',
   'questionnaire',
   'preview',
@@ -58,6 +59,7 @@ export interface AdminTexts {
   roundUsage(p: { command: string }): string;
   unknownRound(p: { id: number }): string;
   exportCaption(p: { id: number; title: string; responses: number }): string;
+  codebookCaption(p: { id: number; title: string; columns: number }): string;
   reportCaption(p: { id: number; title: string; responses: number }): string;
   noGroupQuestion: string;
   trendUsage: string;
@@ -77,12 +79,14 @@ const zhHant: AdminTexts = {
     '/rounds — 所有調查輪次\n' +
     '/digest — 立即在此發送每週摘要\n' +
     '/export [輪次編號] — 下載回答的 CSV 檔\n' +
+    '/export codebook [輪次編號] — 下載 CSV 各欄的說明（編碼本：題目、類型、取值與標籤）\n' +
     '/report [輪次編號] — 下載 Excel 報告（摘要與圖表、各題分佈、全部回答）\n' +
     '/groups [輪次編號] — 各受訪群體的指數\n' +
     '/trend — 主要指數按週、按輪的趨勢圖\n' +
     '/questionnaire [版本] — 下一輪將使用的問卷（.yaml 檔）；把修改過的 .yaml 檔傳到這裡即成為新版本\n' +
     '/preview [zh-Hant|zh-Hans|en] — 在私人對話中以居民的角度走一遍下一輪的問卷，不記錄任何回答\n' +
     '/sources [輪次編號] — 各海報、連結（來源標籤）帶來多少人作答\n' +
+    '/funnel [輪次編號] — 居民在哪一題停下：各題到達、作答、停下人數與中位用時\n' +
     '/poster 標籤 [標題] — 可列印的 A4 海報，二維碼開啟 t.me/機器人?start=標籤\n' +
     '/target 標籤 人數|off、/targets — 各單位（海報標籤）的目標完成份數\n' +
     '/coverage [輪次編號] — 各單位完成、開始、目標與百分比，落後的在前\n' +
@@ -102,6 +106,7 @@ const zhHant: AdminTexts = {
     questionnaire: '下載問卷（.yaml）',
     preview: '預覽下一輪的問卷',
     sources: '各來源的作答人數',
+    funnel: '居民在哪一題停下',
     poster: '製作二維碼海報',
     target: '設定單位的目標人數',
     targets: '各單位的目標',
@@ -111,7 +116,7 @@ const zhHant: AdminTexts = {
   },
   openRoundUsage: '請在指令後寫上標題，例如：/open_round 2026 年第四季（可加截止日：--until 2026-12-31）',
   titleTooLong: ({ max }) => `標題太長了，最多 ${max} 字。`,
-  onlyNamedAdmins: '只有 ADMIN_USER_IDS 所列的管理員可以這樣做；每位成員都可以查看（/status、/rounds、/groups、/trend、/sources）。',
+  onlyNamedAdmins: '只有 ADMIN_USER_IDS 所列的管理員可以這樣做；每位成員都可以查看（/status、/rounds、/groups、/trend、/sources、/funnel）。',
   untilMalformed: '截止日請寫成「年-月-日」，例如：/open_round 2026 年第四季 --until 2026-12-31',
   untilPast: ({ date, zone }) => `截止日 ${date} 已經過了（以 ${zone} 時間計）。請選擇今天或以後的日期。`,
   roundAlreadyOpen: ({ title, openedAt }) =>
@@ -129,6 +134,7 @@ const zhHant: AdminTexts = {
   roundsMore: ({ count }) => `…另有 ${count} 輪較早的調查。`,
   roundUsage: ({ command }) => `用法：/${command} 或 /${command} 輪次編號，例如 /${command} 3`,
   unknownRound: ({ id }) => `沒有第 ${id} 輪調查。用 /rounds 查看所有輪次。`,
+  codebookCaption: ({ id, title, columns }) => `第 ${id} 輪「${title}」的編碼本：CSV 的 ${columns} 欄`,
   exportCaption: ({ id, title, responses }) => `第 ${id} 輪「${title}」：${responses} 份回答`,
   reportCaption: ({ id, title, responses }) => `第 ${id} 輪「${title}」報告：${responses} 份回答`,
   noGroupQuestion: '這一輪的問卷沒有指定受訪者類別的單選題（report.respondent_question），無法分群。',
@@ -151,12 +157,14 @@ const zhHans: AdminTexts = {
     '/rounds — 所有调查轮次\n' +
     '/digest — 立即在此发送每周摘要\n' +
     '/export [轮次编号] — 下载回答的 CSV 文件\n' +
+    '/export codebook [轮次编号] — 下载 CSV 各栏的说明（编码本：题目、类型、取值与标签）\n' +
     '/report [轮次编号] — 下载 Excel 报告（摘要与图表、各题分布、全部回答）\n' +
     '/groups [轮次编号] — 各受访群体的指数\n' +
     '/trend — 主要指数按周、按轮的趋势图\n' +
     '/questionnaire [版本] — 下一轮将使用的问卷（.yaml 文件）；把修改过的 .yaml 文件发到这里即成为新版本\n' +
     '/preview [zh-Hant|zh-Hans|en] — 在私聊中以居民的角度走一遍下一轮的问卷，不记录任何回答\n' +
     '/sources [轮次编号] — 各海报、链接（来源标签）带来多少人作答\n' +
+    '/funnel [轮次编号] — 居民在哪一题停下：各题到达、作答、停下人数与中位用时\n' +
     '/poster 标签 [标题] — 可打印的 A4 海报，二维码打开 t.me/机器人?start=标签\n' +
     '/target 标签 人数|off、/targets — 各单位（海报标签）的目标完成份数\n' +
     '/coverage [轮次编号] — 各单位完成、开始、目标与百分比，落后的在前\n' +
@@ -176,6 +184,7 @@ const zhHans: AdminTexts = {
     questionnaire: '下载问卷（.yaml）',
     preview: '预览下一轮的问卷',
     sources: '各来源的作答人数',
+    funnel: '居民在哪一题停下',
     poster: '制作二维码海报',
     target: '设定单位的目标人数',
     targets: '各单位的目标',
@@ -185,7 +194,7 @@ const zhHans: AdminTexts = {
   },
   openRoundUsage: '请在指令后写上标题，例如：/open_round 2026 年第四季度（可加截止日：--until 2026-12-31）',
   titleTooLong: ({ max }) => `标题太长了，最多 ${max} 字。`,
-  onlyNamedAdmins: '只有 ADMIN_USER_IDS 所列的管理员可以这样做；每位成员都可以查看（/status、/rounds、/groups、/trend、/sources）。',
+  onlyNamedAdmins: '只有 ADMIN_USER_IDS 所列的管理员可以这样做；每位成员都可以查看（/status、/rounds、/groups、/trend、/sources、/funnel）。',
   untilMalformed: '截止日请写成“年-月-日”，例如：/open_round 2026 年第四季度 --until 2026-12-31',
   untilPast: ({ date, zone }) => `截止日 ${date} 已经过了（以 ${zone} 时间计）。请选择今天或以后的日期。`,
   roundAlreadyOpen: ({ title, openedAt }) =>
@@ -203,6 +212,7 @@ const zhHans: AdminTexts = {
   roundsMore: ({ count }) => `…另有 ${count} 轮较早的调查。`,
   roundUsage: ({ command }) => `用法：/${command} 或 /${command} 轮次编号，例如 /${command} 3`,
   unknownRound: ({ id }) => `没有第 ${id} 轮调查。用 /rounds 查看所有轮次。`,
+  codebookCaption: ({ id, title, columns }) => `第 ${id} 轮“${title}”的编码本：CSV 的 ${columns} 栏`,
   exportCaption: ({ id, title, responses }) => `第 ${id} 轮“${title}”：${responses} 份回答`,
   reportCaption: ({ id, title, responses }) => `第 ${id} 轮“${title}”报告：${responses} 份回答`,
   noGroupQuestion: '这一轮的问卷没有指定受访者类别的单选题（report.respondent_question），无法分群。',
@@ -225,12 +235,14 @@ const en: AdminTexts = {
     '/rounds — every round\n' +
     '/digest — send the weekly digest here now\n' +
     '/export [round id] — download the responses as CSV\n' +
+    '/export codebook [round id] — what each CSV column holds (codebook: question, type, values and labels)\n' +
     '/report [round id] — download an Excel report (summary with charts, distributions, responses)\n' +
     '/groups [round id] — indexes per respondent group\n' +
     '/trend — a chart of the headline indexes per week and round\n' +
     '/questionnaire [version] — the questionnaire the next round will use, as a .yaml file; send an edited .yaml file here to make a new version\n' +
     '/preview [zh-Hant|zh-Hans|en] — walk through the next round’s questionnaire as a resident would, in a private chat; nothing is recorded\n' +
     '/sources [round id] — residents started and completed per poster or link (deep-link tag)\n' +
+    '/funnel [round id] — where residents give up: reached, answered, stopped and median time per question\n' +
     '/poster tag [headline] — a printable A4 poster whose QR code opens t.me/bot?start=tag\n' +
     '/target tag n|off, /targets — coverage targets (completed responses) per unit (poster tag)\n' +
     '/coverage [round id] — per unit: completed, started, target and % of target, lagging first\n' +
@@ -250,6 +262,7 @@ const en: AdminTexts = {
     questionnaire: 'Download the questionnaire (.yaml)',
     preview: 'Preview the next round’s questionnaire',
     sources: 'Respondents per poster or link',
+    funnel: 'Where residents give up',
     poster: 'Make a poster with a QR code',
     target: 'Set a unit’s coverage target',
     targets: 'Coverage targets per unit',
@@ -259,7 +272,7 @@ const en: AdminTexts = {
   },
   openRoundUsage: 'Please give the round a title, for example: /open_round 2026 Q4 (optionally --until 2026-12-31)',
   titleTooLong: ({ max }) => `That title is too long; at most ${max} characters.`,
-  onlyNamedAdmins: 'Only the administrators listed in ADMIN_USER_IDS may do this; every member may read (/status, /rounds, /groups, /trend, /sources).',
+  onlyNamedAdmins: 'Only the administrators listed in ADMIN_USER_IDS may do this; every member may read (/status, /rounds, /groups, /trend, /sources, /funnel).',
   untilMalformed: 'Write the deadline as year-month-day, for example: /open_round 2026 Q4 --until 2026-12-31',
   untilPast: ({ date, zone }) => `The deadline ${date} has already passed (in ${zone}). Choose today or a later day.`,
   roundAlreadyOpen: ({ title, openedAt }) =>
@@ -277,6 +290,7 @@ const en: AdminTexts = {
   roundsMore: ({ count }) => `… and ${count} older rounds.`,
   roundUsage: ({ command }) => `Usage: /${command}, or /${command} followed by a round id, e.g. /${command} 3`,
   unknownRound: ({ id }) => `There is no round ${id}. /rounds lists them all.`,
+  codebookCaption: ({ id, title, columns }) => `Codebook of round ${id} “${title}”: the ${columns} columns of its CSV`,
   exportCaption: ({ id, title, responses }) => `Round ${id} “${title}”: ${responses} responses`,
   reportCaption: ({ id, title, responses }) => `Report of round ${id} “${title}”: ${responses} responses`,
   noGroupQuestion: 'This round’s questionnaire names no choice question of respondent groups (report.respondent_question), so there are no groups.',

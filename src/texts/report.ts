@@ -35,6 +35,16 @@ export interface ReportTexts {
   /** The final report's line on where residents gave up (the three questions that lose most). */
   funnelLine(p: { stopped: number; started: number; worst: string }): string;
   funnelNone: string;
+  funnelTitle(p: { id: number; title: string }): string;
+  funnelCounts(p: { started: number; completed: number; atSummary: number }): string;
+  funnelStep(p: { reached: number; answered: number; stopped: number; median: string | null }): string;
+  /** A median time in seconds, rounded. */
+  funnelSeconds(p: { seconds: number }): string;
+  funnelWorst: string;
+  funnelEmpty: string;
+  funnelChartTitle: string;
+  funnelChartSeries: string;
+  funnelChartAxis: string;
   chartTitle: string;
   chartThisWeek: string;
   chartLastWeek: string;
@@ -92,6 +102,17 @@ const zhHant: ReportTexts = {
   chartWithheld: '少於 5 人',
   funnelLine: ({ stopped, started, worst }) => `${started} 份開始作答，${stopped} 份中途停下；最多人停下的題目：${worst}（/funnel 查看詳情）`,
   funnelNone: '沒有人中途停下。',
+  funnelTitle: ({ id, title }) => `第 ${id} 輪「${title}」：居民在哪裡停下`,
+  funnelCounts: ({ started, completed, atSummary }) =>
+    `${started} 份開始作答，${completed} 份提交` + (atSummary > 0 ? `；${atSummary} 份答完全部題目但未按提交` : ''),
+  funnelStep: ({ reached, answered, stopped, median }) =>
+    `到達 ${reached} · 作答 ${answered} · 在此停下 ${stopped}` + (median ? ` · 中位用時 ${median}` : ''),
+  funnelSeconds: ({ seconds }) => `${seconds} 秒`,
+  funnelWorst: '最多人停下的題目',
+  funnelEmpty: '這一輪還沒有人開始作答。',
+  funnelChartTitle: '到達各題的居民（佔開始作答者）',
+  funnelChartSeries: '到達',
+  funnelChartAxis: '佔開始作答者的百分比',
   chartTitle: '各維度滿意度指數：本週與上週',
   chartThisWeek: '本週',
   chartLastWeek: '上週',
@@ -149,6 +170,17 @@ const zhHans: ReportTexts = {
   chartWithheld: '少于 5 人',
   funnelLine: ({ stopped, started, worst }) => `${started} 份开始作答，${stopped} 份中途停下；最多人停下的题目：${worst}（/funnel 查看详情）`,
   funnelNone: '没有人中途停下。',
+  funnelTitle: ({ id, title }) => `第 ${id} 轮“${title}”：居民在哪里停下`,
+  funnelCounts: ({ started, completed, atSummary }) =>
+    `${started} 份开始作答，${completed} 份提交` + (atSummary > 0 ? `；${atSummary} 份答完全部题目但未按提交` : ''),
+  funnelStep: ({ reached, answered, stopped, median }) =>
+    `到达 ${reached} · 作答 ${answered} · 在此停下 ${stopped}` + (median ? ` · 中位用时 ${median}` : ''),
+  funnelSeconds: ({ seconds }) => `${seconds} 秒`,
+  funnelWorst: '最多人停下的题目',
+  funnelEmpty: '这一轮还没有人开始作答。',
+  funnelChartTitle: '到达各题的居民（占开始作答者）',
+  funnelChartSeries: '到达',
+  funnelChartAxis: '占开始作答者的百分比',
   chartTitle: '各维度满意度指数：本周与上周',
   chartThisWeek: '本周',
   chartLastWeek: '上周',
@@ -208,6 +240,17 @@ const en: ReportTexts = {
   chartWithheld: 'fewer than 5',
   funnelLine: ({ stopped, started, worst }) => `${started} started, ${stopped} stopped part-way; most stopped at: ${worst} (details: /funnel)`,
   funnelNone: 'Nobody stopped part-way.',
+  funnelTitle: ({ id, title }) => `Where residents give up, round ${id} “${title}”`,
+  funnelCounts: ({ started, completed, atSummary }) =>
+    `${started} started, ${completed} submitted` + (atSummary > 0 ? `; ${atSummary} answered everything but did not submit` : ''),
+  funnelStep: ({ reached, answered, stopped, median }) =>
+    `reached ${reached} · answered ${answered} · stopped here ${stopped}` + (median ? ` · median ${median}` : ''),
+  funnelSeconds: ({ seconds }) => `${seconds} s`,
+  funnelWorst: 'Where most stopped',
+  funnelEmpty: 'Nobody has started this round yet.',
+  funnelChartTitle: 'Residents who reached each question (share of those who started)',
+  funnelChartSeries: 'Reached',
+  funnelChartAxis: '% of residents who started',
   chartTitle: 'Satisfaction index by dimension: this week and last',
   chartThisWeek: 'This week',
   chartLastWeek: 'Last week',

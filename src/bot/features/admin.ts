@@ -5,6 +5,7 @@ import { gatherDigest } from '../../digest/content.js';
 import { sendDigest } from '../../digest/delivery.js';
 import { REPORT_TEXTS } from '../../texts/report.js';
 import { exportFileName, writeRoundCsv } from '../../export/csv.js';
+import { codebookFileName, writeCodebookCsv } from '../../export/codebook.js';
 import { responsesBySource } from '../../db/sources.js';
 import { sourceFigures, sourcesSection } from '../../reach/sources.js';
 import { REACH_TEXTS } from '../../texts/reach.js';
@@ -152,9 +153,18 @@ admin.command('digest', async (ctx) => {
 admin.command('export', async (ctx) => {
   const t = texts(ctx);
   const { db, clock } = ctx.deps;
-  const chosen = roundFromArgument(db, ctx.match, 'export', t);
+  // `/export codebook [round id]`: what each column of the CSV holds.
+  const codebook = /^codebook(?:\s+|$)/i.exec(ctx.match.trim());
+  const argument = codebook ? ctx.match.trim().slice(codebook[0].length) : ctx.match;
+  const chosen = roundFromArgument(db, argument, 'export', t);
   if (!chosen.ok) return void (await ctx.reply(chosen.reply));
   const { round } = chosen;
+  if (codebook) {
+    return replyWithWrittenFile(ctx, codebookFileName(round, clock()), async (path) => {
+      const columns = await writeCodebookCsv(round, path);
+      return t.codebookCaption({ id: round.id, title: escapeHtml(round.title), columns });
+    });
+  }
   await replyWithWrittenFile(ctx, exportFileName(round, clock()), async (path) => {
     const count = await writeRoundCsv(db, round, path, ctx.deps.pseudonymSecret);
     return t.exportCaption({ id: round.id, title: escapeHtml(round.title), responses: count });

@@ -4,6 +4,8 @@ import { findLatestRound, findOpenRound } from '../../db/rounds.js';
 import { reportFileName, writeRoundWorkbook } from '../../export/xlsx.js';
 import { shorten } from '../../render/format.js';
 import { renderGroups } from '../../reports/groups-message.js';
+import { funnelPicture, renderFunnel } from '../../reports/funnel-message.js';
+import { computeFunnel } from '../../figures/funnel.js';
 import { addQuality, qualityLine } from '../../reports/insight-sections.js';
 import { gatherRoundReport, roundFigures, roundGroups } from '../../reports/round-report.js';
 import { gatherTrend, trendPicture } from '../../reports/trend-chart.js';
@@ -19,9 +21,9 @@ import { CAPTION_LIMIT, shortenHtml } from '../../render/fit.js';
 import { escapeHtml } from '../../render/html.js';
 
 /*
- * Insight for administrators: indexes per respondent group (/groups), the
- * trend of the headline indexes (/trend), what residents wrote about
- * (/themes) and the Excel report (/report).
+ * Insight for administrators: indexes per respondent group (/groups), where
+ * residents give up (/funnel), the trend of the headline indexes (/trend),
+ * what residents wrote about (/themes) and the Excel report (/report).
  * Registered before the admin feature, whose refusal answers these commands
  * outside admin chats.
  */
@@ -39,6 +41,18 @@ admin.command('groups', async (ctx) => {
   const groups = await roundGroups(db, round, config.qualityFilter);
   if (!groups) return void (await ctx.reply(t.noGroupQuestion));
   await ctx.reply(renderGroups(round, figures, groups, ctx.language), { parse_mode: 'HTML' });
+});
+
+admin.command('funnel', async (ctx) => {
+  const t = ADMIN_TEXTS[ctx.language];
+  const { db } = ctx.deps;
+  const chosen = roundFromArgument(db, ctx.match, 'funnel', t);
+  if (!chosen.ok) return void (await ctx.reply(chosen.reply));
+  const { round } = chosen;
+  const funnel = computeFunnel(db, round.id, round.questionnaire);
+  await ctx.reply(renderFunnel(round, funnel, ctx.language), { parse_mode: 'HTML' });
+  const picture = await funnelPicture(round, funnel, ctx.language);
+  if (picture) await ctx.replyWithPhoto(new InputFile(await renderPicture(picture), 'funnel.png'));
 });
 
 admin.command('trend', async (ctx) => {
