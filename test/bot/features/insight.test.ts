@@ -40,7 +40,7 @@ async function roundOfTen(t: TestBot): Promise<void> {
 }
 
 describe('/groups', () => {
-  it('shows each group beside the overall index with its difference, and folds the small ones', async () => {
+  it('shows each group beside the overall index with margin and n, no arrow below 30 a side, and folds the small ones', async () => {
     const t = createTestBot({ now: () => NOW });
     await roundOfTen(t);
     await t.admin.send('/groups');
@@ -52,16 +52,18 @@ describe('/groups', () => {
         'Response quality: No response was flagged.',
         '',
         'Overall (10)',
-        `Headline　${overall.toFixed(1)}`,
-        `Overall ${overall.toFixed(1)}`,
+        // Five of 80 and five of 60: SD = √(10·100 / 9) = 10.54, margin t(9) · SD / √10 = 2.262 · 3.333 = 7.5.
+        `Headline　${overall.toFixed(1)} ±7.5 (n = 10)`,
+        `Overall ${overall.toFixed(1)} ±7.5 (n = 10)`,
         '',
+        // 10 points from the overall figure, but five people are too few to call it a difference.
         'Member (5)',
-        `Headline　80.0 ▲${(80 - overall).toFixed(1)}`,
-        `Overall 80.0 ▲${(80 - overall).toFixed(1)}`,
+        'Headline　80.0 ±0.0 (n = 5)',
+        'Overall 80.0 ±0.0 (n = 5)',
         '',
         'Public (5)',
-        `Headline　60.0 ▼${(overall - 60).toFixed(1)}`,
-        `Overall 60.0 ▼${(overall - 60).toFixed(1)}`,
+        'Headline　60.0 ±0.0 (n = 5)',
+        'Overall 60.0 ±0.0 (n = 5)',
       ].join('\n'),
     );
   });
