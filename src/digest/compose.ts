@@ -30,15 +30,17 @@ async function barPicture(data: DigestData, options: DigestMessageOptions): Prom
     title: t.chartTitle,
     categories: figures.dimensions.map((d) => nameOf(d.id)),
     series: [
-      { name: t.chartThisWeek, values: figures.dimensions.map((d) => d.index) },
+      { name: t.chartThisWeek, values: figures.dimensions.map((d) => d.index), withheld: figures.dimensions.map((d) => d.withheld) },
       {
         name: t.chartLastWeek,
         values: figures.dimensions.map((d) => previous?.dimensions.find((p) => p.id === d.id)?.index ?? null),
+        withheld: figures.dimensions.map((d) => previous?.dimensions.find((p) => p.id === d.id)?.withheld ?? false),
       },
     ],
     axisLabel: t.chartAxis,
     lang: options.language,
     noDataLabel: t.noData,
+    withheldLabel: t.chartWithheld,
   });
 }
 

@@ -7,6 +7,9 @@ import type { Round } from '../db/rounds.js';
 import { buildBarChartSvg } from '../render/pictures/bar-chart.js';
 import { renderPicture, type Picture } from '../render/pictures/draw.js';
 import type { Distribution, RoundFigures } from '../figures/figures.js';
+import type { Funnel } from '../figures/funnel.js';
+import { compareEstimates, type ChangeVerdict, type RateEstimate } from '../figures/intervals.js';
+import { CODEBOOK_COLUMNS, codebookRows } from './codebook.js';
 import type { TrendPoint } from '../figures/trends.js';
 import { optionsOf } from '../questionnaire/engine.js';
 import type { Language } from '../questionnaire/languages.js';
@@ -29,7 +32,8 @@ const exceljs = lazyModule<typeof ExcelJS>('exceljs');
 
 /*
  * The Excel report of a round: a summary (with the charts as pictures), the
- * distribution of every question, and every response as in the CSV export.
+ * distribution of every question, where residents gave up, the codebook, and
+ * every response as in the CSV export.
  * Written by exceljs's streaming writer, a page of responses at a time with
  * a turn for the event loop between pages, so a round of 100,000 responses
  * neither fills memory nor keeps residents waiting. Residents' answers are
@@ -74,7 +78,7 @@ export async function writeRoundWorkbook(db: Db, input: WorkbookInput, path: str
   workbook.creator = 'manyi';
 
   const summary = workbook.addWorksheet(t.summarySheet);
-  summary.columns = [{ width: 34 }, { width: 14 }, { width: 14 }, { width: 14 }, { width: 14 }, { width: 14 }];
+  summary.columns = [{ width: 34 }, ...Array.from({ length: 10 }, () => ({ width: 12 }))];
   writeSummary(summary, input, t);
   const pictures = await charts(input, t);
   let top = 0;
@@ -84,8 +88,8 @@ export async function writeRoundWorkbook(db: Db, input: WorkbookInput, path: str
     pictures.map((picture) => {
       const imageId = workbook.addImage({ buffer: picture.png as unknown as ExcelJS.Buffer, extension: 'png' });
       const height = Math.round((picture.height * PICTURE_WIDTH) / picture.width);
-      // Column H, beside the tables; about 20 px to a row, so the next picture starts under this one.
-      const placement = { imageId, col: 7, row: top, width: PICTURE_WIDTH, height };
+      // Column M, beside the tables (eleven columns wide); about 20 px to a row, so the next picture starts under this one.
+      const placement = { imageId, col: 12, row: top, width: PICTURE_WIDTH, height };
       top += Math.ceil(height / 20) + 1;
       return placement;
     }),
@@ -97,6 +101,19 @@ export async function writeRoundWorkbook(db: Db, input: WorkbookInput, path: str
   distributions.columns = [{ width: 18 }, { width: 48 }, { width: 28 }, { width: 10 }, { width: 10 }];
   writeDistributions(distributions, input, t);
   distributions.commit();
+  await nextTurn();
+
+  if (input.report.funnel) {
+    const funnel = workbook.addWorksheet(t.funnelSheet);
+    funnel.columns = [{ width: 18 }, { width: 48 }, { width: 10 }, { width: 10 }, { width: 12 }, { width: 16 }];
+    writeFunnel(funnel, input.report.funnel, input, t);
+    funnel.commit();
+  }
+
+  const codebook = workbook.addWorksheet(t.codebookSheet);
+  // Cells as the CSV codebook has them: from an uploaded questionnaire, never a formula.
+  for (const row of [[...CODEBOOK_COLUMNS], ...codebookRows(input.report.round.questionnaire)]) addRow(codebook, row);
+  codebook.commit();
   await nextTurn();
 
   const responses = workbook.addWorksheet(t.responsesSheet);
@@ -141,22 +158,37 @@ function writeSummary(sheet: ExcelJS.Worksheet, input: WorkbookInput, t: Workboo
   addRow(sheet, []);
 
   const before = previous?.figures;
-  addRow(sheet, [t.headline, t.value, before ? t.previousRound : null, before ? t.change : null]);
+  const comparison = before ? [t.previousRound, t.change, t.realChange] : [];
+  addRow(sheet, [t.headline, t.value, t.margin, t.n, ...comparison]);
   for (const composite of figures.indexes) {
-    const old = before?.indexes.find((i) => i.id === composite.id)?.value ?? null;
-    const { value, withheld } = composite;
-    const change = value !== null && old !== null && !withheld ? value - old : null;
-    addRow(sheet, [indexName(composite.id), figure(index(value), withheld), index(old), index(change)]);
+    const old = before?.indexes.find((i) => i.id === composite.id);
+    const { value, withheld, estimate } = composite;
+    const known = !withheld && estimate !== null;
+    const change = known && old?.estimate && !old.withheld ? compareEstimates(old.estimate, estimate) : null;
+    addRow(sheet, [
+      indexName(composite.id),
+      figure(index(value), withheld),
+      known ? index(estimate.margin) : null,
+      known ? estimate.n : null,
+      ...(before
+        ? [index(old?.withheld ? null : (old?.value ?? null)), change ? index(change.difference) : null, change ? verdictMark(change.verdict) : null]
+        : []),
+    ]);
   }
   addRow(sheet, []);
 
-  addRow(sheet, [t.dimension, t.satisfactionIndex, t.satisfactionRate, t.awarenessRate, t.respondents]);
+  const rateCells = (interval: RateEstimate | null, withheld: boolean): Cell[] =>
+    withheld ? [t.withheld, null, null] : [percent(interval?.value ?? null), percent(interval?.low ?? null), percent(interval?.high ?? null)];
+  addRow(sheet, [t.dimension, t.satisfactionIndex, t.margin, t.n, t.satisfactionRate, t.low, t.high, t.awarenessRate, t.low, t.high, t.respondents]);
   for (const d of figures.dimensions) {
+    const estimate = d.withheld ? null : d.indexEstimate;
     addRow(sheet, [
       dimensionName(d.id),
       figure(index(d.index), d.withheld),
-      figure(percent(d.satisfactionRate), d.withheld),
-      figure(percent(d.awarenessRate), d.withheld),
+      estimate ? index(estimate.margin) : null,
+      estimate ? estimate.n : null,
+      ...rateCells(d.satisfactionInterval, d.withheld),
+      ...rateCells(d.awarenessInterval, d.withheld),
       d.respondents,
     ]);
   }
@@ -237,14 +269,21 @@ async function charts(input: WorkbookInput, t: WorkbookTexts): Promise<(Picture 
         title: t.chartTitle,
         categories: figures.dimensions.map((d) => round.questionnaire.dimensions.find((x) => x.id === d.id)?.name[language] ?? d.id),
         series: [
-          { name: t.thisRound, values: figures.dimensions.map((d) => d.index) },
+          { name: t.thisRound, values: figures.dimensions.map((d) => d.index), withheld: figures.dimensions.map((d) => d.withheld) },
           ...(previous
-            ? [{ name: t.previousRoundChart, values: figures.dimensions.map((d) => previous.figures.dimensions.find((p) => p.id === d.id)?.index ?? null) }]
+            ? [
+                {
+                  name: t.previousRoundChart,
+                  values: figures.dimensions.map((d) => previous.figures.dimensions.find((p) => p.id === d.id)?.index ?? null),
+                  withheld: figures.dimensions.map((d) => previous.figures.dimensions.find((p) => p.id === d.id)?.withheld ?? false),
+                },
+              ]
             : []),
         ],
         axisLabel: texts.chartAxis,
         lang: language,
         noDataLabel: texts.noData,
+        withheldLabel: texts.chartWithheld,
       }),
     );
   }
@@ -268,6 +307,24 @@ function writeDistributions(sheet: ExcelJS.Worksheet, input: WorkbookInput, t: W
     if (d.withheldCount > 0) addRow(sheet, [question.id, text, t.foldedOptions, d.type === 'multi' ? null : d.withheldCount, null]);
   }
 }
+
+/** Where residents gave up: per question reached, answered, stopped here, median seconds. */
+function writeFunnel(sheet: ExcelJS.Worksheet, funnel: Funnel, input: WorkbookInput, t: WorkbookTexts): void {
+  const { questionnaire } = input.report.round;
+  addRow(sheet, [t.started, funnel.started]);
+  addRow(sheet, [t.completed, funnel.completed]);
+  addRow(sheet, [t.funnelAtSummary, funnel.stoppedAtSummary]);
+  addRow(sheet, []);
+  addRow(sheet, [t.question, '', t.reached, t.answered, t.stoppedHere, t.medianSeconds]);
+  for (const step of funnel.steps) {
+    const text = questionnaire.questions.find((q) => q.id === step.questionId)?.text[input.language] ?? step.questionId;
+    const seconds = step.medianMs === null ? null : Math.round(step.medianMs / 100) / 10;
+    addRow(sheet, [step.questionId, text, step.reached, step.answered, step.stopped, seconds]);
+  }
+}
+
+const verdictMark = (verdict: ChangeVerdict): string | null =>
+  verdict === 'up' ? '▲' : verdict === 'down' ? '▼' : verdict === 'within-noise' ? '≈' : null;
 
 /** Every response as the CSV has it, each answer a string cell; pages apart, with turns between. */
 async function writeResponses(db: Db, sheet: ExcelJS.Worksheet, input: WorkbookInput, t: WorkbookTexts): Promise<number> {

@@ -33,6 +33,7 @@ export function trendChartInput(
     series: questionnaire.indexes.map((index) => ({
       name: index.name[language],
       values: points.map((p) => p.figures.indexes.find((i) => i.id === index.id)?.value ?? null),
+      margins: points.map((p) => p.figures.indexes.find((i) => i.id === index.id)?.estimate?.margin ?? null),
     })),
     axisLabel: t.chartAxis,
     lang: language,

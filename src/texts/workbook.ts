@@ -46,6 +46,21 @@ export interface WorkbookTexts {
   thisRound: string;
   previousRoundChart: string;
   chartTitle: string;
+  /** Half-width of the 95% interval. */
+  margin: string;
+  n: string;
+  /** Low and high ends of a rate's 95% (Wilson) interval. */
+  low: string;
+  high: string;
+  /** ▲ ▼ for a change beyond its margin, ≈ inside it, empty below 30 a side. */
+  realChange: string;
+  funnelSheet: string;
+  reached: string;
+  answered: string;
+  stoppedHere: string;
+  medianSeconds: string;
+  funnelAtSummary: string;
+  codebookSheet: string;
 }
 
 const zhHant: WorkbookTexts = {
@@ -98,6 +113,18 @@ const zhHant: WorkbookTexts = {
   thisRound: '本輪',
   previousRoundChart: '上一輪',
   chartTitle: '各維度滿意度指數：本輪與上一輪',
+  margin: '誤差（±，95%）',
+  n: 'n',
+  low: '下限（%）',
+  high: '上限（%）',
+  realChange: '實際變化（▲▼；≈ 在誤差範圍內）',
+  funnelSheet: '停下的題目',
+  reached: '到達',
+  answered: '作答',
+  stoppedHere: '在此停下',
+  medianSeconds: '中位用時（秒）',
+  funnelAtSummary: '答完全部題目但未提交',
+  codebookSheet: '編碼本',
 };
 
 const zhHans: WorkbookTexts = {
@@ -150,6 +177,18 @@ const zhHans: WorkbookTexts = {
   thisRound: '本轮',
   previousRoundChart: '上一轮',
   chartTitle: '各维度满意度指数：本轮与上一轮',
+  margin: '误差（±，95%）',
+  n: 'n',
+  low: '下限（%）',
+  high: '上限（%）',
+  realChange: '实际变化（▲▼；≈ 在误差范围内）',
+  funnelSheet: '停下的题目',
+  reached: '到达',
+  answered: '作答',
+  stoppedHere: '在此停下',
+  medianSeconds: '中位用时（秒）',
+  funnelAtSummary: '答完全部题目但未提交',
+  codebookSheet: '编码本',
 };
 
 const en: WorkbookTexts = {
@@ -202,6 +241,18 @@ const en: WorkbookTexts = {
   thisRound: 'This round',
   previousRoundChart: 'Previous round',
   chartTitle: 'Satisfaction index by dimension: this round and the previous one',
+  margin: 'Margin (±, 95%)',
+  n: 'n',
+  low: 'Low (%)',
+  high: 'High (%)',
+  realChange: 'Real change (▲▼; ≈ within noise)',
+  funnelSheet: 'Funnel',
+  reached: 'Reached',
+  answered: 'Answered',
+  stoppedHere: 'Stopped here',
+  medianSeconds: 'Median time (s)',
+  funnelAtSummary: 'Answered everything but did not submit',
+  codebookSheet: 'Codebook',
 };
 
 export const WORKBOOK_TEXTS: Record<Language, WorkbookTexts> = { 'zh-Hant': zhHant, 'zh-Hans': zhHans, en };

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { readWorkbook, rowLabelled, rowsOf } from '../helpers/xlsx.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../src/db/client.js';
 import { closeOpenRound } from '../../src/db/rounds.js';
@@ -191,5 +192,15 @@ describe('honest numbers over HTTP', () => {
     expect(report).toMatch(/📋 Final report of round 3 “round \d+”/);
     expect(indexLine(report)).toMatch(/^Satisfaction with organizational work　\d+\.\d ±\d+\.\d \(n = 80\) ▼\d+\.\d$/);
     expect(report.length).toBeLessThanOrEqual(4096);
+
+    // The workbook says the same: value, margin, n, the round before, the change and its mark.
+    await admin().send('/report 3');
+    const workbook = await readWorkbook(last().document!.data!);
+    const row = rowLabelled(workbook.getWorksheet('Summary')!, INDEX)!;
+    const [value, margin, n, previous, change, mark] = row.slice(1) as number[];
+    expect(indexLine(report)).toBe(`${INDEX}　${value!.toFixed(1)} ±${margin!.toFixed(1)} (n = ${n}) ▼${Math.abs(change!).toFixed(1)}`);
+    expect(previous! - value!).toBeCloseTo(-change!, 0);
+    expect(mark).toBe('▼');
+    expect(rowsOf(workbook.getWorksheet('Funnel')!).length).toBeGreaterThan(questionnaire.questions.length);
   }, 60_000);
 });

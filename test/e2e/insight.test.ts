@@ -98,7 +98,7 @@ describe('insight over HTTP', () => {
     const file = last();
     expect(file.document?.filename).toMatch(/^manyi-round-1-\d{4}-\d\d-\d\d\.xlsx$/);
     const workbook = await readWorkbook(file.document!.data!);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Summary', 'Distributions', 'Responses', 'Themes']);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Summary', 'Distributions', 'Funnel', 'Codebook', 'Responses', 'Themes']);
     const summary = workbook.getWorksheet('Summary')!;
     for (const index of ['Satisfaction with organizational work', 'Credibility of cadre selection']) {
       expect(String(rowLabelled(summary, index)?.[1])).toBe(String(Number(valueAfter(status, index))));

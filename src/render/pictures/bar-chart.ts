@@ -25,8 +25,8 @@ import { baselineFor, fitText, shapeText, wrapText } from './text.js';
 export interface ChartInput extends ChartText {
   /** dimension names, one bar group each (long names wrap to two lines, then shorten) */
   categories: readonly string[];
-  /** usually '本週' then '上週'; values 0–100, null where there is no data */
-  series: readonly { name: string; values: readonly (number | null)[] }[];
+  /** usually '本週' then '上週'; values 0–100, null where there is no data; `withheld` marks nulls withheld for fewer than 5 */
+  series: readonly { name: string; values: readonly (number | null)[]; withheld?: readonly boolean[] }[];
 }
 
 const LABEL = { size: 28, lineHeight: 36, maxLines: 2, maxShare: 0.4, gap: 22 } as const;
@@ -140,7 +140,8 @@ function layoutChart(input: ChartInput, canvas: Canvas, noData: string): Picture
       const value = cleanValue(series.values[c]);
       const barMiddle = barTop + barHeight / 2;
       if (value === null) {
-        const mark = shapeText(fonts, noData, style(VALUE.size - 2));
+        const why = series.withheld?.[c] && input.withheldLabel ? input.withheldLabel : noData;
+        const mark = shapeText(fonts, why, style(VALUE.size - 2));
         text(mark, plotLeft + VALUE.gap, baselineFor(barMiddle, VALUE.size - 2), COLOURS.noData);
       } else {
         const end = xFor(value);

@@ -146,12 +146,14 @@ export interface ChartText {
   lang?: Language;
   /** Drawn where a value is null; default 'n/a'. */
   noDataLabel?: string;
+  /** Drawn instead where a value is withheld by the five-respondent rule ("fewer than 5"). */
+  withheldLabel?: string;
 }
 
 /** A canvas whose fonts are ready for the chart's texts, figures and the `more` strings of its layout. */
 export async function chartCanvas(fonts: ChartFonts, input: ChartText, more: readonly string[]): Promise<Canvas> {
   const forms: GlyphForms = input.lang === 'zh-Hans' ? 'hans' : 'hant';
-  const texts = [input.title, input.axisLabel ?? '', input.noDataLabel ?? 'n/a', '0123456789.…', ...input.series.map((s) => s.name)];
+  const texts = [input.title, input.axisLabel ?? '', input.noDataLabel ?? 'n/a', input.withheldLabel ?? '', '0123456789.…', ...input.series.map((s) => s.name)];
   await fonts.prepare([...texts, ...more], forms);
   return new Canvas(fonts, forms);
 }

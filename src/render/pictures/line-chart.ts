@@ -6,8 +6,9 @@ import { baselineFor, fitText, shapeText } from './text.js';
 /**
  * The trend picture: a line per headline index over the weeks (0–100 up the
  * side), the weeks of each round on a shaded band that names the round. A
- * withheld week is a gap in the line. Same frame, fonts and renderer as the
- * bar chart.
+ * withheld week is a gap in the line; where a week's 95% interval is known
+ * it is a faint band around the line, so a wobble inside it reads as noise.
+ * Same frame, fonts and renderer as the bar chart.
  */
 
 export interface LineChartInput extends ChartText {
@@ -15,8 +16,8 @@ export interface LineChartInput extends ChartText {
   points: readonly string[];
   /** Rounds: the first point of each and its name, in order. */
   bands: readonly { from: number; label: string }[];
-  /** Values 0–100 per point; null where withheld or no data. */
-  series: readonly { name: string; values: readonly (number | null)[] }[];
+  /** Values 0–100 per point; null where withheld or no data; `margins` the half-width of each point's 95% interval. */
+  series: readonly { name: string; values: readonly (number | null)[]; margins?: readonly (number | null)[] }[];
 }
 
 const PLOT = { topGap: 24, height: 420, bandLabel: 24, bandGap: 8 } as const;
@@ -94,6 +95,27 @@ function layout(input: LineChartInput, canvas: Canvas, noData: string): Picture 
     const empty = fitText(fonts, noData, contentWidth, canvas.style(28));
     canvas.text(empty, PAD_X + (contentWidth - empty.width) / 2, baselineFor((plotTop + plotBottom) / 2, 28), COLOURS.noData);
   }
+  // Interval bands first, under every line: one polygon per run of points with a margin.
+  values.forEach((list, s) => {
+    const margins = input.series[s]?.margins;
+    if (!margins) return;
+    const colour = seriesColour(s);
+    let run: number[] = [];
+    const flush = () => {
+      if (run.length > 1) {
+        const upper = run.map((i) => `${n(xAt(i))},${n(yAt(Math.min(100, list[i]! + margins[i]!)))}`);
+        const lower = run.map((i) => `${n(xAt(i))},${n(yAt(Math.max(0, list[i]! - margins[i]!)))}`).reverse();
+        canvas.parts.push(`<polygon fill="${colour.bar}" fill-opacity="0.15" stroke="none" points="${[...upper, ...lower].join(' ')}"/>`);
+      }
+      run = [];
+    };
+    list.forEach((value, i) => {
+      const margin = margins[i];
+      if (value === null || margin === null || margin === undefined || !Number.isFinite(margin)) return flush();
+      run.push(i);
+    });
+    flush();
+  });
   values.forEach((list, s) => {
     const colour = seriesColour(s);
     // A line through each run of weeks with a value; a withheld week breaks it.

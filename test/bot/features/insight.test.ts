@@ -102,11 +102,12 @@ describe('/trend', () => {
 });
 
 describe('/report', () => {
-  it('sends an .xlsx with a summary agreeing with /status, both charts, the distributions and every response', async () => {
+  it('sends an .xlsx with a summary agreeing with /status (margins and n too), both charts, the distributions, the funnel, the codebook and every response', async () => {
     const t = createTestBot({ now: () => NOW });
     await roundOfTen(t);
     await t.admin.send('/status');
-    const headline = /Headline　(\d+\.\d)/.exec(t.admin.lastText() ?? '')?.[1];
+    const status = t.admin.lastText() ?? '';
+    const headline = /Headline　(\d+\.\d)/.exec(status)?.[1];
     expect(headline).toBe('70.0');
 
     await t.admin.send('/report');
@@ -114,11 +115,20 @@ describe('/report', () => {
     expect(message.document?.filename).toBe('manyi-round-1-2026-11-24.xlsx');
     expect(message.caption).toBe('Report of round 1 “Village”: 10 responses');
     const workbook = await readWorkbook(message.document!.data!);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Summary', 'Distributions', 'Responses', 'Themes']);
-    const [summary, distributions, answers] = workbook.worksheets as [any, any, any];
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Summary', 'Distributions', 'Funnel', 'Codebook', 'Responses', 'Themes']);
+    const [summary, distributions, funnel, codebook, answers] = workbook.worksheets as [any, any, any, any, any];
     expect(rowLabelled(summary, 'Report of round 1 “Village”')).toBeDefined();
     expect(rowLabelled(summary, 'Completed')?.[1]).toBe(10);
     expect(rowLabelled(summary, 'Headline')?.[1]).toBe(Number(headline));
+    // Five of 80 and five of 60: margin t(9) · SD / √10 = 7.5 (as /status says).
+    expect(rowLabelled(summary, 'Headline')).toEqual(['Headline', 70, 7.5, 10]);
+    expect(status).toContain('Headline　70.0 ±7.5 (n = 10)');
+    // Every answer is satisfied or better: a rate of 100% whose Wilson interval from 10 is 72.2–100%.
+    expect(rowLabelled(summary, 'Overall')?.slice(0, 7)).toEqual(['Overall', 70, 7.5, 10, 100, 72.2, 100]);
+    expect(rowLabelled(funnel, 'satisfaction')?.slice(2, 5)).toEqual([10, 10, 0]);
+    await t.admin.send('/export');
+    const exported = parse(Buffer.from(t.admin.lastBotMessage()!.document!.data!).toString('utf8'), { bom: true, to: 1 }) as string[][];
+    expect(rowsOf(codebook).map((row) => row[0])).toEqual(['column', ...exported[0]!]);
     expect(rowLabelled(summary, 'Member')?.slice(0, 3)).toEqual(['Member', 5, 80]);
     expect(summary.getImages()).toHaveLength(2);
     expect(rowsOf(distributions)).toContainEqual(['role', 'Who are you?', 'Member', 5, 50]);
@@ -138,8 +148,8 @@ describe('/report', () => {
     await t.admin.press('繁體中文');
     await t.admin.send('/report 1');
     const workbook = await readWorkbook(t.admin.lastBotMessage()!.document!.data!);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['摘要', '各題分佈', '全部回答', '主題']);
-    expect(rowsOf(workbook.worksheets[2]!)[0]?.[0]).toBe('回答編號');
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['摘要', '各題分佈', '停下的題目', '編碼本', '全部回答', '主題']);
+    expect(rowsOf(workbook.worksheets[4]!)[0]?.[0]).toBe('回答編號');
   });
 });
 

@@ -30,6 +30,27 @@ describe('the trend picture', () => {
     expect(png.readUInt32BE(20)).toBeGreaterThan(500);
   });
 
+  it('draws each week\'s 95% interval as a band around its line, broken where a margin is missing', async () => {
+    const withMargins: LineChartInput = {
+      ...trend,
+      series: [
+        { ...trend.series[0]!, margins: [2, 2.5, 3, 1.5, null, 2, 2] },
+        { ...trend.series[1]!, margins: [4, 4, null, 4, 4, 4, 4] },
+      ],
+    };
+    const { svg } = await buildLineChartSvg(withMargins);
+    // Series 1: runs W1–W4 (4 points, the null value of W5 breaks it) and W6–W7; series 2: W1–W2 and W4–W7.
+    const bands = svg.match(/<polygon fill="[^"]+" fill-opacity="0.15"[^>]*points="([^"]+)"/g) ?? [];
+    expect(bands).toHaveLength(4);
+    // The first band's top edge starts at 78.2 + 2 = 80.2 and its bottom edge ends at 78.2 − 2 = 76.2: same x, lower on the page.
+    const points = /points="([^"]+)"/.exec(bands[0]!)![1]!.split(' ').map((p) => p.split(',').map(Number));
+    expect(points).toHaveLength(8);
+    expect(points[0]![0]).toBe(points.at(-1)![0]);
+    expect(points.at(-1)![1]! - points[0]![1]!).toBeCloseTo((4 * 420) / 100, 1);
+    // Without margins there is no band.
+    expect((await buildLineChartSvg(trend)).svg).not.toContain('fill-opacity="0.15"');
+  });
+
   it('draws a line per index, broken where a week is withheld, and text only as outlines', async () => {
     const { svg } = await buildLineChartSvg(trend);
     // Series 1 is broken once (W2 of round 2), series 2 once (W3 of round 1): two runs each.
