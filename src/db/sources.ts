@@ -10,6 +10,12 @@ export interface SourceRow {
   scored: number;
   /** Mean score of those answers, pooled (0–100); null when there are none or scores were not asked for. */
   mean: number | null;
+  /**
+   * Sums over those responses of each one's score total t and score count c:
+   * Σt, Σc, Σt², Σt·c, Σc², enough for the pooled index's margin with each
+   * respondent's answers taken together (figures/intervals.ts pooledEstimate).
+   */
+  moments: { sum: number; count: number; sumSum: number; sumCount: number; countCount: number } | null;
 }
 
 /** Half-open [from, to) in epoch ms: `started` counts starts in it, the rest completions. */
@@ -45,7 +51,9 @@ const SCORES_SQL = `
     FROM answers a, span
     WHERE a.response_id BETWEEN span.lo AND span.hi AND a.score IS NOT NULL
     GROUP BY a.response_id)
-  SELECT r.source AS source, count(*) AS scored, sum(s.total) * 1.0 / sum(s.n) AS mean
+  SELECT r.source AS source, count(*) AS scored, sum(s.total) * 1.0 / sum(s.n) AS mean,
+    sum(s.total) AS sum, sum(s.n) AS count, sum(s.total * s.total) AS sumSum,
+    sum(s.total * s.n) AS sumCount, sum(s.n * s.n) AS countCount
   FROM responses r JOIN per_response s ON s.id = r.id
   WHERE r.${IN_ROUNDS} AND r.${SCORED_IN_WINDOW}
   GROUP BY r.source`;
@@ -63,13 +71,22 @@ export function responsesBySource(
 ): SourceRow[] {
   const params = { rounds: JSON.stringify(roundIds), ...(options.window ?? ALL_TIME) };
   const counts = statement(db, COUNTS_SQL).all(params) as { source: string | null; started: number; completed: number }[];
-  const scores = new Map<string | null, { scored: number; mean: number | null }>();
+  type ScoreRow = { source: string | null; scored: number; mean: number | null } & NonNullable<SourceRow['moments']>;
+  const scores = new Map<string | null, ScoreRow>();
   if (options.scores) {
-    for (const row of statement(db, SCORES_SQL).all({ ...params, cut: figuresCut(db, roundIds).cut }) as { source: string | null; scored: number; mean: number | null }[]) {
+    for (const row of statement(db, SCORES_SQL).all({ ...params, cut: figuresCut(db, roundIds).cut }) as ScoreRow[]) {
       scores.set(row.source, row);
     }
   }
   return counts
     .filter((row) => row.started > 0 || row.completed > 0)
-    .map((row) => ({ ...row, scored: scores.get(row.source)?.scored ?? 0, mean: scores.get(row.source)?.mean ?? null }));
+    .map((row) => {
+      const scored = scores.get(row.source);
+      return {
+        ...row,
+        scored: scored?.scored ?? 0,
+        mean: scored?.mean ?? null,
+        moments: scored ? { sum: scored.sum, count: scored.count, sumSum: scored.sumSum, sumCount: scored.sumCount, countCount: scored.countCount } : null,
+      };
+    });
 }

@@ -1,7 +1,8 @@
 import { escapeHtml } from '../render/html.js';
 import type { SourceRow } from '../db/sources.js';
 import { MIN_GROUP_SIZE } from '../figures/figures.js';
-import { formatIndex, shorten } from '../render/format.js';
+import { formatEstimate, formatIndex, shorten } from '../render/format.js';
+import { pooledEstimate, type Estimate } from '../figures/intervals.js';
 import type { ReachTexts } from '../texts/reach.js';
 
 /** What one source (a deep-link tag, or none) brought: counts as they are, an index only under the five-respondent rule. */
@@ -12,17 +13,37 @@ export interface SourceFigures {
   completed: number;
   /** Pooled satisfaction index of its completed responses; null below MIN_GROUP_SIZE of them. */
   index: number | null;
+  /** The index with its 95% margin and n (respondents), each respondent's answers taken together; null whenever `index` is. */
+  estimate: Estimate | null;
+}
+
+/** The pooled index of one source as a one-dimension pooled estimate (figures/intervals.ts). */
+function estimateOf(row: SourceRow): Estimate | null {
+  const m = row.moments;
+  if (!m) return null;
+  return pooledEstimate({
+    n: row.scored,
+    sums: [m.sum],
+    counts: [m.count],
+    sumSum: [[m.sumSum]],
+    sumCount: [[m.sumCount]],
+    countCount: [[m.countCount]],
+  });
 }
 
 /** Sources most completed first (then most started, then by tag), with indexes withheld where too few stand behind them. */
 export function sourceFigures(rows: readonly SourceRow[]): SourceFigures[] {
   return rows
-    .map((row) => ({
-      source: row.source,
-      started: row.started,
-      completed: row.completed,
-      index: row.scored >= MIN_GROUP_SIZE && row.mean !== null ? row.mean : null,
-    }))
+    .map((row) => {
+      const shown = row.scored >= MIN_GROUP_SIZE && row.mean !== null;
+      return {
+        source: row.source,
+        started: row.started,
+        completed: row.completed,
+        index: shown ? row.mean : null,
+        estimate: shown ? estimateOf(row) : null,
+      };
+    })
     .sort(
       (a, b) =>
         b.completed - a.completed ||
@@ -48,7 +69,7 @@ export function sourceLines(sources: readonly SourceFigures[], t: ReachTexts, op
       tag: s.source === null ? t.direct : `<code>${escapeHtml(shorten(s.source, options.tagLength))}</code>`,
       started: s.started,
       completed: s.completed,
-      index: options.withIndex && s.index !== null ? formatIndex(s.index) : null,
+      index: options.withIndex && s.index !== null ? (s.estimate ? formatEstimate(s.estimate) : formatIndex(s.index)) : null,
     }),
   );
   const hidden = sources.length - shown.length;

@@ -179,10 +179,10 @@ describe('the digest message', () => {
 
   it('says where this week’s respondents came from, most completed first, tags escaped, five at most', () => {
     const sources = [
-      { source: 'east_gate', started: 20, completed: 17, index: 81 },
-      { source: null, started: 9, completed: 6, index: null },
-      { source: '<b>x</b>', started: 2, completed: 1, index: null },
-      ...['a', 'b', 'c', 'd'].map((tag) => ({ source: tag, started: 1, completed: 0, index: null })),
+      { source: 'east_gate', started: 20, completed: 17, index: 81, estimate: null },
+      { source: null, started: 9, completed: 6, index: null, estimate: null },
+      { source: '<b>x</b>', started: 2, completed: 1, index: null, estimate: null },
+      ...['a', 'b', 'c', 'd'].map((tag) => ({ source: tag, started: 1, completed: 0, index: null, estimate: null })),
     ];
     const html = render(data({ sources }), 'en');
     expect(html).toContain('<code>&lt;b&gt;x&lt;/b&gt;</code>');
@@ -215,7 +215,7 @@ describe('the digest message', () => {
       indexes: [{ id: 'i', dimensions: ['d0', 'd1'], value: values, withheld: false, estimate: null }],
       lowest: many.questions.slice(0, 3).map((q) => ({ id: q.id, dimension: 'd0', index: 10, satisfactionRate: 0, awarenessRate: 1, withheld: false, answered: 9, known: 9, indexEstimate: null, satisfactionInterval: null, awarenessInterval: null })),
     });
-    const sources = Array.from({ length: 30 }, (_, i) => ({ source: `${i}`.padEnd(64, 'x'), started: 9, completed: 9, index: 70 }));
+    const sources = Array.from({ length: 30 }, (_, i) => ({ source: `${i}`.padEnd(64, 'x'), started: 9, completed: 9, index: 70, estimate: null }));
     const html = render(data({ questionnaire: many, figures: big(70), previous: big(60), suggestions: ['長'.repeat(1000), '長'.repeat(1000), '長'.repeat(1000)], sources }));
     // Telegram counts the text after entity parsing, not the HTML.
     expect(shown(html).length).toBeLessThanOrEqual(4096);
