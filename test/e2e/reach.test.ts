@@ -160,7 +160,7 @@ describe('reach over HTTP', () => {
     await admin.send('/sources');
     const sources = lastReply()!.text.split('\n');
     expect(sources[0]).toBe(`Round 1 “${TITLE}”: respondents per source`);
-    expect(sources[1]).toMatch(/^east_gate: 5 completed \/ 5 started, index \d+\.\d$/);
+    expect(sources[1]).toMatch(/^east_gate: 5 completed \/ 5 started, index \d+\.\d ±\d+\.\d \(n = 5\)$/);
     expect(sources.slice(2, 4)).toEqual(counts.slice(1));
 
     await admin.send('/status');
@@ -175,7 +175,7 @@ describe('reach over HTTP', () => {
     await admin.send('/close_round');
     const report = lastReply()!.text;
     expect(report).toMatch(/^Round 1 “Reach survey” is closed: 7 completed, 9 started\./);
-    expect(report).toMatch(/\nWhere respondents came from\neast_gate: 5 completed \/ 5 started, index \d+\.\d\ndirect: 1 completed \/ 2 started\nnorth_lane: 1 completed \/ 2 started/);
+    expect(report).toMatch(/\nWhere respondents came from\neast_gate: 5 completed \/ 5 started, index \d+\.\d ±\d+\.\d \(n = 5\)\ndirect: 1 completed \/ 2 started\nnorth_lane: 1 completed \/ 2 started/);
   }, 120_000);
 
   it('leaves no response of the closed round that the HMAC of any contact’s id matches', () => {

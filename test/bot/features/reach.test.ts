@@ -56,10 +56,11 @@ describe('/sources', () => {
     await complete(t, 3723, '/start <b>');
 
     await t.admin.send('/sources');
+    // 100, 80, 80, 80, 80: mean 84, SD √80, margin t(4) · √(80 / 5) = 2.776 · 4 = 11.1.
     expect(t.admin.lastText()).toBe(
       [
         'Round 1 “Test round”: respondents per source',
-        'east_gate: 5 completed / 5 started, index 84.0',
+        'east_gate: 5 completed / 5 started, index 84.0 ±11.1 (n = 5)',
         'direct: 2 completed / 2 started',
         'north-lane: 1 completed / 2 started',
         '',
