@@ -92,7 +92,8 @@ const zhHant: AdminTexts = {
     '/coverage [輪次編號] — 各單位完成、開始、目標與百分比，落後的在前\n' +
     '/themes [輪次編號] — 每道文字題居民寫得最多的詞（至少 5 份回答提到）\n' +
     '/feedback 內容 — 調查結束後，向所有參與者發送結果與整改措施（先預覽，再確認）；/feedback status 查看發送情況\n' +
-    '/help — 顯示說明',
+    '/help — 顯示說明' +
+    '\n\n數字旁的「±」是 95% 的誤差範圍：例如 82.4 ±2.1 (n = 312) 表示換一批同樣的居民作答，指數很可能在 80.3 至 84.5 之間；n 是作答人數。只有變化大於其誤差範圍時才顯示 ▲▼，否則顯示「≈」；任一方少於 30 人時不作比較。',
   commandDescriptions: {
     open_round: '開放新一輪調查',
     close_round: '結束目前的調查',
@@ -170,7 +171,8 @@ const zhHans: AdminTexts = {
     '/coverage [轮次编号] — 各单位完成、开始、目标与百分比，落后的在前\n' +
     '/themes [轮次编号] — 每道文字题居民写得最多的词（至少 5 份回答提到）\n' +
     '/feedback 内容 — 调查结束后，向所有参与者发送结果与整改措施（先预览，再确认）；/feedback status 查看发送情况\n' +
-    '/help — 显示说明',
+    '/help — 显示说明' +
+    '\n\n数字旁的“±”是 95% 的误差范围：例如 82.4 ±2.1 (n = 312) 表示换一批同样的居民作答，指数很可能在 80.3 至 84.5 之间；n 是作答人数。只有变化大于其误差范围时才显示 ▲▼，否则显示“≈”；任一方少于 30 人时不作比较。',
   commandDescriptions: {
     open_round: '开放新一轮调查',
     close_round: '结束当前的调查',
@@ -248,7 +250,8 @@ const en: AdminTexts = {
     '/coverage [round id] — per unit: completed, started, target and % of target, lagging first\n' +
     '/themes [round id] — the terms residents wrote most, per text question (mentioned by 5 responses or more)\n' +
     '/feedback text — after a close, send everyone who took part the results and what was done (preview, then confirm); /feedback status shows how far it went\n' +
-    '/help — show this help',
+    '/help — show this help' +
+    '\n\nThe ± beside a figure is its 95% margin: 82.4 ±2.1 (n = 312) means that had other residents of the same place answered, the index would very likely lie between 80.3 and 84.5; n is how many answered. ▲▼ appear only for a change larger than its margin, ≈ otherwise; with fewer than 30 on either side nothing is compared.',
   commandDescriptions: {
     open_round: 'Open a new survey round',
     close_round: 'Close the open round',

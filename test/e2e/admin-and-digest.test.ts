@@ -82,7 +82,7 @@ describe('the admin console over HTTP', () => {
     }
 
     await admin.send('/status');
-    expect(lastReply(ADMIN)?.text).toMatch(/^Round 1 “Village survey”\nOpened \d{4}-\d\d-\d\d \d\d:\d\d\n6 started, 5 completed\n\nSatisfaction with organizational work　\d+\.\d\n/);
+    expect(lastReply(ADMIN)?.text).toMatch(/^Round 1 “Village survey”\nOpened \d{4}-\d\d-\d\d \d\d:\d\d\n6 started, 5 completed\n\nSatisfaction with organizational work　\d+\.\d ±\d+\.\d \(n = 5\)\n/);
 
     await admin.send('/export');
     const csv = lastReply(ADMIN)!;
