@@ -65,8 +65,11 @@ describe('an admin group with ADMIN_USER_IDS', () => {
 
     await member.sendIn(GROUP, '/status');
     expect(lastReply()?.text).toMatch(/^Round 1 “Committee survey”\nOpened /);
+    // Where residents give up is read-only: every member may ask.
+    await member.sendIn(GROUP, '/funnel');
+    expect(botMessages().filter((m) => m.kind !== 'photo').at(-1)?.text).toMatch(/^Where residents give up, round 1|^第 1 輪「Committee survey」：居民在哪裡停下/);
 
-    for (const command of ['/close_round', '/export', '/report 1', '/preview', '/target east_gate 30']) {
+    for (const command of ['/close_round', '/export', '/export codebook', '/report 1', '/preview', '/target east_gate 30']) {
       const before = botMessages().length;
       await member.sendIn(GROUP, command);
       expect(botMessages().slice(before).map((m) => m.text)).toEqual([expect.stringMatching(REFUSAL)]);
@@ -86,6 +89,8 @@ describe('an admin group with ADMIN_USER_IDS', () => {
 
     await chair.sendIn(GROUP, '/export');
     expect(lastReply()?.document?.filename).toMatch(/^manyi-round-1-.*\.csv$/);
+    await chair.sendIn(GROUP, '/export codebook');
+    expect(lastReply()?.document?.filename).toMatch(/^manyi-round-1-codebook-.*\.csv$/);
     await chair.sendIn(GROUP, '/close_round');
     // The closing report goes to every admin chat in its own language (this group has the default).
     expect(lastReply()?.text).toMatch(/^第 1 輪調查「Committee survey」已結束/);

@@ -3,6 +3,7 @@ import { closeDatabase, type Db } from '../../src/db/client.js';
 import { closeOpenRound, findRound } from '../../src/db/rounds.js';
 import { renderFinalReport } from '../../src/reports/final-report.js';
 import { renderGroups } from '../../src/reports/groups-message.js';
+import { renderFunnel } from '../../src/reports/funnel-message.js';
 import { gatherRoundReport, roundFigures, roundGroups } from '../../src/reports/round-report.js';
 import { LANGUAGES } from '../../src/questionnaire/languages.js';
 import { MAX_TEXT_ANSWER_LENGTH } from '../../src/questionnaire/schema.js';
@@ -43,7 +44,7 @@ function respondFully(round: number, day: number, shift: number): void {
 }
 
 describe('admin reports of a questionnaire at every validator maximum', () => {
-  it('the final report, compared with the round before, and /groups each fit one message in every language', async () => {
+  it('the final report, compared with the round before, /groups and /funnel each fit one message in every language', async () => {
     const first = writer.open(questionnaire, minutes(DAY - 60));
     respondFully(first, 1, 0);
     const second = writer.open(questionnaire, minutes(2 * DAY - 60));
@@ -59,6 +60,9 @@ describe('admin reports of a questionnaire at every validator maximum', () => {
       expect(final).toMatch(/[▲▼＝]/);
       const groupsMessage = shownText(renderGroups(round, roundFigures(db, round, true), groups, language));
       expect(groupsMessage.length).toBeGreaterThan(1000);
+      // Every question of the round, each with its 1,000-character text cut to fit.
+      const funnel = shownText(renderFunnel(round, report.funnel!, language));
+      expect(funnel.length).toBeGreaterThan(1000);
     }
   });
 });
