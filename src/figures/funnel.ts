@@ -10,7 +10,8 @@ import type { Questionnaire } from '../questionnaire/schema.js';
  * only from MIN_FOR_MEDIAN answers on.
  *
  * One pass over the round's answers in primary-key order (response, question),
- * with the response's status and cursor alongside: no sort, no second read.
+ * with the response's status and cursor alongside: no sort, no second read
+ * of an answer.
  */
 
 /** A median time from fewer answers than this says more about one person than about the question. */
@@ -54,17 +55,46 @@ export interface FunnelRow {
   answeredAt: number | null;
 }
 
-const FUNNEL_SQL = `
-  SELECT r.id AS responseId, r.status AS status, r.cursor AS cursor, r.started_at AS startedAt,
-         a.question_id AS questionId, a.skipped AS skipped, a.answered_at AS answeredAt
-  FROM responses r LEFT JOIN answers a ON a.response_id = r.id
-  WHERE r.round_id = :round
-  ORDER BY r.id`;
+/*
+ * Two reads in primary-key order, merged by response id: the round's
+ * responses, then the answers of their id range by the answers' own key. On
+ * 100,000 responses a join of the two (with the sort it needs) took twice as
+ * long.
+ */
+const RESPONSES_SQL = 'SELECT id, status, cursor, started_at FROM responses WHERE round_id = ? ORDER BY id';
+const ANSWERS_SQL = `SELECT response_id, question_id, skipped, answered_at FROM answers
+  WHERE response_id BETWEEN ? AND ? ORDER BY response_id, question_id`;
+
+type ResponseTuple = [number, FunnelRow['status'], string | null, number];
+type AnswerTuple = [number, string, number, number];
+
+/** The round's rows as funnelOf reads them: each response with its answers, or alone with none. */
+function* funnelRows(db: Db, roundId: number): Generator<FunnelRow> {
+  const responses = statement(db, RESPONSES_SQL).raw(true).all(roundId) as ResponseTuple[];
+  if (responses.length === 0) return;
+  const answers = statement(db, ANSWERS_SQL).raw(true).iterate(responses[0]![0], responses.at(-1)![0]) as IterableIterator<AnswerTuple>;
+  try {
+    let next = answers.next();
+    for (const [responseId, status, cursor, startedAt] of responses) {
+      // Answers of another round's responses within the id range are passed over.
+      while (!next.done && next.value[0] < responseId) next = answers.next();
+      let any = false;
+      while (!next.done && next.value[0] === responseId) {
+        const [, questionId, skipped, answeredAt] = next.value;
+        yield { responseId, status, cursor, startedAt, questionId, skipped, answeredAt };
+        any = true;
+        next = answers.next();
+      }
+      if (!any) yield { responseId, status, cursor, startedAt, questionId: null, skipped: null, answeredAt: null };
+    }
+  } finally {
+    answers.return?.();
+  }
+}
 
 /** The funnel of one round, in one pass over its answers. */
 export function computeFunnel(db: Db, roundId: number, questionnaire: Questionnaire): Funnel {
-  const rows = statement(db, FUNNEL_SQL).iterate({ round: roundId }) as IterableIterator<FunnelRow>;
-  return funnelOf(questionnaire, rows);
+  return funnelOf(questionnaire, funnelRows(db, roundId));
 }
 
 interface Tally {
