@@ -47,7 +47,7 @@ describe('scheduled digests', () => {
     const text = digests(t, ADMIN_ID)[0]!.text;
     expect(text).toContain('2026-11-16 09:00 至 2026-11-23 09:00');
     expect(text).toContain('本週新增：完成 5 份，開始作答 5 份；累計完成 5 份');
-    expect(text).toMatch(/組織工作滿意度　\d+\.\d 新/);
+    expect(text).toMatch(/組織工作滿意度　\d+\.\d ±\d+\.\d \(n = \d+\) 新/);
   });
 
   it('sends nothing twice after a restart, and nothing for a run already delivered', async () => {
