@@ -1,7 +1,8 @@
 /*
- * How figures read in messages: indexes with one decimal, rates as whole
- * percentages, changes with ▲ ▼, and text bars for clients without pictures;
- * and how dates read, in the administrators' time zone.
+ * How figures read in messages: indexes with one decimal and their margin,
+ * rates as whole percentages, changes with ▲ ▼ only when real, and text bars
+ * for clients without pictures; and how dates read, in the administrators'
+ * time zone.
  */
 
 export const NO_VALUE = '—';
@@ -32,12 +33,6 @@ export function formatEstimate(estimate: ShownEstimate): string {
   return `${formatIndex(estimate.value)}${formatMarginAndN(estimate)}`;
 }
 
-/** A rate with its Wilson interval: `76% (70–81%)`. */
-export function formatRateInterval(interval: { value: number; low: number; high: number } | null): string {
-  if (interval === null) return NO_VALUE;
-  return `${formatRate(interval.value)} (${Math.round(interval.low * 100)}–${formatRate(interval.high)})`;
-}
-
 /** A signed change with one decimal: `+1.3`, `-0.6`, `0.0`. */
 export function signedChange(difference: number): string {
   const rounded = Math.round(difference * 10) / 10;
@@ -58,16 +53,6 @@ export function formatJudgedChange(
   if (change.verdict === 'down') return `▼${size}`;
   if (change.verdict === 'within-noise') return withinNoise({ change: signedChange(change.difference) });
   return '';
-}
-
-/** The change of an index against an earlier one: ▲1.2, ▼0.6, ＝, or `fresh` when there is nothing to compare. */
-export function formatChange(current: number | null, previous: number | null, fresh: string): string {
-  if (current === null) return '';
-  if (previous === null) return fresh;
-  const difference = Math.round((current - previous) * 10) / 10;
-  if (difference > 0) return `▲${difference.toFixed(1)}`;
-  if (difference < 0) return `▼${Math.abs(difference).toFixed(1)}`;
-  return '＝';
 }
 
 const PARTIAL_BLOCKS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
