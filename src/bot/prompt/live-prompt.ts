@@ -11,6 +11,7 @@ import { findContact } from '../../db/contacts.js';
 import { findPreview } from '../../db/previews.js';
 import { receivedAtOf } from '../../transport/receive/handle-update.js';
 import { sentAfterLostAttempt } from '../../transport/send/network-retry.js';
+import { telegramLength } from '../../render/fit.js';
 import { renderQuestion, renderRecorded, renderSummary, SURVEY_MODE, type Rendered, type RenderMode } from './question-view.js';
 
 /*
@@ -240,14 +241,23 @@ export function pressedMessageHasButtons(ctx: BotContext): boolean {
   return !ctx.settled.has(message!.chat.id, message!.message_id);
 }
 
-export function renderCursor(source: PromptSource, state: Walk, ctx: BotContext, hint?: string): Rendered {
+/**
+ * Where the resident stands, drawn: the question at the cursor or the
+ * summary. `above` (HTML, one line) goes on top, and the summary leaves room
+ * for it.
+ */
+export function renderCursor(source: PromptSource, state: Walk, ctx: BotContext, hint?: string, above?: string): Rendered {
   const { mode } = placeOf(ctx, source);
+  const room = above === undefined ? mode : { ...mode, limit: mode.limit - telegramLength(above) - 2 };
   const question = state.cursor === null ? undefined : findQuestion(source.questionnaire, state.cursor);
-  if (!question) {
-    const summary = renderSummary(source.questionnaire, state, ctx.language, mode);
-    return hint ? { ...summary, html: `⚠️ ${hint}\n\n${summary.html}` } : summary;
+  let rendered: Rendered;
+  if (question) {
+    rendered = renderQuestion(source.questionnaire, state, question, ctx.language, hint, room);
+  } else {
+    const summary = renderSummary(source.questionnaire, state, ctx.language, room);
+    rendered = hint ? { ...summary, html: `⚠️ ${hint}\n\n${summary.html}` } : summary;
   }
-  return renderQuestion(source.questionnaire, state, question, ctx.language, hint, mode);
+  return above === undefined ? rendered : { ...rendered, html: `${above}\n\n${rendered.html}` };
 }
 
 /**
@@ -326,6 +336,33 @@ export async function showPrompt(ctx: BotContext, source: PromptSource, state: W
   if (options.uncertain || sentAfterLostAttempt.has(sent)) {
     retireLostCopies(ctx, sent.message_id, [old?.messageId, options.handled]);
   }
+}
+
+/**
+ * Edits the pressed prompt in place into where the resident now stands (the
+ * next question or the summary), with `above` (the answer just given) on
+ * top: one call to the chat per step instead of an edit and a send. Any
+ * other live prompt is retired first, so this one is the chat's only one.
+ */
+export async function advancePrompt(
+  ctx: BotContext,
+  source: PromptSource,
+  state: Walk,
+  messageId: number,
+  above?: string,
+): Promise<void> {
+  const place = placeOf(ctx, source);
+  await place.retireOther();
+  const old = place.live();
+  if (old && old.messageId !== messageId) {
+    const shown = shownQuestion(old.shows);
+    await settleMessage(ctx, source, state, old.messageId, shown.responseId === state.id ? shown.questionId : null);
+  }
+  const rendered = renderCursor(source, state, ctx, undefined, above);
+  await editQuietly(ctx, messageId, rendered);
+  place.remember({ messageId, shows: promptShows(state, ctx.language) });
+  // A toggle queued behind this press is compared with the keyboard now drawn.
+  ctx.settled.rememberKeyboard(chatIdOf(ctx), messageId, JSON.stringify(rendered.keyboard?.inline_keyboard ?? []));
 }
 
 /** Makes `messageId` (a copy the bot lost track of, now showing the question being asked) the live prompt. */

@@ -147,6 +147,26 @@ export function renderRecorded(
   return { html: `${heading(questionnaire, state, question, language)}\n\n${escapeHtml(label)}` };
 }
 
+/** How long an answer may be in the one-line record above the next question. */
+const ANSWER_LINE_LENGTH = 60;
+
+/**
+ * The one line that keeps an answer on screen once its question is edited
+ * into the next one ("✓ 3/16 滿意"): the question's place and the answer,
+ * escaped and shortened to one short line.
+ */
+export function renderAnswerLine(
+  questionnaire: Questionnaire,
+  state: Walk,
+  question: Question,
+  answer: Answer,
+  language: Language,
+): string {
+  const { position, total } = progressOf(questionnaire, state.answers, question.id);
+  const label = shorten(answerLabel(question, answer, language).replace(/\s+/g, ' ').trim(), ANSWER_LINE_LENGTH);
+  return `✓ ${position}/${total} ${escapeHtml(label)}`;
+}
+
 /**
  * How much of each question and answer the summary shows, fullest first; the
  * last, numbers and short answers only, fits 60 questions (the validator's

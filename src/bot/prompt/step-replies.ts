@@ -6,6 +6,7 @@ import type { SurveyButton } from './callback-data.js';
 import type { BotContext } from '../context.js';
 import {
   adoptPrompt,
+  advancePrompt,
   answerPress,
   editIfChanged,
   editQuietly,
@@ -21,7 +22,7 @@ import {
   showPrompt,
   type PromptSource,
 } from './live-prompt.js';
-import { answerLabel, renderRecorded, SELECTED_MARK } from './question-view.js';
+import { answerLabel, renderAnswerLine, renderRecorded, SELECTED_MARK } from './question-view.js';
 import { TEXTS, type Texts } from '../../texts/resident.js';
 
 /*
@@ -109,8 +110,8 @@ async function showSubmitted(ctx: BotContext, source: PromptSource, state: Walk,
 }
 
 /**
- * Answers a press once its step is stored: the pressed question shown as
- * recorded and the next one asked, a toggle shown, a refusal told truthfully,
+ * Answers a press once its step is stored: the pressed prompt edited in place
+ * into the next question, the answer given on a line above it, a toggle shown, a refusal told truthfully,
  * a redelivery repaired. `submitted` says what follows a Submit.
  */
 export async function answerButton(
@@ -147,8 +148,14 @@ export async function answerButton(
           await submitted();
           return;
         }
-        // The response moved on without the pressed prompt being shown so.
-        if (!promptIsCurrent(ctx, source, state)) await settleMessage(ctx, source, state, messageId, pressedQuestion);
+        // The response moved on without the pressed prompt being shown so: it becomes where the resident stands.
+        if (!promptIsCurrent(ctx, source, state)) {
+          if (state.status === 'partial') {
+            await advancePrompt(ctx, source, state, messageId, answerLineOf(ctx, source, state, button));
+            return;
+          }
+          await settleMessage(ctx, source, state, messageId, pressedQuestion);
+        }
       } else {
         await settlePressedCopy(ctx, source, state, pressedQuestion);
       }
@@ -180,15 +187,20 @@ export async function answerButton(
     await submitted();
     return;
   }
-  if (pressed !== undefined) {
-    if (recorded) {
-      await editQuietly(ctx, pressed, renderRecorded(source.questionnaire, state, recorded.question, recorded.answer, ctx.language));
-      releasePrompt(ctx, pressed, source);
-    } else {
-      await settleMessage(ctx, source, state, pressed, null);
-    }
+  if (pressed === undefined) {
+    await showPrompt(ctx, source, state);
+    return;
   }
-  await showPrompt(ctx, source, state, pressed === undefined ? {} : { handled: pressed });
+  const above = recorded && renderAnswerLine(source.questionnaire, state, recorded.question, recorded.answer, ctx.language);
+  await advancePrompt(ctx, source, state, pressed, above);
+}
+
+/** The line that keeps the pressed question's answer on screen, when the press answered it. */
+function answerLineOf(ctx: BotContext, source: PromptSource, state: Walk, button: SurveyButton): string | undefined {
+  if (button.type !== 'choose' && button.type !== 'done' && button.type !== 'skip') return undefined;
+  const question = findQuestion(source.questionnaire, button.questionId);
+  const answer = question && state.answers.get(question.id);
+  return answer && renderAnswerLine(source.questionnaire, state, question, answer, ctx.language);
 }
 
 /** Answers a typed answer that reached a stored walk: a hint when it does not fit, else the next question. */

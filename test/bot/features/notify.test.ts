@@ -46,7 +46,7 @@ describe('"don\'t notify me"', () => {
     await resident.send('/start');
     expect(resident.lastText()).toMatch(/^1 \/ 5\nWho are you\?/);
     await resident.press('Member');
-    expect(resident.lastText()).toMatch(/^2 \/ /);
+    expect(resident.lastText()).toMatch(/^✓ 1\/5 Member\n\n2 \/ /);
     // /start earlier did not undo the choice; only /notify on does.
     expect(notificationsOff(t, resident.chatId)).toBe(true);
     await resident.send('/notify on');

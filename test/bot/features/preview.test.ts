@@ -55,17 +55,19 @@ describe('an admin previewing the next questionnaire', () => {
     expect(admin.buttons()).toEqual(['Member', 'Public']);
 
     await admin.press('Member');
-    expect(admin.botMessages()[1]?.text).toBe(`${MARK}\n\n1 / 5\nWho are you?\n\n✓ Recorded: Member`);
+    // The pressed question becomes the next one, the answer on top: no new message.
+    expect(admin.botMessages()).toHaveLength(2);
+    expect(admin.botMessages()[1]?.text).toMatch(/^🔍 Preview · nothing is recorded\n\n✓ 1\/5 Member\n\n2 \/ 5\nAre you satisfied\?/);
     expect(admin.buttons()).toContain('◀ Back');
     // A condition: "Main reason?" only for the dissatisfied.
     await admin.press('Dissatisfied');
-    expect(admin.lastText()).toBe(`${MARK}\n\n3 / 5\nMain reason?`);
+    expect(admin.lastText()).toBe(`${MARK}\n\n✓ 2/5 Dissatisfied\n\n3 / 5\nMain reason?`);
     await admin.press('Unfair');
     await admin.press('◀ Back');
     await admin.press('◀ Back');
     expect(admin.buttons()).toContain('✓ Dissatisfied');
     await admin.press('Very satisfied');
-    expect(admin.lastText()).toMatch(/^🔍 Preview · nothing is recorded\n\n3 \/ 4\nWhere do you hear about it\?/);
+    expect(admin.lastText()).toMatch(/^🔍 Preview · nothing is recorded\n\n✓ 2\/4 Very satisfied\n\n3 \/ 4\nWhere do you hear about it\?/);
 
     // A multi question: toggles, then Done; Done with nothing chosen is refused.
     await admin.press('Done ✔');
@@ -77,7 +79,7 @@ describe('an admin previewing the next questionnaire', () => {
     await admin.press('Done ✔');
 
     // A text question with its length limit, and input that fits no question.
-    expect(admin.lastText()).toBe(`${MARK}\n\n4 / 4 (optional)\nAny suggestion?\n\nType your answer (up to 20 characters).`);
+    expect(admin.lastText()).toBe(`${MARK}\n\n✓ 3/4 Meetings\n\n4 / 4 (optional)\nAny suggestion?\n\nType your answer (up to 20 characters).`);
     await admin.sendSticker();
     expect(admin.lastText()).toBe(`${MARK}\n\n⚠️ This question takes a typed answer (up to 20 characters).`);
     await admin.send('x'.repeat(21));
@@ -142,9 +144,12 @@ describe('an admin previewing the next questionnaire', () => {
       '“fr” is not a language to preview in. Send /preview, or /preview zh-Hant, /preview zh-Hans or /preview en.',
     ]);
     // The preview under way goes on.
+    const [prompt] = liveKeyboards(t.admin);
     expect(liveKeyboards(t.admin)).toHaveLength(1);
     await t.admin.press('Public');
-    expect(t.admin.lastText()).toMatch(/^🔍 Preview · nothing is recorded\n\n2 \/ 5\nAre you satisfied\?/);
+    expect(t.admin.botMessages().find((m) => m.message_id === prompt!.message_id)?.text).toMatch(
+      /^🔍 Preview · nothing is recorded\n\n✓ 1\/5 Public\n\n2 \/ 5\nAre you satisfied\?/,
+    );
   });
 
   it('starts again from the first question on a second /preview, retiring the first one’s buttons', async () => {
@@ -268,7 +273,7 @@ describe('a preview and the real survey in the same chat', () => {
     expect(t.db.select({ questionId: answers.questionId, value: answers.value }).from(answers).all()).toEqual([
       { questionId: 'role', value: 'public' },
     ]);
-    expect(t.admin.lastText()).toMatch(/^2 \/ 5\nAre you satisfied\?/);
+    expect(t.admin.lastText()).toMatch(/^✓ 1\/5 Public\n\n2 \/ 5\nAre you satisfied\?/);
   });
 
   it('takes over from a real survey under way, which /start then resumes where it stood', async () => {

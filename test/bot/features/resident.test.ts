@@ -68,15 +68,17 @@ describe('a resident answering the questionnaire', () => {
     expect(t.db.select().from(responses).get()).toMatchObject({ status: 'completed', language: 'en' });
   });
 
-  it('sees what was recorded on each answered question, with no live buttons left behind', async () => {
+  it('sees the answer just given on top of the next question, in the same message, the one live prompt', async () => {
     const t = createTestBot();
     const resident = await startedResident(t);
+    const before = resident.botMessages().length;
+    const question = resident.lastBotMessage()!;
     await resident.press('Public');
-    const answered = resident.botMessages()[1];
-    expect(answered?.text).toBe('1 / 5\nWho are you?\n\n✓ Recorded: Public');
-    expect(answered?.replyMarkup).toBeUndefined();
+    // One call to the chat: the pressed question became the next one, no new message.
+    expect(resident.botMessages()).toHaveLength(before);
+    expect(resident.lastBotMessage()?.message_id).toBe(question.message_id);
     expect(liveKeyboards(resident)).toHaveLength(1);
-    expect(resident.lastText()).toMatch(/^2 \/ 5\nAre you satisfied\?/);
+    expect(resident.lastText()).toMatch(/^✓ 1\/5 Public\n\n2 \/ 5\nAre you satisfied\?/);
     expect(resident.buttons()).toEqual([
       'Very satisfied',
       'Satisfied',
@@ -133,13 +135,13 @@ describe('a resident answering the questionnaire', () => {
     expect(resident.lastText()).toMatch(/^1 \/ 5\nWho are you\?/);
     expect(resident.buttons()).toEqual(['✓ Member', 'Public']);
     await resident.press('Public');
-    expect(resident.lastText()).toMatch(/^2 \/ 5/);
+    expect(resident.lastText()).toMatch(/^✓ 1\/5 Public\n\n2 \/ 5/);
     await resident.press('Satisfied');
     await resident.press('Online');
     await resident.press('Done ✔');
     expect(resident.buttons()).toEqual(['◀ Back', 'Skip ▶']);
     await resident.press('Skip ▶');
-    expect(resident.botMessages().at(-2)?.text).toBe('4 / 4 (optional)\nAny suggestion?\n\n(skipped)');
+    expect(resident.lastText()).toMatch(/^✓ 4\/4 \(skipped\)\n\nPlease check your answers/);
     expect(storedAnswers(t)).toEqual({ role: 'public', satisfaction: '80', channels: '["online"]', comment: null });
     expect(liveKeyboards(resident)).toHaveLength(1);
   });
@@ -149,13 +151,13 @@ describe('a resident answering the questionnaire', () => {
     const resident = await startedResident(t);
     await resident.press('Member');
     await resident.press('Dissatisfied');
-    expect(resident.lastText()).toMatch(/^3 \/ 5\nMain reason\?/);
+    expect(resident.lastText()).toMatch(/^✓ 2\/5 Dissatisfied\n\n3 \/ 5\nMain reason\?/);
     await resident.press('Unfair');
     expect(storedAnswers(t)['reason']).toBe('unfair');
     await resident.press('◀ Back');
     await resident.press('◀ Back');
     await resident.press('Very satisfied');
-    expect(resident.lastText()).toMatch(/^3 \/ 4\nWhere do you hear about it\?/);
+    expect(resident.lastText()).toMatch(/^✓ 2\/4 Very satisfied\n\n3 \/ 4\nWhere do you hear about it\?/);
     expect(storedAnswers(t)).toEqual({ role: 'member', satisfaction: '100' });
   });
 
@@ -204,7 +206,7 @@ describe('a resident answering the questionnaire', () => {
     await resident.pressData('1a:1:role:1', question.message_id);
     expect(resident.lastCallbackAnswer()?.text).toBe('Already recorded for this question: Member');
     expect(storedAnswers(t)).toEqual({ role: 'member' });
-    expect(resident.lastText()).toMatch(/^2 \/ 5/);
+    expect(resident.lastText()).toMatch(/^✓ 1\/5 Member\n\n2 \/ 5/);
   });
 
   it('changes nothing when Telegram delivers the same update again', async () => {
@@ -227,25 +229,28 @@ describe('a resident answering the questionnaire', () => {
   it('after Telegram refused the next question, apologises, and a redelivered press shows it', async () => {
     const t = createTestBot();
     const resident = await startedResident(t);
-    t.telegram.failNext('sendMessage', { error_code: 400, description: 'Bad Request: simulated failure' });
+    const question = resident.lastBotMessage()!;
+    t.telegram.failNext('editMessageText', { error_code: 400, description: 'Bad Request: simulated failure' });
     await resident.press('Member');
     expect(storedAnswers(t)).toEqual({ role: 'member' });
-    expect(resident.botMessages().at(-2)?.text).toMatch(/^1 \/ 5\nWho are you\?\n\n✓ Recorded: Member/);
+    expect(resident.botMessages().at(-2)?.text).toMatch(/^1 \/ 5\nWho are you\?/);
     expect(resident.lastText()).toBe(TEXTS.en.somethingWentWrong);
     await t.bot.handleUpdate(t.telegram.updates.at(-1)!);
-    expect(resident.lastText()).toMatch(/^2 \/ 5\nAre you satisfied\?/);
+    expect(resident.botMessages().find((m) => m.message_id === question.message_id)?.text).toMatch(
+      /^✓ 1\/5 Member\n\n2 \/ 5\nAre you satisfied\?/,
+    );
     expect(storedAnswers(t)).toEqual({ role: 'member' });
     expect(liveKeyboards(resident)).toHaveLength(1);
   });
 
-  it('when the next question cannot be sent for a while (429s), handles the press again a little later and shows it', async () => {
+  it('when the next question cannot be shown for a while (429s), handles the press again a little later and shows it', async () => {
     const t = createTestBot();
     const resident = await startedResident(t);
     const busy = { error_code: 429, description: 'Too Many Requests: retry after 0', parameters: { retry_after: 0 } };
     // One more than the client's own retries: the update itself has to be handled again.
-    t.telegram.failNext('sendMessage', busy, 4);
+    t.telegram.failNext('editMessageText', busy, 4);
     await resident.press('Member');
-    expect(resident.lastText()).toMatch(/^2 \/ 5\nAre you satisfied\?/);
+    expect(resident.lastText()).toMatch(/^✓ 1\/5 Member\n\n2 \/ 5\nAre you satisfied\?/);
     expect(storedAnswers(t)).toEqual({ role: 'member' });
     expect(liveKeyboards(resident)).toHaveLength(1);
     expect(resident.botMessages().filter((m) => m.text === TEXTS.en.somethingWentWrong)).toEqual([]);
