@@ -13,7 +13,7 @@ import type { ApiCall, FakeTelegram, FakeUser } from '../helpers/fake-telegram.j
  */
 
 export type Expect =
-  /** The next sendMessage with buttons: a question or the summary. */
+  /** The next question or the summary: a message with buttons, sent or (after a press) edited in place. */
   | { kind: 'prompt' }
   /** The next sendMessage of any kind. */
   | { kind: 'message' }
@@ -127,7 +127,7 @@ export class Replies {
 function matches(call: ApiCall, expect: Expect): boolean {
   switch (expect.kind) {
     case 'prompt':
-      return call.method === 'sendMessage' && call.params['reply_markup'] !== undefined;
+      return (call.method === 'sendMessage' || call.method === 'editMessageText') && call.params['reply_markup'] !== undefined;
     case 'message':
       return call.method === 'sendMessage';
     case 'edit':

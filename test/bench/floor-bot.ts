@@ -7,9 +7,10 @@ import type { FloorScript } from './floor-script.js';
 /*
  * The benchmark's floor: a minimal grammY bot that walks a resident through a
  * fixed script with exactly manyi's conversation shape — each press is
- * answered (answerCallbackQuery), the pressed message is edited into what was
- * recorded and the next question is sent; a multi question's toggles edit the
- * question in place — and stores nothing: no database, no questionnaire
+ * answered (answerCallbackQuery) and the pressed message is edited in place
+ * into the next question, a line with the answer on top; a typed answer's
+ * prompt is edited into what was recorded and the next question is sent; a
+ * multi question's toggles edit the question in place — and stores nothing: no database, no questionnaire
  * engine, no logger, no plugins. The one thing kept in memory is which
  * message is a chat's current question (manyi keeps it in SQLite), needed to
  * mark a typed answer as recorded. Its loop confirms and dispatches updates
@@ -52,14 +53,27 @@ function questionKeyboard(step: number): InlineKeyboard {
   return keyboard;
 }
 
-async function sendStep(ctx: Context, step: number): Promise<void> {
+function stepView(step: number): { html: string; keyboard: InlineKeyboard } {
   const atSummary = step >= questions.length;
   const html = atSummary ? script.summaryHtml : questions[step]!.html;
   const keyboard = atSummary
     ? new InlineKeyboard().text(labels.back, `b:${step}`).text(labels.submit, 'S')
     : questionKeyboard(step);
+  return { html, keyboard };
+}
+
+async function sendStep(ctx: Context, step: number): Promise<void> {
+  const { html, keyboard } = stepView(step);
   const sent = await ctx.reply(html, { parse_mode: 'HTML', reply_markup: keyboard });
   prompts.set(ctx.chat!.id, sent.message_id);
+}
+
+/** The pressed message becomes the next step, `answer` (if any) on a line above it, as manyi does. */
+async function advance(ctx: Context, messageId: number, step: number, answer?: string): Promise<void> {
+  const { html, keyboard } = stepView(step);
+  const above = answer === undefined ? '' : `✓ ${step}/${questions.length} ${escapeHtml(answer)}\n\n`;
+  await edit(ctx, messageId, above + html, keyboard);
+  prompts.set(ctx.chat!.id, messageId);
 }
 
 async function edit(ctx: Context, messageId: number, html: string, keyboard?: InlineKeyboard): Promise<void> {
@@ -89,8 +103,7 @@ bot.on('callback_query:data', async (ctx) => {
   switch (kind) {
     case 'c': {
       await ctx.answerCallbackQuery();
-      await edit(ctx, message.message_id, recorded(step, q!.options[Number(optionText)] ?? ''));
-      await sendStep(ctx, step + 1);
+      await advance(ctx, message.message_id, step + 1, q!.options[Number(optionText)] ?? '');
       return;
     }
     case 't': {
@@ -116,20 +129,17 @@ bot.on('callback_query:data', async (ctx) => {
         return;
       }
       await ctx.answerCallbackQuery();
-      await edit(ctx, message.message_id, recorded(step, chosen.join('、')));
-      await sendStep(ctx, step + 1);
+      await advance(ctx, message.message_id, step + 1, chosen.join('、'));
       return;
     }
     case 'k': {
       await ctx.answerCallbackQuery();
-      await edit(ctx, message.message_id, questions[step]!.recordedHtml.replace('{answer}', script.skipped));
-      await sendStep(ctx, step + 1);
+      await advance(ctx, message.message_id, step + 1, script.skipped);
       return;
     }
     case 'b': {
       await ctx.answerCallbackQuery();
-      await ctx.api.editMessageReplyMarkup(ctx.chat!.id, message.message_id);
-      await sendStep(ctx, Math.max(0, step - 1));
+      await advance(ctx, message.message_id, Math.max(0, step - 1));
       return;
     }
     case 'S': {
