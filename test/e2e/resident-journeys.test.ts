@@ -99,13 +99,14 @@ describe('end to end over HTTP', () => {
     await resident.press('Member of the public');
     await resident.press('Fairly well');
     await resident.press('Dissatisfied');
-    expect(resident.lastText()).toMatch(/^4 \/ 16 \(optional\)\nWhat is the main reason/);
+    // The pressed question became the next one, the answer on top.
+    expect(resident.lastText()).toMatch(/^✓ 3\/16 Dissatisfied\n\n4 \/ 16 \(optional\)\nWhat is the main reason/);
     await resident.press('Other');
     await resident.press('◀ Back');
     await resident.press('◀ Back');
     await resident.press('Satisfied');
     // The follow-up no longer applies: its answer is gone and the count shrinks.
-    expect(resident.lastText()).toMatch(/^4 \/ 15\n/);
+    expect(resident.lastText()).toMatch(/^✓ 3\/15 Satisfied\n\n4 \/ 15\n/);
     const reasons = query<{ n: number }>(`select count(*) n from answers where question_id = 'dissatisfaction_reason'`);
     expect(reasons).toEqual([{ n: 0 }]);
     await answerUntilSummary(resident, 'en', (options, step) => (step === 0 ? options[0]! : options.at(-1)!));
