@@ -69,7 +69,10 @@ describe('a preview over HTTP', () => {
 
     const mark = PREVIEW_TEXTS['zh-Hant'].mark;
     const shown = admin().botMessages().slice(from);
-    expect(shown.length).toBeGreaterThan(answered);
+    // Each press turned its question into the next one: new messages only for the intro, the first question, the
+    // one after the typed answer, and the end.
+    expect(shown.length).toBeGreaterThanOrEqual(4);
+    expect(shown.length).toBeLessThan(answered);
     for (const message of shown) expect(message.text.startsWith(`${mark}\n\n`)).toBe(true);
     expect(shown.at(-1)?.text).toBe(`${mark}\n\n${PREVIEW_TEXTS['zh-Hant'].finished}`);
     expect(admin().botMessages().filter((m) => m.replyMarkup)).toEqual([]);
