@@ -4,8 +4,10 @@ import { apiThrottler } from '@grammyjs/transformer-throttler';
  * Outgoing calls kept under Telegram's limits, so a burst (a round opening, an
  * announcement) does not earn flood waits: about 30 per second overall, 20 per
  * minute in a group, and in a private chat one per second sustained with a
- * small burst — an answer costs two calls (the edit and the next question),
- * and a resident reading a question for a few seconds never waits.
+ * small burst — a press costs one call (its question edited into the next),
+ * a typed answer two, and a resident reading a question for a few seconds
+ * never waits. A press's answer (answerCallbackQuery) names no chat and is
+ * not held back.
  */
 
 /** Per-chat limiters idle this long are dropped, so memory does not grow with every resident ever seen. */
