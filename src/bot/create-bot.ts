@@ -17,6 +17,7 @@ import { residentFeature } from './features/resident.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { languageFromTelegram } from '../texts/telegram-language.js';
 import { apiClientOptions, useApiTransformers } from '../transport/send/api.js';
+import { isResidentData } from './prompt/callback-data.js';
 import { persistPrompt } from './prompt/live-prompt.js';
 import { createSettledMessages } from './prompt/settled-messages.js';
 import { createStorageFullNotice } from './storage-full.js';
@@ -29,6 +30,11 @@ export interface CreateBotOptions extends BotDeps {
 
 /** The updates manyi acts on; anything else Telegram is not asked to send. */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+
+/** A press on a resident's button (survey, language, reminder, notifications) in a private chat. */
+function isResidentPress(ctx: BotContext): boolean {
+  return ctx.chat?.type === 'private' && isResidentData(ctx.callbackQuery?.data);
+}
 
 /** Builds the bot from its dependencies. Nothing is started: app.ts does that. */
 export function createBot(options: CreateBotOptions): Bot<BotContext> {
@@ -82,6 +88,8 @@ export function createBot(options: CreateBotOptions): Bot<BotContext> {
     setContactOptedOut(deps.db, ctx.chat.id, status === 'kicked');
   });
 
+  // A resident's press, the most common update, needs none of the admin features: it goes straight to its own.
+  bot.filter(isResidentPress, residentFeature);
   // Before the admin feature, whose refusal of admin commands outside admin chats they leave in place;
   // the preview before the resident feature too, whose messages and presses it takes while it runs.
   // Who may change things in admin chats is decided once, before any feature.

@@ -58,6 +58,11 @@ export function encodeButton(action: ButtonAction): string {
   }
 }
 
+/** Whether the data is of this bot's own resident buttons (a question, the summary, language, reminders, notifications). */
+export function isResidentData(data: string | undefined): boolean {
+  return data !== undefined && data.startsWith(VERSION);
+}
+
 const PRESS = /^1([atdsb]):(\d{1,12}):([a-z][a-z0-9_]{0,31})?(?::(\d{1,2}))?$/;
 
 /** The action behind button data, or null for anything this bot did not make. */
