@@ -17,10 +17,11 @@ import { renderQuestion, renderRecorded, renderSummary, SURVEY_MODE, type Render
 /*
  * The "prompt" is the one message in a resident's chat that carries live
  * buttons: the question being asked, or the summary. The chat's contact row
- * records which message it is and what it shows. A new prompt retires the
- * old one first (edited into what was recorded, or stripped of its buttons),
- * so no answered question keeps buttons that could mislead, and there is
- * never more than one live prompt.
+ * records which message it is and what it shows. A press edits it in place
+ * into the next question (one call to the chat per step); a prompt sent anew
+ * retires the old one first (edited into what was recorded, or stripped of
+ * its buttons), so no answered question keeps buttons that could mislead,
+ * and there is never more than one live prompt.
  *
  * A message can also keep buttons the bot does not know about: a copy whose
  * sending looked lost (the connection died after Telegram took it, or the

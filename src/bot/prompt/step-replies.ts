@@ -111,8 +111,9 @@ async function showSubmitted(ctx: BotContext, source: PromptSource, state: Walk,
 
 /**
  * Answers a press once its step is stored: the pressed prompt edited in place
- * into the next question, the answer given on a line above it, a toggle shown, a refusal told truthfully,
- * a redelivery repaired. `submitted` says what follows a Submit.
+ * into the next question with the answer given on a line above it (one call
+ * to the chat), a toggle shown, a refusal told truthfully, a redelivery
+ * repaired. `submitted` says what follows a Submit.
  */
 export async function answerButton(
   ctx: BotContext,
