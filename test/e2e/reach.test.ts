@@ -121,7 +121,9 @@ describe('reach over HTTP', () => {
   it('reminds once, REMIND_AFTER after the last answer; Continue shows where they stopped; a restart sends no second reminder', async () => {
     await told.send('/start north_lane');
     await answerSome(told, 2);
-    const stoppedAt = told.lastText()!;
+    // The question they stopped at, below the line with their last answer.
+    const [lastAnswer, stoppedAt] = told.lastText()!.split(/(?<=^✓ [^\n]*)\n\n/);
+    expect(lastAnswer).toMatch(/^✓ 2\/1[56] /);
     expect(stoppedAt).toMatch(/^3 \/ 1[56]/);
     const answeredAt = Date.now();
     await quiet.send('/start');
@@ -142,7 +144,7 @@ describe('reach over HTTP', () => {
     expect(await bot.stop('SIGTERM')).toBe(0);
     bot = await startBotProcess(environment(), { server });
     await answerSome(told, 1);
-    expect(told.lastText()).toMatch(/^4 \/ 1[56]/);
+    expect(told.lastText()).toMatch(/^✓ 3\/1[56] [^\n]*\n\n4 \/ 1[56]/);
     // Three times REMIND_AFTER: the reminder would have come again by now.
     await pause(6_000);
     expect(reminders(told)).toHaveLength(1);

@@ -38,7 +38,9 @@ describe('reminders', () => {
     await t.openRound();
     const english = await leftHalfway(t, 3001, 'en');
     const chinese = await leftHalfway(t, 3002, 'zh-hant');
-    const asked = english.lastText()!;
+    // The question they stopped at, below the line with their last answer.
+    const asked = english.lastText()!.replace(/^✓ 2\/4 Satisfied\n\n/, '');
+    expect(asked).toMatch(/^3 \/ 4\n/);
     expect(await sendDueReminders(reminderDeps(t, 30_000))).toEqual({ sent: 0, skipped: 0, unreachable: 0 });
 
     expect(await sendDueReminders(reminderDeps(t, MINUTE + 1_000))).toEqual({ sent: 2, skipped: 0, unreachable: 0 });
@@ -65,7 +67,7 @@ describe('reminders', () => {
     // And the survey goes on from there.
     await english.press('Online');
     await english.press('Done ✔');
-    expect(english.lastText()).toMatch(/^4 \/ 4/);
+    expect(english.lastText()).toMatch(/^✓ 3\/4 Online\n\n4 \/ 4/);
   });
 
   it('leave out whoever finished, turned notifications off or blocked the bot, and write nothing once the round is closed', async () => {
