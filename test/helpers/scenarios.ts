@@ -149,7 +149,10 @@ export async function runFloodScenario(options: FloodOptions = {}): Promise<Floo
       messages: toFlooder.length,
     },
     dropped: logged.reduce((sum, match) => sum + Number(match[1] ?? match[2] ?? 0), 0),
-    flooderAnswered: /^2 \/ 16\n/.test(flooder.lastText() ?? ''),
+    // The pressed question became the next one, in place (the hints it got may sit below it).
+    flooderAnswered: /^✓ 1\/16 [^\n]*\n\n2 \/ 16\n/.test(
+      flooder.botMessages().find((m) => m.message_id === firstQuestion.message_id)?.text ?? '',
+    ),
   };
 }
 
