@@ -4,8 +4,9 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { isLanguage, LANGUAGES, type Language } from './questionnaire/languages.js';
 
+// From the package root, so the compiled bot (dist/config.js) reads the same file as src/config.ts.
 export const DEFAULT_QUESTIONNAIRE_PATH = fileURLToPath(
-  new URL('./questionnaire/default-questionnaire.yaml', import.meta.url),
+  new URL('../src/questionnaire/default-questionnaire.yaml', import.meta.url),
 );
 
 export interface Config {

@@ -6,7 +6,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /*
  * Bot processes for the benchmark: spawned as `npm start` runs manyi (node
- * with the tsx loader on a .ts entry point; node itself, no npm in between, so
+ * with source maps on the compiled dist/main.js; a .ts entry, like the floor
+ * bot, runs with the tsx loader; node itself, no npm in between, so
  * the pid is the bot's), from a scratch folder so no .env leaks in, with their
  * memory sampled from /proc. Every process started here is killed when the
  * benchmark exits, whatever way it exits.
@@ -78,7 +79,8 @@ export interface SpawnOptions {
 export function spawnBot(entry: string, { env, nodeFlags = [] }: SpawnOptions): BotProcess {
   const cwd = mkdtempSync(join(tmpdir(), 'manyi-bench-cwd-'));
   scratchDirs.add(cwd);
-  const child = spawn(process.execPath, [...nodeFlags, '--import', TSX_LOADER, join(REPO, entry)], {
+  const runner = entry.endsWith('.ts') ? ['--import', TSX_LOADER] : ['--enable-source-maps'];
+  const child = spawn(process.execPath, [...nodeFlags, ...runner, join(REPO, entry)], {
     cwd,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? cwd, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

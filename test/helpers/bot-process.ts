@@ -3,11 +3,12 @@ import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { FakeBotApiServer } from './fake-bot-api-server.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const TSX_LOADER = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
+/** What `npm start` runs; vitest's globalSetup (build-dist.ts) has compiled it for this test run. */
+export const BOT_ENTRY = join(REPO, 'dist/main.js');
 
 export interface BotProcess {
   child: ChildProcess;
@@ -45,8 +46,8 @@ export interface StartOptions {
 }
 
 /**
- * Runs the bot exactly as `npm start` does (node with the tsx loader on
- * src/main.ts) with the given environment, and waits until it receives updates.
+ * Runs the bot exactly as `npm start` does (node with source maps on the
+ * compiled dist/main.js) with the given environment, and waits until it receives updates.
  */
 export async function startBotProcess(
   env: Record<string, string>,
@@ -59,7 +60,7 @@ export async function startBotProcess(
   }
   // Same command as `npm start`, but from a scratch folder, so a developer's
   // .env in the repo cannot leak into the test and relative paths land there.
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, join(REPO, 'src/main.ts')], {
+  const child = spawn(process.execPath, ['--enable-source-maps', BOT_ENTRY], {
     cwd,
     // Rate limits would make scripted residents wait like no person does; rate-limits.test.ts turns them on.
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', TELEGRAM_RATE_LIMITS: 'off', ...env },
