@@ -18,6 +18,8 @@ import { FakeTelegram } from '../helpers/fake-telegram.js';
 import { faultPlan, percentile as percentileOf, runFaultsScenario, runFloodScenario, type FaultsRun } from '../helpers/scenarios.js';
 import { Replies, Stopped, runResident, type Labels, type RunStats } from './driver.js';
 import { buildFloorScript, firstOptionPath } from './floor-script.js';
+import { buildDist } from '../helpers/build-dist.js';
+import { measureIdleRss, type IdleRssResult } from './idle-rss.js';
 import { machineCpuSeconds, REPO, scratchDir, spawnBot, type BotProcess, type MemorySample } from './processes.js';
 
 /*
@@ -52,6 +54,7 @@ const { values: args } = parseArgs({
     'skip-limits': { type: 'boolean', default: false },
     'skip-floor': { type: 'boolean', default: false },
     'skip-resilience': { type: 'boolean', default: false },
+    'skip-idle': { type: 'boolean', default: false },
     'faults-residents': { type: 'string', default: '40' },
     'flood-residents': { type: 'string', default: '6' },
     repeat: { type: 'string', default: '3' },
@@ -77,6 +80,7 @@ if (args.help) {
   --skip-limits            skip the rate-limited run
   --skip-floor             skip the floor bot
   --skip-resilience        skip part 4 (flood and faults)
+  --skip-idle              skip idle RSS after start (compiled vs tsx)
   --faults-residents N     residents of the faults runs (default 40)
   --flood-residents N      residents answering beside the flooder (default 6)
   --repeat N               run manyi and the floor N times each, alternately, and report the best (default 3)
@@ -251,7 +255,7 @@ async function runBot(options: RunOptions, floorScriptPath: string): Promise<Run
       TELEGRAM_RATE_LIMITS: rateLimits ? 'on' : 'off',
     };
     if (options.bot === 'manyi') {
-      bot = spawnBot('src/main.ts', {
+      bot = spawnBot('dist/main.js', {
         env: { ...env, DATABASE_PATH: databasePath, ADMIN_CHAT_IDS: String(ADMIN) },
         nodeFlags: options.heapSnapshot ? [...nodeFlags, '--heapsnapshot-signal=SIGUSR2'] : nodeFlags,
       });
@@ -682,6 +686,8 @@ function onlyFigures(): void {
 async function main(): Promise<void> {
   if (args['only-figures']) return onlyFigures();
   const benchStarted = performance.now();
+  // manyi runs as `npm start` runs it: compiled first.
+  buildDist();
   mkdirSync(dirname(OUT), { recursive: true });
   if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
   const questionnaire = loadDefaultQuestionnaire();
@@ -725,6 +731,12 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(scriptDir, { recursive: true, force: true });
+  }
+
+  let idle: IdleRssResult | undefined;
+  if (!args['skip-idle']) {
+    log('manyi idle after start: compiled (npm start) vs the tsx loader (npm run dev)');
+    idle = await measureIdleRss();
   }
 
   const resilience = args['skip-resilience'] ? undefined : await runResilience();
@@ -880,6 +892,13 @@ async function main(): Promise<void> {
       `For comparison, Part 1's manyi run (same full load, nobody left in progress): peak RSS ${manyi.peakRssMb} MB.`,
     );
   }
+  if (idle) {
+    console.log('');
+    console.log(
+      `Idle RSS ${idle.settleSeconds} s after start, polling with nothing to do: ` +
+        `${idle.compiledMb} MB compiled (npm start), ${idle.tsxMb} MB with the tsx loader (npm run dev).`,
+    );
+  }
   if (figures && reportRun) printFigures(figures, reportRun);
   if (resilience) {
     const { flood, faults } = resilience;
@@ -929,6 +948,7 @@ async function main(): Promise<void> {
       ['rate limits on: ≤ ~30 calls to chats / s', targets.rateLimitCap?.value ?? null, mark(targets.rateLimitCap?.met)],
       ["flood: others' p95 ≤ 2 s (ms)", targets.flood?.value ?? null, mark(targets.flood?.met)],
       ['faults: all finish, stored = chosen, time ≤ 2 × without', targets.faults?.value ?? null, mark(targets.faults?.met)],
+      ['idle RSS after start ≤ 90 MB', idle?.compiledMb ?? null, mark(idle ? idle.compiledMb <= 90 : undefined)],
     ]),
   );
 
@@ -952,6 +972,7 @@ async function main(): Promise<void> {
     resilience: resilience ?? null,
     figures: figures ?? null,
     report: reportRun ?? null,
+    idleRss: idle ?? null,
     benchSeconds: round((performance.now() - benchStarted) / 1000, 1),
   };
   writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
