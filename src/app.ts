@@ -16,6 +16,7 @@ import { sendFeedback } from './bot/outbound/feedback.js';
 import { createDigestRunner } from './digest/run.js';
 import { scheduleDigest } from './digest/schedule.js';
 import type { Logger } from './logger.js';
+import { createFiguresThread } from './off-thread/figures-thread.js';
 import { loadQuestionnaireFile } from './questionnaire/validate.js';
 import { reachTelegram } from './transport/connect.js';
 import { createUpdateHandler } from './transport/receive/handle-update.js';
@@ -50,6 +51,7 @@ export function createApp(config: Config, deps: AppDeps) {
   const background = createBackgroundTasks(logger);
   // What a repair after a crash may touch: the bot's messages, never a resident's.
   const messageWatch = createMessageWatch({ logger, db, retire: (chatId, messageId) => retireLostCopy(bot.api, db, chatId, messageId) });
+  const figures = createFiguresThread({ db, logger });
   // A flooding chat's queued junk (stickers, photos, edits) is dropped at once.
   const flood = createFloodGuard((chatId) => {
     const dropped = inbox.dropQueued(`chat:${chatId}`, isJunkWhateverTheQuestion);
@@ -65,6 +67,7 @@ export function createApp(config: Config, deps: AppDeps) {
     loadQuestionnaire,
     flood,
     messageWatch,
+    figures,
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
   const handle = createUpdateHandler(bot, logger);
@@ -85,7 +88,7 @@ export function createApp(config: Config, deps: AppDeps) {
 
   // Rounds with a deadline close within a minute of it, also after downtime.
   const closeDue = () =>
-    closeDueRound({ api: bot.api, db, config, logger }, new Date()).catch((error: unknown) =>
+    closeDueRound({ api: bot.api, db, config, logger, figures }, new Date()).catch((error: unknown) =>
       logger.error({ err: error }, 'closing a round at its deadline failed'),
     );
   const digests = createDigestRunner({ api: bot.api, db, config, logger, clock });
@@ -157,6 +160,7 @@ export function createApp(config: Config, deps: AppDeps) {
       // left unfinished is handled at the next start.
       await receiver?.stop();
       await Promise.all([inboxStarted ? inbox.stop(3_500) : undefined, digests.settled(), background.settled(3_500), reminders.stop()]);
+      await figures.close();
     },
 
     /** Stops whatever still runs, at once: nothing may keep the process alive. */
@@ -166,6 +170,7 @@ export function createApp(config: Config, deps: AppDeps) {
       await sweepJob?.stop();
       await reminders.stop();
       if (inboxStarted) await inbox.stop(0);
+      await figures.close();
     },
   };
 }

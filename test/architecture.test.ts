@@ -21,6 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['reach/'],
   ['reports/'],
   ['digest/', 'export/'],
+  ['off-thread/'],
   ['bot/'],
   ['app.ts'],
   ['main.ts'],

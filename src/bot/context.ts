@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import type { Contact } from '../db/contacts.js';
 import type { Preview } from '../db/previews.js';
 import type { Logger } from '../logger.js';
+import type { FiguresThread } from '../off-thread/figures-thread.js';
 import type { Language } from '../questionnaire/languages.js';
 import type { ValidatedSource } from '../questionnaire/validate.js';
 import type { MessageWatch } from '../transport/receive/message-watch.js';
@@ -26,6 +27,8 @@ export interface BotDeps {
   flood: FloodGuard;
   /** Which messages are the residents' and when all of Telegram's updates are in (transport/receive/message-watch.ts). */
   messageWatch: MessageWatch;
+  /** Whole-round figures, the workbook and pictures, computed off the residents' thread. */
+  figures: FiguresThread;
 }
 
 export interface BotContextFlavor {

@@ -57,6 +57,8 @@ const REFLAG_SQL = `
  * flags (figures, exports), so every report of a moment agrees.
  */
 export function refreshSpeedFlags(db: Db, roundIds: readonly number[]): void {
+  // The figures worker's read-only connection reads the flags the writer refreshed just before (off-thread/).
+  if (db.$client.readonly) return;
   for (const round of roundIds) {
     inTransaction(db, () => {
       const { n, median } = statement(db, MEDIAN_SQL).get({ round }) as { n: number; median: number | null };

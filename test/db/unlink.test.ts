@@ -4,6 +4,7 @@ import { closeDueRound } from '../../src/bot/outbound/round-closing.js';
 import { contacts, responses } from '../../src/db/schema.js';
 import { respondentKey } from '../../src/privacy/pseudonym.js';
 import { createTestBot, type TestBot, TEST_PSEUDONYM_SECRET } from '../helpers/bot-harness.js';
+import { createFiguresThread } from '../../src/off-thread/figures-thread.js';
 
 /** Keys of the round's responses that an HMAC of some contact's chat id still matches. */
 function linkable(t: TestBot, roundId: number): string[] {
@@ -59,7 +60,8 @@ describe('closing a round unlinks its answers from the chats', () => {
     const until = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
     await t.admin.send(`/open_round Deadline --until ${until}`);
     await residentsIn(t, [3811, 3812]);
-    const deps = { api: t.bot.api, db: t.db, config: t.config, logger: pino({ level: 'silent' }) };
+    const logger = pino({ level: 'silent' });
+    const deps = { api: t.bot.api, db: t.db, config: t.config, logger, figures: createFiguresThread({ db: t.db, logger }) };
     expect(await closeDueRound(deps, new Date())).toBeNull();
     expect(linkable(t, 1)).toHaveLength(2);
     expect(await closeDueRound(deps, new Date(Date.now() + 4 * 86_400_000))).not.toBeNull();
@@ -73,7 +75,8 @@ describe('closing a round unlinks its answers from the chats', () => {
     const [response] = t.db.select({ id: responses.id }).from(responses).all();
     await t.admin.send('/close_round');
     t.db.$client.prepare("UPDATE contacts SET prompt_shows = ? WHERE chat_id = 3821").run(`${response!.id}:satisfaction:en`);
-    const deps = { api: t.bot.api, db: t.db, config: t.config, logger: pino({ level: 'silent' }) };
+    const logger = pino({ level: 'silent' });
+    const deps = { api: t.bot.api, db: t.db, config: t.config, logger, figures: createFiguresThread({ db: t.db, logger }) };
     await closeDueRound(deps, new Date());
     expect(t.db.$client.prepare('SELECT prompt_shows FROM contacts WHERE chat_id = 3821').pluck().get()).toBe('closed');
   });

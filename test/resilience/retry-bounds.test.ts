@@ -9,6 +9,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { loadQuestionnaireFile } from '../../src/questionnaire/validate.js';
 import { startFakeBotApi, type FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
 import { FakeTelegram } from '../helpers/fake-telegram.js';
+import { createFiguresThread } from '../../src/off-thread/figures-thread.js';
 
 /*
  * How the bot's API client (createBot: throttler + auto-retry) rides out
@@ -51,6 +52,7 @@ function botOverHttp() {
     background: createBackgroundTasks(logger),
     messageWatch: createMessageWatch({ logger }),
     flood: createFloodGuard(),
+    figures: createFiguresThread({ db, logger }),
     botInfo: telegram.botInfo,
   });
 }

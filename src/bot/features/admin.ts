@@ -10,7 +10,6 @@ import { responsesBySource } from '../../db/sources.js';
 import { sourceFigures, sourcesSection } from '../../reach/sources.js';
 import { REACH_TEXTS } from '../../texts/reach.js';
 import { qualityLine } from '../../reports/insight-sections.js';
-import { roundFigures } from '../../reports/round-report.js';
 import { DETAIL_LEVELS, headlineLines } from '../../reports/sections.js';
 import { formatInZone } from '../../render/format.js';
 import { endOfDay, parseOpenRoundArguments } from '../../rounds/deadline.js';
@@ -120,7 +119,7 @@ admin.command('status', async (ctx) => {
   const t = texts(ctx);
   const round = findOpenRound(ctx.deps.db);
   if (!round) return void (await ctx.reply(t.noRoundOpen));
-  const figures = roundFigures(ctx.deps.db, round, ctx.deps.config.qualityFilter);
+  const figures = await ctx.deps.figures.run('roundFigures', { roundId: round.id, leaveOutFlagged: ctx.deps.config.qualityFilter });
   const reportTexts = REPORT_TEXTS[ctx.language];
   const input = { figures, questionnaire: round.questionnaire, language: ctx.language, texts: reportTexts };
   const lines = [

@@ -1,16 +1,13 @@
 import { Composer, InputFile } from 'grammy';
-import { sourceCounts } from '../../db/responses.js';
 import { findLatestRound, findOpenRound } from '../../db/rounds.js';
-import { reportFileName, writeRoundWorkbook } from '../../export/xlsx.js';
+import { reportFileName } from '../../export/xlsx.js';
 import { shorten } from '../../render/format.js';
 import { renderGroups } from '../../reports/groups-message.js';
 import { funnelPicture, renderFunnel } from '../../reports/funnel-message.js';
 import { computeFunnel } from '../../figures/funnel.js';
 import { addQuality, qualityLine } from '../../reports/insight-sections.js';
-import { gatherRoundReport, roundFigures, roundGroups } from '../../reports/round-report.js';
-import { gatherTrend, trendPicture } from '../../reports/trend-chart.js';
-import { gatherRoundThemes, renderThemes } from '../../reports/themes.js';
-import { renderPicture } from '../../render/pictures/draw.js';
+import { trendPicture } from '../../reports/trend-chart.js';
+import { renderThemes } from '../../reports/themes.js';
 import { REPORT_TEXTS } from '../../texts/report.js';
 import { ADMIN_TEXTS } from '../../texts/admin.js';
 import { inAdminChat } from '../admin/admin-filter.js';
@@ -37,8 +34,8 @@ admin.command('groups', async (ctx) => {
   const chosen = roundFromArgument(db, ctx.match, 'groups', t);
   if (!chosen.ok) return void (await ctx.reply(chosen.reply));
   const { round } = chosen;
-  const figures = roundFigures(db, round, config.qualityFilter);
-  const groups = await roundGroups(db, round, config.qualityFilter);
+  const job = { roundId: round.id, leaveOutFlagged: config.qualityFilter };
+  const [figures, groups] = await Promise.all([ctx.deps.figures.run('roundFigures', job), ctx.deps.figures.run('roundGroups', job)]);
   if (!groups) return void (await ctx.reply(t.noGroupQuestion));
   await ctx.reply(renderGroups(round, figures, groups, ctx.language), { parse_mode: 'HTML' });
 });
@@ -61,13 +58,13 @@ admin.command('trend', async (ctx) => {
   const { db, config, clock } = ctx.deps;
   const last = findOpenRound(db) ?? findLatestRound(db);
   if (!last) return void (await ctx.reply(t.noRounds));
-  const { rounds, points } = await gatherTrend(db, last, clock(), config.qualityFilter);
+  const { rounds, points } = await ctx.deps.figures.run('trend', { roundId: last.id, until: clock(), leaveOutFlagged: config.qualityFilter });
   const picture = await trendPicture(points, rounds, last.questionnaire, ctx.language);
   if (!picture) return void (await ctx.reply(t.trendNoData));
   const reportTexts = REPORT_TEXTS[ctx.language];
   const names = rounds.map((r) => reportTexts.trendRound({ id: r.id, title: r.title })).join(', ');
   const quality = qualityLine(addQuality(points.map((p) => p.figures.quality)), reportTexts);
-  await ctx.replyWithPhoto(new InputFile(await renderPicture(picture), 'trend.png'), {
+  await ctx.replyWithPhoto(new InputFile(await ctx.deps.figures.run('picture', picture), 'trend.png'), {
     // A caption holds at most 1,024 characters: the round titles give way first.
     caption: shortenHtml(`${t.trendCaption({ rounds: escapeHtml(shorten(names, 700)) })}\n${reportTexts.quality}: ${quality}`, CAPTION_LIMIT),
     parse_mode: 'HTML',
@@ -82,19 +79,17 @@ admin.command('report', async (ctx) => {
   const { round } = chosen;
   await ctx.replyWithChatAction('upload_document').catch(() => undefined);
   const now = clock();
-  const report = await gatherRoundReport(db, round, config.qualityFilter);
-  const trend = await gatherTrend(db, round, now, config.qualityFilter);
-  const input = {
-    report,
-    trend,
-    sources: sourceCounts(db, round.id),
-    language: ctx.language,
-    timeZone: config.digestTimezone,
-    exportSecret: ctx.deps.pseudonymSecret,
-    leaveOutFlagged: config.qualityFilter,
-  };
   await replyWithWrittenFile(ctx, reportFileName(round, now), async (path) => {
-    const count = await writeRoundWorkbook(db, input, path);
+    // Gathered and written in the figures worker: residents' presses go on meanwhile.
+    const count = await ctx.deps.figures.run('reportWorkbook', {
+      roundId: round.id,
+      leaveOutFlagged: config.qualityFilter,
+      now,
+      language: ctx.language,
+      timeZone: config.digestTimezone,
+      exportSecret: ctx.deps.pseudonymSecret,
+      path,
+    });
     return t.reportCaption({ id: round.id, title: escapeHtml(round.title), responses: count });
   });
 });
@@ -103,7 +98,7 @@ admin.command('themes', async (ctx) => {
   const { db, config } = ctx.deps;
   const chosen = roundFromArgument(db, ctx.match, 'themes', ADMIN_TEXTS[ctx.language]);
   if (!chosen.ok) return void (await ctx.reply(chosen.reply));
-  const themes = await gatherRoundThemes(db, chosen.round, config.qualityFilter);
+  const themes = await ctx.deps.figures.run('roundThemes', { roundId: chosen.round.id, leaveOutFlagged: config.qualityFilter });
   await ctx.reply(renderThemes(chosen.round, themes, ctx.language), { parse_mode: 'HTML' });
 });
 

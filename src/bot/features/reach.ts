@@ -2,7 +2,6 @@ import { Composer, InputFile } from 'grammy';
 import { findLatestRound, findOpenRound, findRound } from '../../db/rounds.js';
 import { responsesBySource } from '../../db/sources.js';
 import { DEFAULT_POSTER_TAG, deepLink, isSourceTag } from '../../reach/deep-link.js';
-import { renderPoster } from '../../render/pictures/poster.js';
 import { sourceFigures, sourceLines } from '../../reach/sources.js';
 import { REACH_TEXTS } from '../../texts/reach.js';
 import { nextRoundQuestionnaire } from '../../rounds/next-questionnaire.js';
@@ -46,7 +45,7 @@ admin.command('poster', async (ctx) => {
     questionnaire = next.questionnaire;
   }
   const link = deepLink(ctx.me.username, tag);
-  const png = await renderPoster({
+  const png = await ctx.deps.figures.run('poster', {
     headline: headline || round?.title || questionnaire.title[ctx.language],
     callToAction: t.posterCallToAction,
     link,

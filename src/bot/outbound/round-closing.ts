@@ -1,15 +1,19 @@
 import type { Db } from '../../db/client.js';
+import type { FiguresThread } from '../../off-thread/figures-thread.js';
 import { closeRoundIfDue, type Round } from '../../db/rounds.js';
 import { unlinkLatePrompts } from '../../db/unlink.js';
 import { renderFinalReport } from '../../reports/final-report.js';
-import { gatherRoundReport } from '../../reports/round-report.js';
 import { ADMIN_TEXTS } from '../../texts/admin.js';
 import { escapeHtml } from '../../render/html.js';
 import { sendToAdminChats, type AdminChatDeps } from '../../transport/send/admin-chats.js';
 
 /** Sends every admin chat the final report of a round that just closed; returns the chats reached. */
-export async function announceClosedRound(deps: AdminChatDeps, round: Round, automatically: boolean): Promise<number[]> {
-  const report = await gatherRoundReport(deps.db, round, deps.config.qualityFilter);
+export async function announceClosedRound(
+  deps: AdminChatDeps & { figures: FiguresThread },
+  round: Round,
+  automatically: boolean,
+): Promise<number[]> {
+  const report = await deps.figures.run('roundReport', { roundId: round.id, leaveOutFlagged: deps.config.qualityFilter });
   const { figures } = report;
   return sendToAdminChats(deps, (language) => {
     const closed = ADMIN_TEXTS[language].roundClosed({
@@ -27,7 +31,7 @@ export async function announceClosedRound(deps: AdminChatDeps, round: Round, aut
  * Closes the open round if its deadline has passed, and announces it. Run
  * every minute and at start-up, when it also unlinks prompts recorded late.
  */
-export async function closeDueRound(deps: AdminChatDeps & { db: Db }, now: Date): Promise<Round | null> {
+export async function closeDueRound(deps: AdminChatDeps & { db: Db; figures: FiguresThread }, now: Date): Promise<Round | null> {
   const late = unlinkLatePrompts(deps.db);
   if (late > 0) deps.logger.info({ prompts: late }, 'prompts recorded after their round closed were unlinked');
   const round = closeRoundIfDue(deps.db, now);

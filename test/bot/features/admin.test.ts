@@ -6,6 +6,7 @@ import { closeDueRound } from '../../../src/bot/outbound/round-closing.js';
 import pino from 'pino';
 import { ADMIN_GROUP_ID, createTestBot } from '../../helpers/bot-harness.js';
 import { SMALL_YAML } from '../../helpers/questionnaires.js';
+import { createFiguresThread } from '../../../src/off-thread/figures-thread.js';
 
 const NOW = new Date('2026-11-24T08:00:00Z');
 
@@ -67,7 +68,8 @@ describe('opening and closing rounds', () => {
     let now = NOW;
     const t = createTestBot({ now: () => now });
     await t.admin.send('/open_round Short --until 2026-11-25');
-    const deps = { api: t.bot.api, db: t.db, config: t.config, logger: pino({ level: 'silent' }) };
+    const logger = pino({ level: 'silent' });
+    const deps = { api: t.bot.api, db: t.db, config: t.config, logger, figures: createFiguresThread({ db: t.db, logger }) };
     expect(await closeDueRound(deps, now)).toBeNull();
     now = new Date('2026-11-25T16:00:00Z');
     expect(await closeDueRound(deps, now)).toMatchObject({ id: 1 });
