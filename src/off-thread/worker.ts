@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Db } from '../db/client.js';
 import * as schema from '../db/schema.js';
@@ -12,6 +13,14 @@ import type { JobRequest, JobResponse, WorkerData } from './messages.js';
  * value or the error it threw. Whatever it computes, the residents' thread
  * stays free.
  */
+
+// On Linux the nice value belongs to the thread (pid 0: the calling one): when both want
+// the CPU, the residents' thread goes first. Elsewhere this may lower the whole process or fail; either is harmless.
+try {
+  if (process.platform === 'linux') setPriority(0, constants.priority.PRIORITY_LOW);
+} catch {
+  // not allowed here: the worker runs at normal priority
+}
 
 const { databasePath } = workerData as WorkerData;
 const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true });
