@@ -20,6 +20,7 @@ import { Replies, Stopped, runResident, type Labels, type RunStats } from './dri
 import { buildFloorScript, firstOptionPath } from './floor-script.js';
 import { buildDist } from '../helpers/build-dist.js';
 import { measureIdleRss, type IdleRssResult } from './idle-rss.js';
+import { measureResidentsDuringReport, type ReportResidentsResult } from './report-residents.js';
 import { machineCpuSeconds, REPO, scratchDir, spawnBot, type BotProcess, type MemorySample } from './processes.js';
 
 /*
@@ -55,6 +56,8 @@ const { values: args } = parseArgs({
     'skip-floor': { type: 'boolean', default: false },
     'skip-resilience': { type: 'boolean', default: false },
     'skip-idle': { type: 'boolean', default: false },
+    'skip-report-residents': { type: 'boolean', default: false },
+    'only-lean': { type: 'boolean', default: false },
     'faults-residents': { type: 'string', default: '40' },
     'flood-residents': { type: 'string', default: '6' },
     repeat: { type: 'string', default: '3' },
@@ -81,6 +84,8 @@ if (args.help) {
   --skip-floor             skip the floor bot
   --skip-resilience        skip part 4 (flood and faults)
   --skip-idle              skip idle RSS after start (compiled vs tsx)
+  --skip-report-residents  skip residents' latency while /report on the generated round is built
+  --only-lean              idle RSS and residents during /report alone
   --faults-residents N     residents of the faults runs (default 40)
   --flood-residents N      residents answering beside the flooder (default 6)
   --repeat N               run manyi and the floor N times each, alternately, and report the best (default 3)
@@ -574,13 +579,15 @@ const clean = (verdict: FaultsRun['verdict']) =>
 
 interface ReportResult {
   responses: number;
-  gatherMs: number;
-  writeMs: number;
+  gatherMs: number | null;
+  writeMs: number | null;
   totalMs: number;
   rssBeforeMb: number;
   peakRssMb: number;
   longestStallMs: number;
   fileMb: number;
+  /** The same report built as the bot builds it, in the figures worker thread. */
+  inWorker?: ReportResult;
 }
 
 /**
@@ -599,12 +606,15 @@ function timeReport(completed: number): ReportResult {
     fillLargeRound(db, opened.round.id, questionnaire, completed);
     db.$client.prepare('UPDATE rounds SET closed_at = (SELECT max(started_at) + 1 FROM responses) WHERE id = ?').run(opened.round.id);
     closeDatabase(db);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'test/bench/report-run.ts'), path, String(opened.round.id), join(dir, 'report.xlsx')], {
-      cwd: REPO,
-      encoding: 'utf8',
-    });
-    if (run.status !== 0) throw new Error(`report-run failed:\n${run.stderr}`);
-    return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as ReportResult;
+    const reportRun = (...mode: string[]) => {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'test/bench/report-run.ts'), path, String(opened.round.id), join(dir, 'report.xlsx'), ...mode], {
+        cwd: REPO,
+        encoding: 'utf8',
+      });
+      if (run.status !== 0) throw new Error(`report-run failed:\n${run.stderr}`);
+      return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as ReportResult;
+    };
+    return { ...reportRun(), inWorker: reportRun('worker') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -625,15 +635,16 @@ function printFigures(figures: FiguresResult, report: ReportResult): void {
   );
   console.log('');
   console.log(`/report of that round: an .xlsx of ${report.responses} responses (${report.fileMb} MB), in a process of its own`);
+  const worker = report.inWorker;
   console.log(
     table([
-      ['', 'value'],
-      ['figures, groups, trend (ms)', report.gatherMs],
-      ['workbook written (ms)', report.writeMs],
-      ['in all (ms)', report.totalMs],
-      ['RSS before (MB)', report.rssBeforeMb],
-      ['peak RSS (MB)', report.peakRssMb],
-      ['longest event-loop stall (ms)', report.longestStallMs],
+      ['', 'on the main thread', 'in the figures worker (as the bot does)'],
+      ['figures, groups, trend (ms)', report.gatherMs, worker?.gatherMs ?? null],
+      ['workbook written (ms)', report.writeMs, worker?.writeMs ?? null],
+      ['in all (ms)', report.totalMs, worker?.totalMs ?? null],
+      ['RSS before (MB)', report.rssBeforeMb, worker?.rssBeforeMb ?? null],
+      ['peak RSS (MB)', report.peakRssMb, worker?.peakRssMb ?? null],
+      ["longest event-loop stall of the main thread (ms)", report.longestStallMs, worker?.longestStallMs ?? null],
     ]),
   );
 }
@@ -683,8 +694,54 @@ function onlyFigures(): void {
   console.log(`Written to ${OUT} (${result.benchSeconds} s in all)`);
 }
 
+/** Idle RSS after start, and residents' latency while /report on the generated round is built. */
+async function leanParts(): Promise<{ idle?: IdleRssResult; duringReport?: ReportResidentsResult }> {
+  const parts: { idle?: IdleRssResult; duringReport?: ReportResidentsResult } = {};
+  if (!args['skip-idle']) {
+    log('manyi idle after start: compiled (npm start) vs the tsx loader (npm run dev)');
+    parts.idle = await measureIdleRss();
+  }
+  if (!args['skip-report-residents']) {
+    log(`8 residents answer, reading 1.5 s, before and while /report on ${FIGURES_RESPONSES} responses is built (rate limits on)`);
+    if (QUIET_WAIT_S > 0) await waitForQuiet(QUIET_WAIT_S);
+    parts.duringReport = await measureResidentsDuringReport(FIGURES_RESPONSES);
+  }
+  return parts;
+}
+
+function printLean(idle: IdleRssResult | undefined, duringReport: ReportResidentsResult | undefined): void {
+  if (idle) {
+    console.log('');
+    console.log(
+      `Idle RSS ${idle.settleSeconds} s after start, polling with nothing to do: ` +
+        `${idle.compiledMb} MB compiled (npm start), ${idle.tsxMb} MB with the tsx loader (npm run dev).`,
+    );
+  }
+  if (duringReport) {
+    const { withoutMs: a, duringMs: b } = duringReport;
+    console.log('');
+    console.log(`Residents during /report on ${duringReport.responses} responses (${duringReport.residents} residents reading 1.5 s, rate limits on; the report took ${duringReport.reportMs} ms)`);
+    console.log(
+      table([
+        ['press → next question (ms)', 'p50', 'p95', 'presses'],
+        ['without /report', a.p50, a.p95, a.presses],
+        ['while /report is built', b.p50, b.p95, b.presses],
+        ['p95 while / without', null, duringReport.p95Ratio, null],
+      ]),
+    );
+  }
+}
+
 async function main(): Promise<void> {
   if (args['only-figures']) return onlyFigures();
+  if (args['only-lean']) {
+    buildDist();
+    const { idle, duringReport } = await leanParts();
+    printLean(idle, duringReport);
+    mkdirSync(dirname(OUT), { recursive: true });
+    writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), idleRss: idle ?? null, residentsDuringReport: duringReport ?? null }, null, 2)}\n`);
+    return;
+  }
   const benchStarted = performance.now();
   // manyi runs as `npm start` runs it: compiled first.
   buildDist();
@@ -733,11 +790,7 @@ async function main(): Promise<void> {
     rmSync(scriptDir, { recursive: true, force: true });
   }
 
-  let idle: IdleRssResult | undefined;
-  if (!args['skip-idle']) {
-    log('manyi idle after start: compiled (npm start) vs the tsx loader (npm run dev)');
-    idle = await measureIdleRss();
-  }
+  const { idle, duringReport } = await leanParts();
 
   const resilience = args['skip-resilience'] ? undefined : await runResilience();
 
@@ -892,13 +945,7 @@ async function main(): Promise<void> {
       `For comparison, Part 1's manyi run (same full load, nobody left in progress): peak RSS ${manyi.peakRssMb} MB.`,
     );
   }
-  if (idle) {
-    console.log('');
-    console.log(
-      `Idle RSS ${idle.settleSeconds} s after start, polling with nothing to do: ` +
-        `${idle.compiledMb} MB compiled (npm start), ${idle.tsxMb} MB with the tsx loader (npm run dev).`,
-    );
-  }
+  printLean(idle, duringReport);
   if (figures && reportRun) printFigures(figures, reportRun);
   if (resilience) {
     const { flood, faults } = resilience;
@@ -949,6 +996,16 @@ async function main(): Promise<void> {
       ["flood: others' p95 ≤ 2 s (ms)", targets.flood?.value ?? null, mark(targets.flood?.met)],
       ['faults: all finish, stored = chosen, time ≤ 2 × without', targets.faults?.value ?? null, mark(targets.faults?.met)],
       ['idle RSS after start ≤ 90 MB', idle?.compiledMb ?? null, mark(idle ? idle.compiledMb <= 90 : undefined)],
+      [
+        `residents' p95 during /report on ${FIGURES_RESPONSES} ≤ 1.2 × without`,
+        duringReport?.p95Ratio ?? null,
+        mark(duringReport?.p95Ratio === undefined || duringReport.p95Ratio === null ? undefined : duringReport.p95Ratio <= 1.2),
+      ],
+      [
+        `longest stall during /report on ${FIGURES_RESPONSES} ≤ 100 ms`,
+        reportRun?.inWorker?.longestStallMs ?? null,
+        mark(reportRun?.inWorker ? reportRun.inWorker.longestStallMs <= 100 : undefined),
+      ],
     ]),
   );
 
@@ -973,6 +1030,7 @@ async function main(): Promise<void> {
     figures: figures ?? null,
     report: reportRun ?? null,
     idleRss: idle ?? null,
+    residentsDuringReport: duringReport ?? null,
     benchSeconds: round((performance.now() - benchStarted) / 1000, 1),
   };
   writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);

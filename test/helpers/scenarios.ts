@@ -1,6 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeDatabase, openDatabase } from '../../src/db/client.js';
+import { openRound } from '../../src/db/rounds.js';
 import { TEXTS } from '../../src/texts/resident.js';
+import { LARGE_START, fillLargeRound } from '../figures/large-round.js';
 import type { Language } from '../../src/questionnaire/languages.js';
 import { startBotProcess, temporaryDatabasePath, type BotProcess } from './bot-process.js';
 import { startFakeBotApi, type FakeBotApiServer, type FaultKind, type FaultPlan } from './fake-bot-api-server.js';
@@ -362,4 +365,57 @@ function unexplainedRefusals(telegram: FakeTelegram, server: FakeBotApiServer) {
       call.method === 'editMessageReplyMarkup' && /message can't be edited|message is not modified/.test(description);
     return repeatsLostCall || retiresLostCopy ? [] : [{ method: call.method, chatId, description }];
   });
+}
+
+// ---------------------------------------------------------------- an admin's /report on a large round
+
+export interface ReportScenarioRun extends Started {
+  /** Residents' press → next question (ms) before the report, and while it was built. */
+  without: number[];
+  during: number[];
+  /** /report sent → handled (its document sent), ms. */
+  reportMs: number;
+}
+
+/**
+ * An open round already holding `responses` completed responses; residents
+ * answer, reading each question for `thinkMs`, first alone, then while an
+ * admin's /report of the round is built.
+ */
+export async function runReportScenario({ responses = 100_000, residents: count = 8, thinkMs = 1_500 } = {}): Promise<ReportScenarioRun> {
+  const databasePath = temporaryDatabasePath();
+  const db = openDatabase(databasePath);
+  const opened = openRound(db, { title: 'Large', questionnaire: defaultQuestionnaire(), now: new Date(LARGE_START) });
+  if (!opened.ok) throw new Error('a round is already open');
+  fillLargeRound(db, opened.round.id, opened.round.questionnaire, responses);
+  closeDatabase(db);
+
+  const telegram = new FakeTelegram();
+  const server = await startFakeBotApi(telegram, { confirmTimeoutMs: 300_000 });
+  const admin = telegram.user(ADMIN, { first_name: 'Admin', language_code: 'en' });
+  const env = { BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: server.apiRoot, DATABASE_PATH: databasePath, ADMIN_CHAT_IDS: String(ADMIN), TELEGRAM_RATE_LIMITS: 'on' };
+  const bot = await startBotProcess(env, { server });
+  const started: Started = { telegram, server, bot, databasePath, close: async () => void (await bot.stop(), await server.close()) };
+  const users = Array.from({ length: count }, (_, i) => telegram.user(8200 + i, { language_code: 'en' }));
+  await Promise.all(users.map((user) => user.send('/start')));
+
+  const without = await othersAnswer(users, 4, thinkMs);
+  const during: number[] = [];
+  let reportDone = false;
+  const reportStarted = performance.now();
+  // Done when its document is sent (a large report outlasts the inbox probe's patience).
+  const report = telegram
+    .waitForCall((call) => call.method === 'sendDocument' && Number(call.params['chat_id']) === ADMIN, 300_000)
+    .then(() => (reportDone = true));
+  void admin.send('/report').catch(() => undefined);
+  await Promise.all(
+    users.map(async (resident) => {
+      for (let step = 0; step < 10 && !reportDone; step++) {
+        await sleep(thinkMs);
+        during.push(await answerOne(resident));
+      }
+    }),
+  );
+  await report;
+  return { ...started, without, during, reportMs: performance.now() - reportStarted };
 }
