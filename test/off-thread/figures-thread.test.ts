@@ -21,7 +21,7 @@ import { LARGE_START, fillLargeRound } from '../figures/large-round.js';
  */
 
 const logger = pino({ level: 'silent' });
-const LARGE = 30_000;
+const LARGE = 100_000;
 
 function databaseFile(): Db {
   return openDatabase(join(mkdtempSync(join(tmpdir(), 'manyi-off-thread-')), 'data', 'manyi.sqlite'));
@@ -113,13 +113,15 @@ describe('the figures thread', () => {
         `slowest ${Math.round(Math.max(...pressesMs))} ms; longest event-loop stall ${Math.round(longestStallMs)} ms`,
     );
 
-    const document = t.admin.lastBotMessage()?.document;
-    expect(document?.filename).toMatch(/^manyi-round-1-.*\.xlsx$/);
-    const workbook = await readWorkbook(document!.data!);
-    expect(workbook.worksheets).toHaveLength(3);
+    const sent = t.admin.lastBotMessage();
+    expect(sent?.document?.filename).toMatch(/^manyi-round-1-.*\.xlsx$/);
+    // Every response is in it: the generated ones (one in ten left partial) and the residents' own.
+    expect(Number(/: (\d+) responses$/.exec(sent?.caption ?? '')?.[1])).toBeGreaterThanOrEqual(LARGE + LARGE / 10);
+    const workbook = await readWorkbook(sent!.document!.data!);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toContain('Responses');
     expect(pressesMs.length).toBeGreaterThan(3);
-    // The target is 100 ms; the margin is for a busy shared machine (built in-process, the stall is seconds).
-    expect(longestStallMs).toBeLessThan(300);
+    // The target is 100 ms; the margin is for a busy shared machine (built in-process, the whole-round query alone holds the loop some 450 ms or more).
+    expect(longestStallMs).toBeLessThan(250);
     await t.inbox.stop();
     closeDatabase(db);
   }, 120_000);
