@@ -91,7 +91,14 @@ export function createApp(config: Config, deps: AppDeps) {
     closeDueRound({ api: bot.api, db, config, logger, figures }, new Date()).catch((error: unknown) =>
       logger.error({ err: error }, 'closing a round at its deadline failed'),
     );
-  const digests = createDigestRunner({ api: bot.api, db, config, logger, clock });
+  const digests = createDigestRunner({
+    api: bot.api,
+    db,
+    config,
+    logger,
+    clock,
+    gather: (to, leaveOutFlagged) => figures.run('digest', { to, leaveOutFlagged }),
+  });
   const sendDigest = (scheduledAt: Date) =>
     digests.runScheduled(scheduledAt).catch((error: unknown) => logger.error({ err: error }, 'digest run failed'));
 

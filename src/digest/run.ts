@@ -1,12 +1,14 @@
 import type { AdminChatDeps } from '../transport/send/admin-chats.js';
 import { settingOrInit } from '../db/settings.js';
 import { composeDigest } from './compose.js';
-import { gatherDigest } from './content.js';
+import { gatherDigest, type DigestData } from './content.js';
 import { deliverRun, wasDelivered, type DeliveryReport } from './delivery.js';
 import { previousRun, runKey } from './schedule.js';
 
 export interface DigestDeps extends AdminChatDeps {
   clock: () => Date;
+  /** Gathers the figures (app.ts: in the figures worker); without it, gatherDigest on this thread. */
+  gather?: (to: Date, leaveOutFlagged: boolean) => Promise<DigestData>;
 }
 
 /**
@@ -14,7 +16,8 @@ export interface DigestDeps extends AdminChatDeps {
  * that has not had it; `lateFor` marks a run sent after it was due.
  */
 export async function runScheduledDigest(deps: DigestDeps, scheduledAt: Date, lateFor: Date | null): Promise<DeliveryReport> {
-  const data = await gatherDigest(deps.db, scheduledAt, deps.config.qualityFilter);
+  const gather = deps.gather ?? ((to, leaveOutFlagged) => gatherDigest(deps.db, to, leaveOutFlagged));
+  const data = await gather(scheduledAt, deps.config.qualityFilter);
   const timeZone = deps.config.digestTimezone;
   return deliverRun(deps, runKey(scheduledAt), (language) =>
     composeDigest(data, { language, timeZone, lateFor }, deps.logger),

@@ -56,8 +56,8 @@ function restore<T>(value: unknown): T {
 
 export function createFiguresThread({ db, logger }: { db: Db; logger: Logger }): FiguresThread {
   const refresh = (input: unknown) => {
-    const roundId = (input as { roundId?: unknown } | null)?.roundId;
-    if (typeof roundId === 'number') refreshSpeedFlags(db, roundsRead(db, roundId));
+    const rounds = roundsRead(db, input);
+    if (rounds.length > 0) refreshSpeedFlags(db, rounds);
   };
 
   if (db.$client.memory) {

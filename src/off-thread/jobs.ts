@@ -1,6 +1,8 @@
 import type { Db } from '../db/client.js';
 import { sourceCounts } from '../db/responses.js';
-import { findPreviousClosedRound, findRound, latestRounds, type Round } from '../db/rounds.js';
+import { findPreviousClosedRound, findRound, latestRounds, roundsOpenDuring, type Round } from '../db/rounds.js';
+import { gatherDigest } from '../digest/content.js';
+import { WEEK_MS } from '../digest/schedule.js';
 import { writeRoundWorkbook } from '../export/xlsx.js';
 import type { Language } from '../questionnaire/languages.js';
 import { renderPicture, type Picture } from '../render/pictures/draw.js';
@@ -63,6 +65,8 @@ export const JOBS = {
     };
     return writeRoundWorkbook(db, workbook, input.path);
   },
+  /** The weekly digest's figures for the week ending at `to`. */
+  digest: async (db: Db, { to, leaveOutFlagged }: { to: Date; leaveOutFlagged: boolean }) => gatherDigest(db, to, leaveOutFlagged),
   picture: async (_db: Db, picture: Picture) => bytes(await renderPicture(picture)),
   poster: async (_db: Db, poster: PosterInput) => bytes(await renderPoster(poster)),
 } as const;
@@ -73,14 +77,19 @@ export type JobInput<K extends JobName> = Parameters<Jobs[K]>[1];
 export type JobOutput<K extends JobName> = Awaited<ReturnType<Jobs[K]>>;
 
 /**
- * The rounds a job about `roundId` may read: the round, the closed one before
- * it and the trend's. Their too-fast flags are refreshed by the writer before
- * the job runs (a read-only connection cannot).
+ * The rounds a job may read, whose too-fast flags the writer refreshes before
+ * the job runs (a read-only connection cannot): for a round, the round, the
+ * closed one before it and the trend's; for a digest, the rounds of its two weeks.
  */
-export function roundsRead(db: Db, roundId: number): number[] {
-  const ids = latestRounds(db, TREND_ROUNDS, roundId).map((round) => round.id);
-  const previous = findPreviousClosedRound(db, roundId);
-  return [...new Set([roundId, ...ids, ...(previous ? [previous.id] : [])])];
+export function roundsRead(db: Db, input: unknown): number[] {
+  const { roundId, to } = (input ?? {}) as { roundId?: unknown; to?: unknown };
+  if (typeof roundId === 'number') {
+    const ids = latestRounds(db, TREND_ROUNDS, roundId).map((round) => round.id);
+    const previous = findPreviousClosedRound(db, roundId);
+    return [...new Set([roundId, ...ids, ...(previous ? [previous.id] : [])])];
+  }
+  if (to instanceof Date) return roundsOpenDuring(db, new Date(to.getTime() - 2 * WEEK_MS), to).map((round) => round.id);
+  return [];
 }
 
 /** Runs one job: the worker's and the in-process path alike. */

@@ -63,6 +63,10 @@ describe('the figures thread', () => {
       expect(inWorker).toEqual(await runJob(file, 'roundFigures', job));
       expect(inWorker.counts.completed).toBeGreaterThan(1_000);
       expect(report).toEqual(await runJob(file, 'roundReport', job));
+      const week = { to: new Date(LARGE_START + 7 * 86_400_000), leaveOutFlagged: true };
+      const digest = await figures.run('digest', week);
+      expect(digest.figures?.counts.completed).toBeGreaterThan(0);
+      expect(digest).toEqual(await runJob(file, 'digest', week));
       const picture = { svg: '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4" fill="red"/></svg>', width: 4, height: 4 };
       const png = await figures.run('picture', picture);
       expect(Buffer.isBuffer(png)).toBe(true);

@@ -1,7 +1,6 @@
 import { Composer } from 'grammy';
 import { closeOpenRound, findOpenRound, listRounds, openRound, responseCountsByRound } from '../../db/rounds.js';
 import { composeDigest } from '../../digest/compose.js';
-import { gatherDigest } from '../../digest/content.js';
 import { sendDigest } from '../../digest/delivery.js';
 import { REPORT_TEXTS } from '../../texts/report.js';
 import { exportFileName, writeRoundCsv } from '../../export/csv.js';
@@ -143,8 +142,8 @@ admin.command('status', async (ctx) => {
 });
 
 admin.command('digest', async (ctx) => {
-  const { db, config, logger, clock } = ctx.deps;
-  const data = await gatherDigest(db, clock(), config.qualityFilter);
+  const { config, logger, clock } = ctx.deps;
+  const data = await ctx.deps.figures.run('digest', { to: clock(), leaveOutFlagged: config.qualityFilter });
   const digest = await composeDigest(data, { language: ctx.language, timeZone: config.digestTimezone }, logger);
   await sendDigest({ api: ctx.api }, ctx.chat.id, digest);
 });
