@@ -4,6 +4,7 @@ import { findPreviousClosedRound, findRound, latestRounds, roundsOpenDuring, typ
 import { gatherDigest } from '../digest/content.js';
 import { WEEK_MS } from '../digest/schedule.js';
 import { writeRoundWorkbook } from '../export/xlsx.js';
+import { computeFunnel } from '../figures/funnel.js';
 import type { Language } from '../questionnaire/languages.js';
 import { renderPicture, type Picture } from '../render/pictures/draw.js';
 import { renderPoster, type PosterInput } from '../render/pictures/poster.js';
@@ -47,6 +48,10 @@ export const JOBS = {
   roundGroups: async (db: Db, { roundId, leaveOutFlagged }: RoundJobInput) => roundGroups(db, roundOf(db, roundId), leaveOutFlagged),
   roundReport: async (db: Db, { roundId, leaveOutFlagged }: RoundJobInput) => gatherRoundReport(db, roundOf(db, roundId), leaveOutFlagged),
   roundThemes: async (db: Db, { roundId, leaveOutFlagged }: RoundJobInput) => gatherRoundThemes(db, roundOf(db, roundId), leaveOutFlagged),
+  funnel: async (db: Db, { roundId }: { roundId: number }) => {
+    const round = roundOf(db, roundId);
+    return computeFunnel(db, round.id, round.questionnaire);
+  },
   trend: async (db: Db, { roundId, leaveOutFlagged, until }: RoundJobInput & { until: Date }) =>
     gatherTrend(db, roundOf(db, roundId), until, leaveOutFlagged),
   /** Gathers a round's report and trend and writes its workbook; returns the responses written. */

@@ -4,7 +4,6 @@ import { reportFileName } from '../../export/xlsx.js';
 import { shorten } from '../../render/format.js';
 import { renderGroups } from '../../reports/groups-message.js';
 import { funnelPicture, renderFunnel } from '../../reports/funnel-message.js';
-import { computeFunnel } from '../../figures/funnel.js';
 import { addQuality, qualityLine } from '../../reports/insight-sections.js';
 import { trendPicture } from '../../reports/trend-chart.js';
 import { renderThemes } from '../../reports/themes.js';
@@ -46,10 +45,10 @@ admin.command('funnel', async (ctx) => {
   const chosen = roundFromArgument(db, ctx.match, 'funnel', t);
   if (!chosen.ok) return void (await ctx.reply(chosen.reply));
   const { round } = chosen;
-  const funnel = computeFunnel(db, round.id, round.questionnaire);
+  const funnel = await ctx.deps.figures.run('funnel', { roundId: round.id });
   await ctx.reply(renderFunnel(round, funnel, ctx.language), { parse_mode: 'HTML' });
   const picture = await funnelPicture(round, funnel, ctx.language);
-  if (picture) await ctx.replyWithPhoto(new InputFile(await renderPicture(picture), 'funnel.png'));
+  if (picture) await ctx.replyWithPhoto(new InputFile(await ctx.deps.figures.run('picture', picture), 'funnel.png'));
 });
 
 admin.command('trend', async (ctx) => {
