@@ -21,6 +21,10 @@ export function unlinkRespondents(db: Db, roundId: number): number {
     `UPDATE contacts SET prompt_shows = 'closed'
      WHERE prompt_shows IS NOT NULL AND CAST(prompt_shows AS INTEGER) IN (SELECT id FROM responses WHERE round_id = ?)`,
   ).run(roundId);
+  // Moving index entries leaves stale copies in the free space of the pages
+  // they left, which secure_delete does not reach; rebuilding the index
+  // frees (and so zeroes) every old page.
+  if (ids.length > 0) db.$client.exec('REINDEX responses_one_per_respondent');
   return ids.length;
 }
 

@@ -34,17 +34,24 @@ function roundWithResponses(db: Db, secret: string, residents: number): string[]
 }
 
 describe('a closed round in the bytes', () => {
-  it('leaves none of its 300 open keys in the file or the WAL, the bot still running', () => {
-    const path = databaseIn();
-    const db = openDatabase(path);
-    const secret = loadPseudonymSecret(db, { configured: undefined, keyFile: keyFilePath(path) });
-    const keys = roundWithResponses(db, secret, 300);
-    expect(keys.filter((key) => bytesOf(path).includes(key))).toHaveLength(300);
+  // Where the old copies land depends on the random keys that replace them
+  // (index entries move between pages), so one close proves little: before the
+  // index was rebuilt on close, about 3 closes in 100 left a key in a page's free space.
+  it('leaves none of its 300 open keys in the file or the WAL, the bot still running, in 80 closes out of 80', () => {
+    const left: string[] = [];
+    for (let close = 0; close < 80; close++) {
+      const path = databaseIn();
+      const db = openDatabase(path);
+      const secret = loadPseudonymSecret(db, { configured: undefined, keyFile: keyFilePath(path) });
+      const keys = roundWithResponses(db, secret, 300);
+      if (close === 0) expect(keys.filter((key) => bytesOf(path).includes(key))).toHaveLength(300);
 
-    closeOpenRound(db, new Date());
-    const bytes = bytesOf(path);
-    expect(keys.filter((key) => bytes.includes(key))).toEqual([]);
-    closeDatabase(db);
+      closeOpenRound(db, new Date());
+      const bytes = bytesOf(path);
+      left.push(...keys.filter((key) => bytes.includes(key)));
+      closeDatabase(db);
+    }
+    expect(left).toEqual([]);
   });
 
   it('creates the file, its WAL and SHM, and the key file owner-only, and makes an existing file so', () => {
