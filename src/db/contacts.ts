@@ -21,7 +21,7 @@ export function touchContact(db: Db, chatId: number, now: Date, language: Langua
      ON CONFLICT (chat_id) DO UPDATE SET last_seen_at = excluded.last_seen_at, last_language = excluded.last_language, opted_out = 0
      RETURNING *`,
   ).get(chatId, day, day, language) as RawContact;
-  return toContact(row);
+  return toContact(db, row);
 }
 
 /** Contacts still to be told about `roundId`, a page at a time, in chat id order. */
@@ -65,17 +65,20 @@ interface RawContact {
 /** A chat's contact row; read on every update, so through a prepared statement. */
 export function findContact(db: Db, chatId: number): Contact | undefined {
   const row = statement(db, 'SELECT * FROM contacts WHERE chat_id = ?').get(chatId) as RawContact | undefined;
-  return row && toContact(row);
+  return row && toContact(db, row);
 }
 
-function toContact(row: RawContact): Contact {
+function toContact(db: Db, row: RawContact): Contact {
+  const pending = pendingPrompts.get(db);
+  const prompt = pending?.has(row.chat_id) ? pending.get(row.chat_id)! : undefined;
   return {
     chatId: row.chat_id,
     language: row.language,
     optedOut: row.opted_out === 1,
     notificationsOff: row.notifications_off === 1,
-    promptMessageId: row.prompt_message_id,
-    promptShows: row.prompt_shows,
+    // A record not yet written is the truth.
+    promptMessageId: prompt === undefined ? row.prompt_message_id : (prompt?.messageId ?? null),
+    promptShows: prompt === undefined ? row.prompt_shows : (prompt?.shows ?? null),
     firstSeenAt: new Date(row.first_seen_at),
     lastSeenAt: new Date(row.last_seen_at),
     lastLanguage: row.last_language,
@@ -87,13 +90,56 @@ export function setContactLanguage(db: Db, chatId: number, language: Language): 
   db.update(contacts).set({ language }).where(eq(contacts.chatId, chatId)).run();
 }
 
-/** Records the chat's live prompt and what it shows (null: the chat has none). */
-export function setPromptMessage(db: Db, chatId: number, prompt: { messageId: number; shows: string } | null): void {
-  statement(db, 'UPDATE contacts SET prompt_message_id = ?, prompt_shows = ? WHERE chat_id = ?').run(
-    prompt?.messageId ?? null,
-    prompt?.shows ?? null,
-    chatId,
-  );
+/** A chat's live prompt: the message and what it shows. */
+export interface PromptRecord {
+  messageId: number;
+  shows: string;
+}
+
+/**
+ * Live-prompt records not yet written, by chat (null: the chat has none).
+ * A chat's prompt changes with nearly every update, so its record is not
+ * written in a transaction of its own but with the update's finished mark,
+ * in the inbox's batched transaction (finishUpdates): both or neither
+ * survive a crash, and an update not marked finished is handled again,
+ * which records its prompt again. Until written, readers of the contact
+ * (findContact, touchContact) see the record from here.
+ */
+const pendingPrompts = new WeakMap<Db, Map<number, PromptRecord | null>>();
+
+/** Records the chat's live prompt, to be written with the update's finished mark (writePendingPrompts). */
+export function recordPrompt(db: Db, chatId: number, prompt: PromptRecord | null): void {
+  let pending = pendingPrompts.get(db);
+  if (!pending) pendingPrompts.set(db, (pending = new Map()));
+  pending.set(chatId, prompt);
+}
+
+/**
+ * Writes the recorded prompts; call inside the transaction that commits
+ * them, then call what it returns once that transaction has committed (a
+ * rolled-back write keeps them pending, for the next try).
+ */
+export function writePendingPrompts(db: Db): () => void {
+  const pending = pendingPrompts.get(db);
+  if (!pending || pending.size === 0) return () => undefined;
+  const write = statement(db, 'UPDATE contacts SET prompt_message_id = ?, prompt_shows = ? WHERE chat_id = ?');
+  const written = [...pending];
+  for (const [chatId, prompt] of written) write.run(prompt?.messageId ?? null, prompt?.shows ?? null, chatId);
+  return () => {
+    for (const [chatId, prompt] of written) if (pending.get(chatId) === prompt) pending.delete(chatId);
+  };
+}
+
+/**
+ * Pending records whose response `isClosed` says belongs to a closed round
+ * show 'closed' instead, as unlinkRespondents makes the written ones.
+ */
+export function closePendingPrompts(db: Db, isClosed: (responseId: number) => boolean): void {
+  const pending = pendingPrompts.get(db);
+  if (!pending) return;
+  for (const [chatId, prompt] of pending) {
+    if (prompt && /^\d/.test(prompt.shows) && isClosed(Number.parseInt(prompt.shows, 10))) pending.set(chatId, { ...prompt, shows: 'closed' });
+  }
 }
 
 export function setContactOptedOut(db: Db, chatId: number, optedOut: boolean): void {

@@ -1,5 +1,6 @@
 import type { Update } from 'grammy/types';
 import { inTransaction, statement, type Db } from './client.js';
+import { writePendingPrompts } from './contacts.js';
 
 /*
  * Queries of the durable inbox (schema: inbox_updates). Every statement is
@@ -71,16 +72,19 @@ export function unfinishedUpdates(db: Db): InboxRow[] {
 }
 
 /**
- * Marks rows finished in one transaction. Neither the payload (who wrote
+ * Marks rows finished in one transaction, with the live prompts their
+ * updates recorded (db/contacts' recordPrompt). Neither the payload (who wrote
  * what) nor the chat is kept past handling: only the update id, to spot a
  * redelivery, which with a chat beside it would tie that chat to a response.
  */
 export function finishUpdates(db: Db, finished: readonly { seq: number; outcome: InboxOutcome }[], now: Date): void {
-  if (finished.length === 0) return;
   const finish = statement(db, "UPDATE inbox_updates SET done_at = ?, outcome = ?, payload = NULL, queue_key = '' WHERE seq = ?");
-  inTransaction(db, () => {
+  // The live prompts these updates recorded are committed with their finished marks.
+  const written = inTransaction(db, () => {
     for (const { seq, outcome } of finished) finish.run(now.getTime(), outcome, seq);
+    return writePendingPrompts(db);
   });
+  written();
 }
 
 /** Records a failed attempt and when to try again. */

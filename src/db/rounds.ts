@@ -3,7 +3,7 @@ import type { Questionnaire } from '../questionnaire/schema.js';
 import { eraseWal, inTransaction, statement, type Db } from './client.js';
 import { fileVersionId } from './questionnaire-versions.js';
 import { responses, rounds } from './schema.js';
-import { unlinkRespondents } from './unlink.js';
+import { unlinkPendingPrompts, unlinkRespondents } from './unlink.js';
 
 export type RoundRow = typeof rounds.$inferSelect;
 
@@ -130,8 +130,11 @@ export function closeOpenRound(db: Db, now: Date): Round | null {
     if (row) unlinkRespondents(db, row.id);
     return row ? toRound(row, db) : null;
   });
-  // The keys it had while open are gone from the file (secure_delete); now from the WAL too.
-  if (closed) eraseWal(db);
+  if (closed) {
+    unlinkPendingPrompts(db, closed.id);
+    // The keys it had while open are gone from the file (secure_delete); now from the WAL too.
+    eraseWal(db);
+  }
   return closed;
 }
 
@@ -179,7 +182,10 @@ export function closeRoundIfDue(db: Db, now: Date): Round | null {
     if (row) unlinkRespondents(db, row.id);
     return row ? toRound(row, db) : null;
   });
-  if (closed) eraseWal(db);
+  if (closed) {
+    unlinkPendingPrompts(db, closed.id);
+    eraseWal(db);
+  }
   return closed;
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { statement, type Db } from './client.js';
+import { closePendingPrompts } from './contacts.js';
 
 /**
  * Cuts every tie between a round's responses and the chats that gave them,
@@ -42,4 +43,14 @@ export function unlinkLatePrompts(db: Db): number {
        SELECT 1 FROM responses r JOIN rounds o ON o.id = r.round_id
        WHERE r.id = CAST(contacts.prompt_shows AS INTEGER) AND o.closed_at IS NOT NULL)`,
   ).run().changes;
+}
+
+/**
+ * A live prompt recorded by an update but not yet written (db/contacts
+ * writes them with the inbox's finished marks) may name a response of the
+ * round just closed: it names it no more. Call once the close has committed.
+ */
+export function unlinkPendingPrompts(db: Db, roundId: number): void {
+  const inRound = statement(db, 'SELECT 1 FROM responses WHERE id = ? AND round_id = ?').pluck();
+  closePendingPrompts(db, (responseId) => inRound.get(responseId, roundId) !== undefined);
 }

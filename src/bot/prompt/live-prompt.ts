@@ -1,6 +1,6 @@
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Db } from '../../db/client.js';
-import { setPromptMessage } from '../../db/contacts.js';
+import { recordPrompt } from '../../db/contacts.js';
 import { deletePreview, setPreviewPrompt } from '../../db/previews.js';
 import { findQuestion } from '../../questionnaire/engine.js';
 import type { Language } from '../../questionnaire/languages.js';
@@ -91,10 +91,13 @@ function rememberSurveyPrompt(ctx: BotContext, prompt: LivePrompt | null): void 
   ctx.promptRecord = prompt;
 }
 
-/** Writes the live prompt recorded during this update, if it changed (called once per update). */
+/**
+ * Records the live prompt of this update, if it changed (called once per
+ * update); it is written with the update's finished mark (db/contacts).
+ */
 export function persistPrompt(ctx: BotContext): void {
   if (!ctx.promptChanged || !ctx.chat) return;
-  setPromptMessage(ctx.deps.db, ctx.chat.id, ctx.promptRecord ?? null);
+  recordPrompt(ctx.deps.db, ctx.chat.id, ctx.promptRecord ?? null);
   ctx.promptChanged = false;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TEXTS } from '../../../src/texts/resident.js';
+import { recordPrompt } from '../../../src/db/contacts.js';
 import { answers, contacts, responses } from '../../../src/db/schema.js';
 import type { FakeUser } from '../../helpers/fake-telegram.js';
 import { createTestBot, type TestBot } from '../../helpers/bot-harness.js';
@@ -192,7 +193,7 @@ describe('a resident answering the questionnaire', () => {
   it('gets the question with the hint when no question is live (its buttons were taken away)', async () => {
     const t = createTestBot();
     const resident = await startedResident(t);
-    t.db.$client.prepare('UPDATE contacts SET prompt_message_id = NULL, prompt_shows = NULL').run();
+    recordPrompt(t.db, resident.chatId, null);
     await resident.send('Member please');
     expect(resident.lastText()).toMatch(/^⚠️ This question is answered with the buttons under it\.\n\n1 \/ 5\nWho are you\?/);
     expect(resident.buttons()).toContain('Member');
