@@ -3,6 +3,7 @@ import { GrammyError } from 'grammy';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { closeDatabase, openDatabase } from './db/client.js';
+import { tuneHeap } from './heap-tuning.js';
 import { createLogger } from './logger.js';
 import { keyFilePath, loadPseudonymSecret } from './privacy/pseudonym.js';
 import { loadQuestionnaireFile } from './questionnaire/validate.js';
@@ -13,6 +14,7 @@ const STOP_DEADLINE_MS = 5_000;
 
 /** The process: configuration, the database, signals and exit codes. What runs is built by createApp. */
 async function main(): Promise<void> {
+  tuneHeap();
   loadDotenv({ quiet: true });
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel, {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
  * section lists the same layers.
  */
 const LAYERS: readonly (readonly string[])[] = [
-  ['questionnaire/', 'lazy-module.ts'],
+  ['questionnaire/', 'lazy-module.ts', 'heap-tuning.ts'],
   ['texts/', 'render/', 'config.ts'],
   ['logger.ts'],
   ['db/'],
