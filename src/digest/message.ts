@@ -45,7 +45,11 @@ function compose(data: DigestData, options: DigestMessageOptions, detail: Detail
   const { counts } = data.figures;
   head.push(t.newResponses({ completed: counts.completed + counts.held, started: counts.started, total: counts.totalCompleted }));
   if (counts.held > 0) head.push(t.figuresOver({ n: counts.completed, held: counts.held }));
-  if (counts.completed === 0) return [...head, '', t.quietWeek].join('\n');
+  const coverage = data.coverage
+    ? coverageDigestSection(data.coverage, REACH_TEXTS[options.language], { max: 10, tagLength: detail.labelLength, language: options.language })
+    : null;
+  // A quiet week is when the units that lag matter most: their coverage is shown all the same.
+  if (counts.completed === 0) return [[...head, '', t.quietWeek].join('\n'), coverage].filter((part) => part !== null).join('\n\n');
 
   const input: SectionInput = {
     figures: data.figures,
@@ -68,7 +72,7 @@ function compose(data: DigestData, options: DigestMessageOptions, detail: Detail
     section(t.groupsBelow, groupGapLines(data.gaps, input, detail)),
     section(t.quality, [qualityLine(data.figures.quality, t)]),
     sourcesSection(data.sources, REACH_TEXTS[options.language], { max: 5, tagLength: detail.labelLength, withIndex: false }),
-    data.coverage ? coverageDigestSection(data.coverage, REACH_TEXTS[options.language], { max: 10, tagLength: detail.labelLength, language: options.language }) : null,
+    coverage,
     themesDigestSection(data.themes ?? null, options.language),
     suggestionLength > 0 ? section(t.suggestions, suggestionLines(data.suggestions, suggestionLength)) : null,
   ];

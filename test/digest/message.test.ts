@@ -165,6 +165,23 @@ describe('the digest message', () => {
     expect(shown(render(data({ rounds: [], figures: null, questionnaire: null }), 'zh-Hans'))).toMatch(/本周没有进行中的调查。$/);
   });
 
+  it('still names the units that lag in a week with no completed response', () => {
+    const quiet = figures({}, { counts: { started: 3, completed: 0, completionRate: 0, totalCompleted: 41, held: 0 } });
+    const coverage = {
+      units: [
+        { unit: 'east_gate', started: 3, completed: 41, target: 300, share: 41 / 300, lagging: true },
+        { unit: 'west<gate>', started: 0, completed: 180, target: 200, share: 0.9, lagging: false },
+      ],
+      direct: { started: 0, completed: 0 },
+      total: { completed: 221, target: 500, share: 221 / 500 },
+    };
+    const text = shown(render(data({ figures: quiet, coverage }), 'en'));
+    expect(text).toMatch(/No new responses this week\.\n\n/);
+    expect(text).toContain('east_gate 41/300');
+    expect(text).not.toContain('west<gate>');
+    expect(text).toContain('221');
+  });
+
   it('names the group furthest below each headline index, and how many responses were flagged and left out', () => {
     const gaps = [{ indexId: 'org_work_satisfaction', group: 'public', value: 68.25, overall: 73.5 }];
     const quality = { flagged: 5, tooFast: 3, straightLine: 2, leftOut: 5 };
