@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { statement, type Db } from './client.js';
+import { eraseWal, inTransaction, statement, type Db } from './client.js';
 import { closePendingPrompts } from './contacts.js';
 
 /**
@@ -22,11 +22,31 @@ export function unlinkRespondents(db: Db, roundId: number): number {
     `UPDATE contacts SET prompt_shows = 'closed'
      WHERE prompt_shows IS NOT NULL AND CAST(prompt_shows AS INTEGER) IN (SELECT id FROM responses WHERE round_id = ?)`,
   ).run(roundId);
-  // Moving index entries leaves stale copies in the free space of the pages
-  // they left, which secure_delete does not reach; rebuilding the index
-  // frees (and so zeroes) every old page.
-  if (ids.length > 0) db.$client.exec('REINDEX responses_one_per_respondent');
+  if (ids.length > 0) {
+    db.$client.exec('REINDEX responses_one_per_respondent');
+    writeContactsAfresh(db);
+  }
   return ids.length;
+}
+
+/**
+ * secure_delete zeroes a deleted cell, but a cell that moves to another page
+ * (index entries when the keys are rewritten; contact rows, which grow and
+ * shrink with the live prompt at every step) can leave a stale copy in the
+ * free space of the page it left: a key, or a prompt record naming a
+ * response beside its chat. So the close rebuilds the respondent index
+ * (REINDEX, above) and writes the contacts table afresh, in chat id order:
+ * every page they used is freed, and freed pages are zeroed. Contacts hold
+ * one row per chat: this takes milliseconds, once per round. (Nothing
+ * references contacts.)
+ */
+function writeContactsAfresh(db: Db): void {
+  db.$client.exec(`
+    CREATE TEMP TABLE contacts_afresh AS SELECT * FROM main.contacts;
+    DELETE FROM main.contacts;
+    INSERT INTO main.contacts SELECT * FROM temp.contacts_afresh ORDER BY chat_id;
+    DROP TABLE temp.contacts_afresh;
+  `);
 }
 
 /**
@@ -36,13 +56,20 @@ export function unlinkRespondents(db: Db, roundId: number): number {
  * takes such a name off again; returns how many there were.
  */
 export function unlinkLatePrompts(db: Db): number {
-  return statement(
-    db,
-    `UPDATE contacts SET prompt_shows = 'closed'
-     WHERE prompt_shows GLOB '[0-9]*' AND EXISTS (
-       SELECT 1 FROM responses r JOIN rounds o ON o.id = r.round_id
-       WHERE r.id = CAST(contacts.prompt_shows AS INTEGER) AND o.closed_at IS NOT NULL)`,
-  ).run().changes;
+  const unlinked = inTransaction(db, () => {
+    const changes = statement(
+      db,
+      `UPDATE contacts SET prompt_shows = 'closed'
+       WHERE prompt_shows GLOB '[0-9]*' AND EXISTS (
+         SELECT 1 FROM responses r JOIN rounds o ON o.id = r.round_id
+         WHERE r.id = CAST(contacts.prompt_shows AS INTEGER) AND o.closed_at IS NOT NULL)`,
+    ).run().changes;
+    // As at the close: no copy of those records is left in free space (and, below, in the WAL).
+    if (changes > 0) writeContactsAfresh(db);
+    return changes;
+  });
+  if (unlinked > 0) eraseWal(db);
+  return unlinked;
 }
 
 /**

@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { closeDatabase, inTransaction, openDatabase, type Db } from '../../src/db/client.js';
+import { recordPrompt, touchContact } from '../../src/db/contacts.js';
+import { finishUpdates } from '../../src/db/inbox.js';
 import { insertResponse } from '../../src/db/responses.js';
 import { closeOpenRound, openRound } from '../../src/db/rounds.js';
 import { keyFilePath, loadPseudonymSecret, respondentKey } from '../../src/privacy/pseudonym.js';
@@ -52,6 +54,36 @@ describe('a closed round in the bytes', () => {
       closeDatabase(db);
     }
     expect(left).toEqual([]);
+  });
+
+  it('leaves no live-prompt record naming one of its responses, after 3,000 residents moved from question to question', () => {
+    const path = databaseIn();
+    const db = openDatabase(path);
+    const secret = loadPseudonymSecret(db, { configured: undefined, keyFile: keyFilePath(path) });
+    openRound(db, { title: 'Bytes', questionnaire: defaultQuestionnaire(), now: new Date() });
+    const residents = Array.from({ length: 3000 }, (_, i) => 500_000 + (i + 1) * 7919);
+    const responseOf = new Map<number, number>();
+    // Each step records the prompt of the next question: contact rows grow and shrink, and move between pages.
+    inTransaction(db, () => {
+      for (const [i, chatId] of residents.entries()) {
+        touchContact(db, chatId, new Date(), 'en');
+        const id = insertResponse(db, { roundId: 1, respondentKey: respondentKey(secret, chatId), language: 'en', source: null, cursor: 'q1', updateId: i + 1, now: new Date() });
+        responseOf.set(chatId, id);
+        recordPrompt(db, chatId, { messageId: i + 1, shows: `${id}:role_${'x'.repeat((i + 1) % 7)}:en` });
+      }
+    });
+    finishUpdates(db, [], new Date());
+    for (const [i, chatId] of residents.entries()) {
+      if (i % 3 === 0) recordPrompt(db, chatId, { messageId: i + 2, shows: `${responseOf.get(chatId)}:satisfaction_long_question_id:zh-Hant` });
+    }
+    finishUpdates(db, [], new Date());
+    const prompts = /\d+:(role_x*:en|satisfaction_long_question_id:zh-Hant)/g;
+    expect((bytesOf(path).toString('latin1').match(prompts) ?? []).length).toBeGreaterThanOrEqual(3000);
+
+    closeOpenRound(db, new Date());
+    // Before the contacts table was written afresh at the close, 5 of them were left in pages' free space.
+    expect(bytesOf(path).toString('latin1').match(prompts) ?? []).toEqual([]);
+    closeDatabase(db);
   });
 
   it('creates the file, its WAL and SHM, and the key file owner-only, and makes an existing file so', () => {
