@@ -130,18 +130,6 @@ export function writePendingPrompts(db: Db): () => void {
   };
 }
 
-/**
- * Pending records whose response `isClosed` says belongs to a closed round
- * show 'closed' instead, as unlinkRespondents makes the written ones.
- */
-export function closePendingPrompts(db: Db, isClosed: (responseId: number) => boolean): void {
-  const pending = pendingPrompts.get(db);
-  if (!pending) return;
-  for (const [chatId, prompt] of pending) {
-    if (prompt && /^\d/.test(prompt.shows) && isClosed(Number.parseInt(prompt.shows, 10))) pending.set(chatId, { ...prompt, shows: 'closed' });
-  }
-}
-
 export function setContactOptedOut(db: Db, chatId: number, optedOut: boolean): void {
   db.update(contacts).set({ optedOut }).where(eq(contacts.chatId, chatId)).run();
 }

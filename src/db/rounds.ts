@@ -1,9 +1,10 @@
-import { and, count, desc, eq, gt, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Questionnaire } from '../questionnaire/schema.js';
 import { eraseWal, inTransaction, statement, type Db } from './client.js';
+import { writePendingPrompts } from './contacts.js';
 import { fileVersionId } from './questionnaire-versions.js';
 import { responses, rounds } from './schema.js';
-import { unlinkPendingPrompts, unlinkRespondents } from './unlink.js';
+import { unlinkRespondents } from './unlink.js';
 
 export type RoundRow = typeof rounds.$inferSelect;
 
@@ -125,17 +126,7 @@ export function openRound(
 
 /** Closes the open round, unlinking its responses from their chats in the same transaction; null when none was open. */
 export function closeOpenRound(db: Db, now: Date): Round | null {
-  const closed = inTransaction(db, () => {
-    const row = db.update(rounds).set({ closedAt: now }).where(isNull(rounds.closedAt)).returning().get();
-    if (row) unlinkRespondents(db, row.id);
-    return row ? toRound(row, db) : null;
-  });
-  if (closed) {
-    unlinkPendingPrompts(db, closed.id);
-    // The keys it had while open are gone from the file (secure_delete); now from the WAL too.
-    eraseWal(db);
-  }
-  return closed;
+  return closeRound(db, now, isNull(rounds.closedAt));
 }
 
 export function responseCounts(db: Db, roundId: number): { started: number; completed: number } {
@@ -172,20 +163,23 @@ export function findLatestRound(db: Db): Round | null {
 
 /** Closes the open round if its deadline has passed (unlinking its responses, as closeOpenRound); returns it, or null. */
 export function closeRoundIfDue(db: Db, now: Date): Round | null {
+  return closeRound(db, now, and(isNull(rounds.closedAt), lte(rounds.closesAt, now)));
+}
+
+/** Closes the round `which` selects (the open one, or the open one if due) and unlinks it. */
+function closeRound(db: Db, now: Date, which: SQL | undefined): Round | null {
+  let written: () => void = () => undefined;
   const closed = inTransaction(db, () => {
-    const row = db
-      .update(rounds)
-      .set({ closedAt: now })
-      .where(and(isNull(rounds.closedAt), lte(rounds.closesAt, now)))
-      .returning()
-      .get();
-    if (row) unlinkRespondents(db, row.id);
-    return row ? toRound(row, db) : null;
+    const row = db.update(rounds).set({ closedAt: now }).where(which).returning().get();
+    if (!row) return null;
+    // Live prompts recorded but not yet written go in first, so that the close unlinks them with the others.
+    written = writePendingPrompts(db);
+    unlinkRespondents(db, row.id);
+    return toRound(row, db);
   });
-  if (closed) {
-    unlinkPendingPrompts(db, closed.id);
-    eraseWal(db);
-  }
+  written();
+  // The keys it had while open are gone from the file (secure_delete); now from the WAL too.
+  if (closed) eraseWal(db);
   return closed;
 }
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { eraseWal, inTransaction, statement, type Db } from './client.js';
-import { closePendingPrompts } from './contacts.js';
 
 /**
  * Cuts every tie between a round's responses and the chats that gave them,
@@ -70,14 +69,4 @@ export function unlinkLatePrompts(db: Db): number {
   });
   if (unlinked > 0) eraseWal(db);
   return unlinked;
-}
-
-/**
- * A live prompt recorded by an update but not yet written (db/contacts
- * writes them with the inbox's finished marks) may name a response of the
- * round just closed: it names it no more. Call once the close has committed.
- */
-export function unlinkPendingPrompts(db: Db, roundId: number): void {
-  const inRound = statement(db, 'SELECT 1 FROM responses WHERE id = ? AND round_id = ?').pluck();
-  closePendingPrompts(db, (responseId) => inRound.get(responseId, roundId) !== undefined);
 }
