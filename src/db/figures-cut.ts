@@ -33,3 +33,17 @@ export function figuresCut(db: Db, roundIds: readonly number[]): { cut: number; 
   const { cut } = statement(db, CUT_SQL).get({ rounds, offset: completed - held }) as { cut: number };
   return { cut, held };
 }
+
+/**
+ * How many of the responses the cut holds back were completed in [from, to):
+ * a week's figures say what they leave out of that week, not of the round.
+ */
+export function heldWithin(db: Db, roundIds: readonly number[], cut: number, from: number, to: number): number {
+  const row = statement(
+    db,
+    `SELECT count(*) AS held FROM responses
+     WHERE round_id IN (SELECT value FROM json_each(:rounds)) AND status = 'completed'
+       AND completed_at >= :cut AND completed_at >= :from AND completed_at < :to`,
+  ).get({ rounds: JSON.stringify(roundIds), cut, from, to }) as { held: number };
+  return row.held;
+}

@@ -48,8 +48,12 @@ function compose(data: DigestData, options: DigestMessageOptions, detail: Detail
   const coverage = data.coverage
     ? coverageDigestSection(data.coverage, REACH_TEXTS[options.language], { max: 10, tagLength: detail.labelLength, language: options.language })
     : null;
-  // A quiet week is when the units that lag matter most: their coverage is shown all the same.
-  if (counts.completed === 0) return [[...head, '', t.quietWeek].join('\n'), coverage].filter((part) => part !== null).join('\n\n');
+  if (counts.completed === 0) {
+    // Completions held back (see figuresOver) are new all the same: only a week without any is quiet.
+    if (counts.held === 0) head.push('', t.quietWeek);
+    // A quiet week is when the units that lag matter most: their coverage is shown all the same.
+    return [head.join('\n'), coverage].filter((part) => part !== null).join('\n\n');
+  }
 
   const input: SectionInput = {
     figures: data.figures,

@@ -17,7 +17,7 @@ import {
   type RespondentsRow,
   type Scope,
 } from './queries.js';
-import { figuresCut } from '../db/figures-cut.js';
+import { figuresCut, heldWithin } from '../db/figures-cut.js';
 
 /*
  * Satisfaction figures of one or more rounds: counts, indexes and rates per
@@ -205,7 +205,7 @@ function millis(date: Date | undefined, fallback: number, name: string): number 
 
 /** What the figure queries count, with an open round's cut (no differencing, see figuresCut) applied. */
 export function scopeOf(db: Db, input: Pick<FiguresInput, 'roundIds' | 'window' | 'leaveOutFlagged'>): { scope: Scope; held: number } {
-  const { cut, held } = figuresCut(db, input.roundIds);
+  const { cut, held: heldInRound } = figuresCut(db, input.roundIds);
   const scope: Scope = {
     rounds: JSON.stringify(input.roundIds),
     from: millis(input.window?.from, TIME_MIN, 'from'),
@@ -213,6 +213,8 @@ export function scopeOf(db: Db, input: Pick<FiguresInput, 'roundIds' | 'window' 
     filter: input.leaveOutFlagged ? 1 : 0,
     cut,
   };
+  // Held back are the round's latest completions; a window (a week) counts those it holds.
+  const held = heldInRound === 0 || input.window === undefined ? heldInRound : heldWithin(db, input.roundIds, cut, scope.from, scope.to);
   return { scope, held };
 }
 

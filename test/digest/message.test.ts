@@ -165,6 +165,13 @@ describe('the digest message', () => {
     expect(shown(render(data({ rounds: [], figures: null, questionnaire: null }), 'zh-Hans'))).toMatch(/本周没有进行中的调查。$/);
   });
 
+  it('does not call a week quiet whose only completions are held back', () => {
+    const held = figures({}, { counts: { started: 1, completed: 0, completionRate: 0, totalCompleted: 41, held: 1 } });
+    const text = shown(render(data({ figures: held }), 'en'));
+    expect(text).toMatch(/This week: 1 completed, 1 started; 41 completed in total\nFigures over the first 0 completed responses/);
+    expect(text).not.toContain('No new responses this week');
+  });
+
   it('still names the units that lag in a week with no completed response', () => {
     const quiet = figures({}, { counts: { started: 3, completed: 0, completionRate: 0, totalCompleted: 41, held: 0 } });
     const coverage = {

@@ -471,6 +471,20 @@ describe('no differencing while a round is open', () => {
     expect(figuresOf(round).counts).toMatchObject({ completed: 11, held: 0 });
   });
 
+  it('counts in a week only the held-back responses completed that week', () => {
+    const { openLive } = figuresWriter(db);
+    const round = openLive(q);
+    // Six completed the week before: the sixth is held back, and not this week's.
+    for (let i = 0; i < 6; i++) respond(round, { image: '100' }, { startedAt: minutes(DAY + i) });
+    const thisWeek = { from: minutes(7 * DAY), to: minutes(14 * DAY) };
+    expect(figuresOf(round, { window: thisWeek }).counts).toMatchObject({ completed: 0, held: 0 });
+    expect(figuresOf(round, { window: { from: minutes(0), to: thisWeek.from } }).counts).toMatchObject({ completed: 5, held: 1 });
+    // One more this week: held back with it.
+    respond(round, { image: '0' }, { startedAt: minutes(8 * DAY) });
+    expect(figuresOf(round, { window: thisWeek }).counts).toMatchObject({ completed: 0, held: 1 });
+    expect(figuresOf(round).counts).toMatchObject({ completed: 5, held: 2 });
+  });
+
   it('shows nothing of an open round with four completed', () => {
     const { openLive } = figuresWriter(db);
     const round = openLive(q);
