@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { Composer, Context } from 'grammy';
 import { isYamlFileName } from '../../questionnaire/upload.js';
 import { ADMIN_TEXTS } from '../../texts/admin.js';
 import type { BotContext } from '../context.js';
@@ -15,22 +15,19 @@ import { inAdminChat } from './admin-filter.js';
 /** Commands that change things or take data out. */
 export const RESTRICTED_COMMANDS: ReadonlySet<string> = new Set(['open_round', 'close_round', 'export', 'report', 'preview', 'target', 'feedback']);
 
-/** The command of a message to this bot (`/close_round@manyi_bot 3` → close_round), or null. */
-function commandOf(text: string | undefined, botUsername: string): string | null {
-  const match = /^\/([A-Za-z0-9_]+)(?:@(\w+))?(?:\s|$)/.exec(text ?? '');
-  if (!match) return null;
-  // A command addressed to another bot in the group is not ours to refuse.
-  if (match[2] !== undefined && match[2].toLowerCase() !== botUsername.toLowerCase()) return null;
-  return match[1]!.toLowerCase();
-}
+/**
+ * grammY's own test for the restricted commands (the message's leading
+ * bot_command entity, addressed to this bot or to none), so that exactly what
+ * the features would handle is refused: `/close_round!` is /close_round to them.
+ */
+const restrictedCommand = Context.has.command([...RESTRICTED_COMMANDS]);
 
 /** Whether the update asks to change something or take data out: a restricted command, or a questionnaire upload. */
 export function isRestricted(ctx: BotContext): boolean {
   const message = ctx.message;
   if (!message) return false;
   if (message.document) return isYamlFileName(message.document.file_name);
-  const command = commandOf(message.text, ctx.me.username);
-  return command !== null && RESTRICTED_COMMANDS.has(command);
+  return restrictedCommand(ctx);
 }
 
 /** Whether the sender may change things: anyone when ADMIN_USER_IDS is unset. */
