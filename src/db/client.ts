@@ -31,6 +31,8 @@ export function openDatabase(path: string): Db {
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  // A run killed between a close and its erasure left old page images in the WAL: gone before anything else.
+  eraseWal(db);
   return db;
 }
 
@@ -55,15 +57,39 @@ function makeOwnerOnly(path: string): void {
   }
 }
 
+/** Databases whose WAL could not be emptied when it should have been (a reader held it). */
+const walOwed = new WeakSet<Db>();
+
 /**
  * Moves every page of the WAL into the database file and empties the WAL,
  * so that old page images (a round's keys before its close, a pruned
  * update) no longer exist anywhere. Run after the transaction that erased
- * them has committed; inside a transaction it waits for the next call.
+ * them has committed; inside a transaction it waits for the next call. A
+ * reader that holds an older snapshot (the figures worker, a backup tool)
+ * keeps it from finishing: it is then owed, and eraseOwedWal tries again.
  */
 export function eraseWal(db: Db): void {
-  if (db.$client.inTransaction || !db.$client.open) return;
-  db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  if (db.$client.inTransaction || !db.$client.open) {
+    walOwed.add(db);
+    return;
+  }
+  const [result] = db.$client.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+  if (result?.busy) walOwed.add(db);
+  else walOwed.delete(db);
+}
+
+/**
+ * Empties the WAL if an erasure is owed (run every minute). It does not wait
+ * for readers: one still reading is waited for by trying again next time.
+ */
+export function eraseOwedWal(db: Db): void {
+  if (!walOwed.has(db) || !db.$client.open) return;
+  db.$client.pragma('busy_timeout = 0');
+  try {
+    eraseWal(db);
+  } finally {
+    db.$client.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
 }
 
 /**

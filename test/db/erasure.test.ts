@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { closeDatabase, inTransaction, openDatabase, type Db } from '../../src/db/client.js';
+import { closeDatabase, eraseOwedWal, inTransaction, openDatabase, type Db } from '../../src/db/client.js';
 import { recordPrompt, touchContact } from '../../src/db/contacts.js';
 import { finishUpdates } from '../../src/db/inbox.js';
 import { insertResponse } from '../../src/db/responses.js';
@@ -84,6 +85,55 @@ describe('a closed round in the bytes', () => {
     // Before the contacts table was written afresh at the close, 5 of them were left in pages' free space.
     expect(bytesOf(path).toString('latin1').match(prompts) ?? []).toEqual([]);
     closeDatabase(db);
+  });
+
+  it('finishes the erasure that a reader held off, once the reader is done', () => {
+    const path = databaseIn();
+    const db = openDatabase(path);
+    const secret = loadPseudonymSecret(db, { configured: undefined, keyFile: keyFilePath(path) });
+    const keys = roundWithResponses(db, secret, 300);
+    // The figures worker (or a backup tool) in the middle of a read, on the snapshot from before the close.
+    const reader = new Database(path, { readonly: true });
+    const snapshot = reader.prepare('SELECT count(*) FROM responses').pluck();
+    const reading = snapshot.iterate();
+    reading.next();
+
+    closeOpenRound(db, new Date());
+    expect(keys.filter((key) => bytesOf(path).includes(key)).length).toBeGreaterThan(0);
+    // Tried again while it still reads: nothing to do yet, and no waiting for it.
+    eraseOwedWal(db);
+    expect(keys.filter((key) => bytesOf(path).includes(key)).length).toBeGreaterThan(0);
+
+    reading.return?.();
+    eraseOwedWal(db);
+    expect(keys.filter((key) => bytesOf(path).includes(key))).toEqual([]);
+    reader.close();
+    closeDatabase(db);
+  });
+
+  it('erases at the next start what a run killed between a close and its erasure left in the WAL', () => {
+    const path = databaseIn();
+    const db = openDatabase(path);
+    const secret = loadPseudonymSecret(db, { configured: undefined, keyFile: keyFilePath(path) });
+    const keys = roundWithResponses(db, secret, 300);
+    closeDatabase(db);
+    // Another process closes the round while a reader holds the WAL, and is killed before it could erase it.
+    const script = `
+      const Database = (await import('better-sqlite3')).default;
+      const { openDatabase } = await import(${JSON.stringify(new URL('../../src/db/client.ts', import.meta.url).href)});
+      const { closeOpenRound } = await import(${JSON.stringify(new URL('../../src/db/rounds.ts', import.meta.url).href)});
+      const db = openDatabase(${JSON.stringify(path)});
+      const reading = new Database(${JSON.stringify(path)}, { readonly: true }).prepare('SELECT id FROM responses').pluck().iterate();
+      reading.next();
+      closeOpenRound(db, new Date());
+      process.kill(process.pid, 'SIGKILL');`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.signal).toBe('SIGKILL');
+    expect(keys.filter((key) => bytesOf(path).includes(key)).length).toBeGreaterThan(0);
+
+    const again = openDatabase(path);
+    expect(keys.filter((key) => bytesOf(path).includes(key))).toEqual([]);
+    closeDatabase(again);
   });
 
   it('creates the file, its WAL and SHM, and the key file owner-only, and makes an existing file so', () => {

@@ -147,6 +147,8 @@ describe('erasure in the bytes', () => {
     operator.close();
     bot = await startBotProcess(environment(), { server });
     await until(() => bot.output().includes('round closed at its deadline'), 'the round to close at its deadline');
+    // While it runs, not only after a stop (which empties the WAL anyway).
+    expect(traces()).toEqual([]);
     expect(await bot.stop('SIGTERM')).toBe(0);
 
     expect(queryDatabase(databasePath, 'select closed_at from rounds where id = 2 and closed_at is not null')).toHaveLength(1);

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.js';
+import { eraseOwedWal, type Db } from '../../db/client.js';
 import type { FiguresThread } from '../../off-thread/figures-thread.js';
 import { closeRoundIfDue, type Round } from '../../db/rounds.js';
 import { unlinkLatePrompts } from '../../db/unlink.js';
@@ -29,9 +29,12 @@ export async function announceClosedRound(
 
 /**
  * Closes the open round if its deadline has passed, and announces it. Run
- * every minute and at start-up, when it also unlinks prompts recorded late.
+ * every minute and at start-up, when it also unlinks prompts recorded late
+ * and finishes a WAL erasure that a reader held off.
  */
 export async function closeDueRound(deps: AdminChatDeps & { db: Db; figures: FiguresThread }, now: Date): Promise<Round | null> {
+  // A close or prune whose WAL erasure a reader held off is finished now.
+  eraseOwedWal(deps.db);
   const late = unlinkLatePrompts(deps.db);
   if (late > 0) deps.logger.info({ prompts: late }, 'prompts recorded after their round closed were unlinked');
   const round = closeRoundIfDue(deps.db, now);
