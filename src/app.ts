@@ -138,7 +138,7 @@ export function createApp(config: Config, deps: AppDeps) {
       if (open) background.run('announce round', () => announceRound({ api: bot.api, db, config, logger, background }, open));
       // Feedback cut short by a restart goes on with those not yet sent.
       for (const feedback of feedbackInProgress(db)) {
-        background.run('send feedback', () => sendFeedback({ api: bot.api, db, config, logger, clock, background }, feedback));
+        background.run('send feedback', () => sendFeedback({ api: bot.api, db, config, logger, clock, background, figures }, feedback));
       }
       // Lists of who took part are kept 90 days after a close at most: swept now and daily.
       sweepParticipantLists();

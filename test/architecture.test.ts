@@ -32,14 +32,14 @@ const layerOf = new Map(LAYERS.flatMap((rooms, layer) => rooms.map((room) => [ro
 const roomOf = (path: string) => (path.includes('/') ? `${path.split('/')[0]}/` : path.replace(/\.js$/, '.ts'));
 const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)'(\.{1,2}\/[^']+)'/g;
 
-/** Every relative import in src/: the importing file and the file it names, both relative to src/. */
-function imports(): { file: string; line: number; target: string }[] {
+/** Every relative import in src/: the importing file and the file it names, both relative to src/, and the line. */
+function imports(): { file: string; line: number; target: string; text: string }[] {
   const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
   return files.flatMap((file) =>
     readFileSync(SRC + file, 'utf8')
       .split('\n')
       .flatMap((text, index) =>
-        [...text.matchAll(IMPORT)].map((m) => ({ file, line: index + 1, target: posix.normalize(posix.join(posix.dirname(file), m[1]!)) })),
+        [...text.matchAll(IMPORT)].map((m) => ({ file, line: index + 1, target: posix.normalize(posix.join(posix.dirname(file), m[1]!)), text })),
       ),
   );
 }
@@ -56,6 +56,15 @@ describe('the layers of src/', () => {
       .filter(({ file, target }) => roomOf(file) !== roomOf(target) && !(layerOf.get(roomOf(target))! < layerOf.get(roomOf(file))!))
       .map(({ file, line, target }) => `src/${file}:${line} imports src/${target} (${roomOf(file)} -> ${roomOf(target)})`);
     expect(upward).toEqual([]);
+  });
+
+  it('leaves whole-round figures to the figures worker: the bot imports none of their computations', () => {
+    // The bot asks off-thread/ (figures.run) instead; only types may come from here.
+    const heavy = ['reports/round-report.ts', 'figures/figures.ts'];
+    const direct = imports().filter(
+      ({ file, target, text }) => file.startsWith('bot/') && heavy.includes(target.replace(/\.js$/, '.ts')) && !text.startsWith('import type '),
+    );
+    expect(direct).toEqual([]);
   });
 
   it('leaves the questionnaire engine free of the rest of the bot', () => {

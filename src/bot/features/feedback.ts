@@ -3,7 +3,6 @@ import { cancelFeedback, confirmFeedback, findFeedback, findSentFeedback, insert
 import { countParticipants } from '../../db/participants.js';
 import { findPreviousClosedRound, type Round } from '../../db/rounds.js';
 import { feedbackMessage, MAX_FEEDBACK_LENGTH } from '../../reports/feedback-message.js';
-import { roundFigures } from '../../reports/round-report.js';
 import { escapeHtml } from '../../render/html.js';
 import { FEEDBACK_TEXTS } from '../../texts/feedback.js';
 import { ADMIN_TEXTS } from '../../texts/admin.js';
@@ -54,7 +53,8 @@ admin.command('feedback', async (ctx) => {
   if ([...text].length > MAX_FEEDBACK_LENGTH) return void (await ctx.reply(t.tooLong({ max: MAX_FEEDBACK_LENGTH })));
   const draft = insertFeedbackDraft(db, round.id, text, clock());
   const participants = countParticipants(db, round.id);
-  const preview = feedbackMessage(round, roundFigures(db, round, config.qualityFilter), text, ctx.language);
+  const figures = await ctx.deps.figures.run('roundFigures', { roundId: round.id, leaveOutFlagged: config.qualityFilter });
+  const preview = feedbackMessage(round, figures, text, ctx.language);
   const keyboard = new InlineKeyboard().text(t.confirmButton, `fb:${draft.id}:y`).text(t.cancelButton, `fb:${draft.id}:n`);
   await ctx.reply(t.previewHeader({ participants }), html);
   await ctx.reply(preview, { ...html, reply_markup: keyboard });

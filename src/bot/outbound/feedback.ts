@@ -8,7 +8,7 @@ import { findRound } from '../../db/rounds.js';
 import type { Logger } from '../../logger.js';
 import { isLanguage, type Language } from '../../questionnaire/languages.js';
 import { feedbackMessage } from '../../reports/feedback-message.js';
-import { roundFigures } from '../../reports/round-report.js';
+import type { FiguresThread } from '../../off-thread/figures-thread.js';
 import type { BackgroundTasks } from '../../transport/send/background.js';
 import { outboundKeyboard } from './buttons.js';
 
@@ -18,6 +18,8 @@ export interface FeedbackDeps {
   config: Config;
   logger: Logger;
   clock: () => Date;
+  /** Where the round's figures are computed, off the residents' thread. */
+  figures: Pick<FiguresThread, 'run'>;
   /** Lets replies to residents go first (see BackgroundTasks.yieldToUpdates). */
   background?: Pick<BackgroundTasks, 'yieldToUpdates'>;
 }
@@ -37,7 +39,7 @@ export async function sendFeedback(deps: FeedbackDeps, feedback: Feedback): Prom
   const counts = { delivered: 0, skipped: 0 };
   const round = findRound(db, feedback.roundId);
   if (!round) return counts;
-  const figures = roundFigures(db, round, config.qualityFilter);
+  const figures = await deps.figures.run('roundFigures', { roundId: round.id, leaveOutFlagged: config.qualityFilter });
   const messages = new Map<Language, string>();
   const messageIn = (language: Language) => {
     let message = messages.get(language);
