@@ -58,9 +58,9 @@ describe('the layers of src/', () => {
     expect(upward).toEqual([]);
   });
 
-  it('leaves whole-round figures to the figures worker: the bot imports none of their computations', () => {
+  it('leaves whole-round figures and pictures to the figures worker: the bot imports none of their computations', () => {
     // The bot asks off-thread/ (figures.run) instead; only types may come from here.
-    const heavy = ['reports/round-report.ts', 'figures/figures.ts'];
+    const heavy = ['reports/round-report.ts', 'figures/figures.ts', 'render/pictures/draw.ts'];
     const direct = imports().filter(
       ({ file, target, text }) => file.startsWith('bot/') && heavy.includes(target.replace(/\.js$/, '.ts')) && !text.startsWith('import type '),
     );

@@ -13,7 +13,6 @@ import { QUESTIONNAIRE_TEXTS } from '../../texts/questionnaire.js';
 import { fitMessage } from '../../render/fit.js';
 import { estimatedMinutes } from '../prompt/question-view.js';
 import { escapeHtml } from '../../render/html.js';
-import { renderPicture } from '../../render/pictures/draw.js';
 import { coverageTargets, removeCoverageTarget, setCoverageTarget } from '../../db/targets.js';
 import { CHART_ABOVE_UNITS, coverageChart, coverageLines, gatherCoverage } from '../../reach/coverage.js';
 import { roundFromArgument } from '../admin/round-argument.js';
@@ -139,7 +138,7 @@ admin.command('coverage', async (ctx) => {
   await ctx.reply(message, { parse_mode: 'HTML' });
   if (coverage.units.filter((u) => u.share !== null).length > CHART_ABOVE_UNITS) {
     const chart = await coverageChart(coverage, t, ctx.language);
-    if (chart) await ctx.replyWithPhoto(new InputFile(await renderPicture(chart), 'coverage.png'));
+    if (chart) await ctx.replyWithPhoto(new InputFile(await ctx.deps.figures.run('picture', chart), 'coverage.png'));
   }
 });
 
