@@ -19,9 +19,6 @@
  * Everything here is pure arithmetic on counts and sums; queries gather them.
  */
 
-/** Confidence level of every interval. */
-export const CONFIDENCE = 0.95;
-
 /** Normal quantile for a two-sided 95% interval. */
 export const Z_95 = 1.959963984540054;
 

@@ -1,6 +1,6 @@
 import { coverageTargets } from '../db/targets.js';
 import type { Db } from '../db/client.js';
-import { responsesBySource, type SourceWindow } from '../db/sources.js';
+import { responsesBySource } from '../db/sources.js';
 import { computeCoverage, type Coverage } from '../figures/coverage.js';
 import type { Language } from '../questionnaire/languages.js';
 import { formatRate, shorten } from '../render/format.js';
@@ -19,8 +19,8 @@ import type { ReachTexts } from '../texts/reach.js';
 export const CHART_ABOVE_UNITS = 5;
 
 /** The coverage of the given rounds (counts within `window`, else ever) against the targets kept now. */
-export function gatherCoverage(db: Db, roundIds: readonly number[], window?: SourceWindow): Coverage {
-  const counts = responsesBySource(db, roundIds, window ? { window } : {});
+export function gatherCoverage(db: Db, roundIds: readonly number[]): Coverage {
+  const counts = responsesBySource(db, roundIds);
   return computeCoverage(counts, coverageTargets(db));
 }
 

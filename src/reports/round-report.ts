@@ -7,8 +7,8 @@ import { computeFunnel, type Funnel } from '../figures/funnel.js';
 import { refreshSpeedFlags } from '../figures/quality.js';
 import { responsesBySource } from '../db/sources.js';
 import { sourceFigures, type SourceFigures } from '../reach/sources.js';
-import { gatherCoverage } from '../reach/coverage.js';
-import type { Coverage } from '../figures/coverage.js';
+import { coverageTargets } from '../db/targets.js';
+import { computeCoverage, type Coverage } from '../figures/coverage.js';
 
 /**
  * The figures of a whole round: every completed response, whenever it came.
@@ -53,8 +53,9 @@ export async function gatherRoundReport(db: Db, round: Round, leaveOutFlagged: b
   await nextTurn();
   const groups = await roundGroups(db, round, leaveOutFlagged);
   await nextTurn();
-  const sources = sourceFigures(responsesBySource(db, [round.id], { scores: true }));
-  const coverage = gatherCoverage(db, [round.id]);
+  const bySource = responsesBySource(db, [round.id], { scores: true });
+  const sources = sourceFigures(bySource);
+  const coverage = computeCoverage(bySource, coverageTargets(db));
   await nextTurn();
   const funnel = computeFunnel(db, round.id, round.questionnaire);
   return { round, figures, previous, groups, gaps: groups ? furthestBelow(figures.indexes, groups) : [], sources, coverage, funnel };

@@ -1,14 +1,12 @@
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Db } from '../../db/client.js';
-import { recordPrompt } from '../../db/contacts.js';
-import { deletePreview, setPreviewPrompt } from '../../db/previews.js';
+import { findContact, recordPrompt } from '../../db/contacts.js';
+import { deletePreview, findPreview, setPreviewPrompt } from '../../db/previews.js';
 import { findQuestion } from '../../questionnaire/engine.js';
 import type { Language } from '../../questionnaire/languages.js';
 import type { Questionnaire } from '../../questionnaire/schema.js';
 import type { Walk } from '../../questionnaire/walk.js';
 import type { BotContext } from '../context.js';
-import { findContact } from '../../db/contacts.js';
-import { findPreview } from '../../db/previews.js';
 import { receivedAtOf } from '../../transport/receive/handle-update.js';
 import { sentAfterLostAttempt } from '../../transport/send/network-retry.js';
 import { telegramLength } from '../../render/fit.js';
