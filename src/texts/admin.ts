@@ -117,7 +117,7 @@ const zhHant: AdminTexts = {
   },
   openRoundUsage: '請在指令後寫上標題，例如：/open_round 2026 年第四季（可加截止日：--until 2026-12-31）',
   titleTooLong: ({ max }) => `標題太長了，最多 ${max} 字。`,
-  onlyNamedAdmins: '只有 ADMIN_USER_IDS 所列的管理員可以這樣做；每位成員都可以查看（/status、/rounds、/groups、/trend、/sources、/funnel）。',
+  onlyNamedAdmins: '只有 ADMIN_USER_IDS 所列的管理員可以這樣做；每位成員都可以查看（/status、/rounds、/groups、/trend、/sources、/funnel、/coverage、/targets、/themes、/digest）。',
   untilMalformed: '截止日請寫成「年-月-日」，例如：/open_round 2026 年第四季 --until 2026-12-31',
   untilPast: ({ date, zone }) => `截止日 ${date} 已經過了（以 ${zone} 時間計）。請選擇今天或以後的日期。`,
   roundAlreadyOpen: ({ title, openedAt }) =>
@@ -196,7 +196,7 @@ const zhHans: AdminTexts = {
   },
   openRoundUsage: '请在指令后写上标题，例如：/open_round 2026 年第四季度（可加截止日：--until 2026-12-31）',
   titleTooLong: ({ max }) => `标题太长了，最多 ${max} 字。`,
-  onlyNamedAdmins: '只有 ADMIN_USER_IDS 所列的管理员可以这样做；每位成员都可以查看（/status、/rounds、/groups、/trend、/sources、/funnel）。',
+  onlyNamedAdmins: '只有 ADMIN_USER_IDS 所列的管理员可以这样做；每位成员都可以查看（/status、/rounds、/groups、/trend、/sources、/funnel、/coverage、/targets、/themes、/digest）。',
   untilMalformed: '截止日请写成“年-月-日”，例如：/open_round 2026 年第四季度 --until 2026-12-31',
   untilPast: ({ date, zone }) => `截止日 ${date} 已经过了（以 ${zone} 时间计）。请选择今天或以后的日期。`,
   roundAlreadyOpen: ({ title, openedAt }) =>
@@ -275,7 +275,7 @@ const en: AdminTexts = {
   },
   openRoundUsage: 'Please give the round a title, for example: /open_round 2026 Q4 (optionally --until 2026-12-31)',
   titleTooLong: ({ max }) => `That title is too long; at most ${max} characters.`,
-  onlyNamedAdmins: 'Only the administrators listed in ADMIN_USER_IDS may do this; every member may read (/status, /rounds, /groups, /trend, /sources, /funnel).',
+  onlyNamedAdmins: 'Only the administrators listed in ADMIN_USER_IDS may do this; every member may read (/status, /rounds, /groups, /trend, /sources, /funnel, /coverage, /targets, /themes, /digest).',
   untilMalformed: 'Write the deadline as year-month-day, for example: /open_round 2026 Q4 --until 2026-12-31',
   untilPast: ({ date, zone }) => `The deadline ${date} has already passed (in ${zone}). Choose today or a later day.`,
   roundAlreadyOpen: ({ title, openedAt }) =>

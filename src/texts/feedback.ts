@@ -35,7 +35,7 @@ const zhHant: FeedbackTexts = {
   cancelButton: '✖ 取消',
   confirmed: ({ participants }) => `已開始發送給 ${participants} 位參與者。/feedback status 查看進度。`,
   cancelled: '已取消，沒有發送。',
-  stale: '這則預覽已失效。',
+  stale: '這則預覽已確認或已取消，或本輪的回饋已經發出；要另寫一則，請重新傳 /feedback。',
   status: ({ id, title, participants, delivered, skipped, done }) =>
     `第 ${id} 輪「${title}」的整改反饋：${done ? '已發送完畢' : '發送中'}，${delivered}／${participants} 人已收到` +
     (skipped > 0 ? `，${skipped} 人未發送（不接收通知或無法送達）` : '') + '。',
@@ -55,7 +55,7 @@ const zhHans: FeedbackTexts = {
   cancelButton: '✖ 取消',
   confirmed: ({ participants }) => `已开始发送给 ${participants} 位参与者。/feedback status 查看进度。`,
   cancelled: '已取消，没有发送。',
-  stale: '这条预览已失效。',
+  stale: '这条预览已确认或已取消，或本轮的反馈已经发出；要另写一条，请重新发送 /feedback。',
   status: ({ id, title, participants, delivered, skipped, done }) =>
     `第 ${id} 轮“${title}”的整改反馈：${done ? '已发送完毕' : '发送中'}，${delivered}／${participants} 人已收到` +
     (skipped > 0 ? `，${skipped} 人未发送（不接收通知或无法送达）` : '') + '。',
@@ -77,7 +77,7 @@ const en: FeedbackTexts = {
   cancelButton: '✖ Cancel',
   confirmed: ({ participants }) => `Sending to ${participants} participants. /feedback status shows how far it went.`,
   cancelled: 'Cancelled; nothing was sent.',
-  stale: 'This preview is no longer valid.',
+  stale: 'This preview was already confirmed or cancelled, or this round’s feedback has already gone out; send /feedback again to write a new one.',
   status: ({ id, title, participants, delivered, skipped, done }) =>
     `Feedback of round ${id} “${title}”: ${done ? 'sent' : 'sending'}, ${delivered} of ${participants} residents have it` +
     (skipped > 0 ? `; ${skipped} not sent (notifications off or unreachable)` : '') + '.',

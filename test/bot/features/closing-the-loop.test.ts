@@ -69,8 +69,12 @@ describe('/feedback', () => {
     expect(t.admin.lastText()).toBe(`That text is too long; at most ${MAX_FEEDBACK_LENGTH} characters.`);
 
     await t.admin.send('/feedback We heard you.');
+    const preview = t.admin.lastBotMessage()!;
     await t.admin.press('✖ Cancel');
     expect(t.admin.lastText()).toBe('Cancelled; nothing was sent.');
+    // A Confirm pressed on that preview afterwards (a second device, a stale screen) says why nothing happens.
+    await t.admin.pressData(`fb:1:y`, preview.message_id);
+    expect(t.admin.lastCallbackAnswer()?.text).toMatch(/^This preview was already confirmed or cancelled.*send \/feedback again/);
     await t.settled();
     expect(feedbackOf(t, resident.chatId)).toEqual([]);
     await t.admin.send('/feedback status');
