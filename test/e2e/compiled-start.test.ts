@@ -26,6 +26,9 @@ describe('npm start', () => {
     expect(run.stderr).toContain('BOT_TOKEN is not set: create a bot with @BotFather');
     expect(existsSync(BOT_ENTRY)).toBe(true);
     const scripts = (JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
+    // vitest's global setup built dist/ already, so the file's existence proves nothing: the script must build it.
+    expect(scripts['prestart']).toBe('npm run build');
+    expect(scripts['build']).toBe('tsc -p tsconfig.build.json');
     expect(scripts['start']).toBe('node --enable-source-maps dist/main.js');
   }, 130_000);
 

@@ -8,6 +8,9 @@ import type { FakeTelegram, Params } from './fake-telegram.js';
  * inbox, as shipped), else straight into `bot.handleUpdate`. Failures come
  * back as ApiError objects, so grammY throws GrammyError exactly as with real
  * Telegram. The bot needs `botInfo` (or `await bot.init()` after connecting).
+ * Installed last, this transformer runs first and answers at once: the
+ * client's own transformers (rate limits, retries of 429 and 5xx) never see
+ * the call. Tests of those run the real process (test/e2e, test/resilience).
  */
 export function connectBotToFake<C extends Context>(
   bot: Bot<C>,

@@ -32,6 +32,8 @@ describe('one chat sends 300 commands in a burst', () => {
       expect(run.repliesToFlooder).toBeLessThanOrEqual(30);
       expect(latencies).toHaveLength(36);
       expect(percentile(latencies, 95)).toBeLessThanOrEqual(2_000);
+      // Nobody waited as long as a person does before pressing again.
+      expect(Math.max(...latencies)).toBeLessThan(10_000);
       expect(run.flooderAnswerMs).toBeLessThanOrEqual(10_000);
     }, 120_000);
   }
