@@ -102,5 +102,9 @@ describe('an admin group with ADMIN_USER_IDS', () => {
     expect(queryDatabase(databasePath, 'select id from round_feedback')).toEqual([]);
     await chair.sendIn(GROUP, '/feedback We put the results on the board.');
     expect(lastReply()?.text).toMatch(/^📢 /);
+    // The chair's preview is in the group: a plain member's press on its Confirm sends nothing.
+    await member.press('✅ Confirm and send', GROUP);
+    expect(member.lastCallbackAnswer()).toMatchObject({ text: expect.stringMatching(/ADMIN_USER_IDS/), show_alert: true });
+    expect(queryDatabase(databasePath, 'select status from round_feedback')).toEqual([{ status: 'draft' }]);
   }, 90_000);
 });

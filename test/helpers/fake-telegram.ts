@@ -1195,10 +1195,13 @@ export class FakeUser {
     await this.sendMessage(content, kind);
   }
 
-  /** Presses the callback button with exactly this text on the newest bot message that has it. */
-  async press(buttonText: string): Promise<void> {
+  /**
+   * Presses the callback button with exactly this text on the newest bot
+   * message that has it, in the private chat or in a group given by id.
+   */
+  async press(buttonText: string, groupChatId?: number): Promise<void> {
     this.host.requireDelivery();
-    const state = this.privateChat();
+    const state = groupChatId === undefined ? this.privateChat() : this.groupChat(groupChatId);
     const candidates = liveBotMessages(state).reverse();
     for (const message of candidates) {
       const button = message.replyMarkup?.inline_keyboard.flat().find((b) => b.text === buttonText);
@@ -1231,13 +1234,18 @@ export class FakeUser {
     await this.deliverCallback(state, message, data);
   }
 
-  /** A message from this user in a group registered with telegram.group(). */
-  async sendIn(groupChatId: number, text: string): Promise<void> {
-    this.host.requireDelivery();
+  private groupChat(groupChatId: number): ChatState {
     const state = this.host.chat(groupChatId);
     if (!state || state.chat.type === 'private') {
       throw new Error(`unknown group ${groupChatId}: call telegram.group(${groupChatId}) first`);
     }
+    return state;
+  }
+
+  /** A message from this user in a group registered with telegram.group(). */
+  async sendIn(groupChatId: number, text: string): Promise<void> {
+    this.host.requireDelivery();
+    const state = this.groupChat(groupChatId);
     const content = { text, ...commandEntities(text) };
     const stored = this.host.addUserMessage(state, this.user, content, 'text');
     this.lastOwn = { chatId: groupChatId, messageId: stored.message_id };

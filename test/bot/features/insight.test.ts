@@ -170,6 +170,12 @@ describe('no formulas from residents', () => {
     expect(formulaCells(workbook)).toEqual([]);
     const comments = rowsOf(workbook.getWorksheet('Responses')!).slice(1).map((row) => row.at(-1));
     expect(comments).toEqual([INJECTION, '+1 -2 @3']);
+
+    // The workbook names each response as the CSV does, by an identifier that is not the database's key.
+    const sheetIds = rowsOf(workbook.getWorksheet('Responses')!).slice(1).map((row) => String(row[0]));
+    expect(sheetIds).toEqual(rows.map((r) => r['response_key']));
+    const cells = JSON.stringify(workbook.worksheets.map((sheet) => rowsOf(sheet)));
+    for (const { key } of t.db.select({ key: responses.respondentKey }).from(responses).all()) expect(cells).not.toContain(key.slice(0, 16));
   });
 });
 
