@@ -57,14 +57,14 @@ for (const [id, ms] of selfMs) {
   add(byPlace, where(callFrame.url), ms);
 }
 
-// Inclusive time of functions in src/ (counted once per sample even when recursive).
+// Inclusive time of manyi's functions, in src/ or compiled in dist/ (counted once per sample even when recursive).
 const inclusive = new Map<string, number>();
 profile.samples.forEach((leaf, i) => {
   const ms = (profile.timeDeltas[i] ?? 0) / 1000;
   const seen = new Set<string>();
   for (let id: number | undefined = leaf; id !== undefined; id = parent.get(id)) {
     const { callFrame } = byId.get(id)!;
-    if (!callFrame.url.includes('/src/')) continue;
+    if (!/\/(src|dist)\//.test(callFrame.url) || callFrame.url.includes('/node_modules/')) continue;
     const key = `${callFrame.functionName || '(anonymous)'} ${relative(REPO, new URL(callFrame.url).pathname)}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -81,4 +81,4 @@ const print = (title: string, map: Map<string, number>) => {
 console.log(`${path}: ${totalMs.toFixed(0)} ms profiled`);
 print('self time by package / folder', byPlace);
 print('self time by function', byFunction);
-print("inclusive time of manyi's functions (src/)", inclusive);
+print("inclusive time of manyi's functions (src/ or dist/)", inclusive);

@@ -2,6 +2,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import type { Api, ApiClientOptions } from 'grammy';
 import type { Config } from '../../config.js';
 import { completeBareRefusals } from '../network.js';
+import { leanFetch } from './lean-fetch.js';
 import { retryServerAndNetworkErrors } from './network-retry.js';
 import { telegramRateLimits } from './rate-limits.js';
 
@@ -20,6 +21,7 @@ export function apiClientOptions(config: Pick<Config, 'telegramApiRoot'>): ApiCl
     ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}),
     // A call that hangs holds up its chat; grammY's default would wait 500 s.
     timeoutSeconds: CALL_TIMEOUT_SECONDS,
+    fetch: leanFetch as unknown as NonNullable<ApiClientOptions['fetch']>,
   };
 }
 
