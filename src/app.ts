@@ -153,7 +153,7 @@ export function createApp(config: Config, deps: AppDeps) {
       inbox.start();
       reminders.start();
       if (starting.signal.aborted) return;
-      receiver = await receiveUpdates({ api: bot.api, config, db, inbox, logger, allowedUpdates: ALLOWED_UPDATES });
+      receiver = await receiveUpdates({ api: bot.api, config, db, inbox, logger, allowedUpdates: ALLOWED_UPDATES, signal: starting.signal });
       await receiver.done;
     },
 

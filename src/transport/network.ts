@@ -91,3 +91,36 @@ export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<voi
     }
   });
 }
+
+/** A failure that passes by itself: Telegram's 5xx or 429, or the network (not a server that is no Bot API). */
+export function isPassingTrouble(error: unknown): boolean {
+  if (error instanceof GrammyError) return error.error_code === 429 || error.error_code >= 500;
+  return error instanceof HttpError && !isNotTheBotApi(error);
+}
+
+/**
+ * Makes a call Telegram must take before the bot can go on (deleteWebhook,
+ * setWebhook at start-up) until it is taken: trouble that passes is waited
+ * out, 1 s, 2 s, 4 s … apart, with a log line saying so; a refusal that will
+ * not pass throws. Returns false if `signal` ended the wait first.
+ */
+export async function untilTaken(
+  what: string,
+  call: () => Promise<unknown>,
+  { logger, signal }: { logger: { warn(details: object, message: string): void }; signal: AbortSignal },
+): Promise<boolean> {
+  for (let failures = 1; !signal.aborted; failures++) {
+    try {
+      await call();
+      return true;
+    } catch (error) {
+      if (signal.aborted) return false;
+      if (!isPassingTrouble(error)) throw error;
+      const reason = describeApiFailure(error);
+      const wait = backoffMs(failures);
+      logger.warn({ reason, attempt: failures, retryInSeconds: wait / 1000 }, `could not ${what} (${reason}). Trying again in ${wait / 1000} s`);
+      await sleepUnlessAborted(wait, signal);
+    }
+  }
+  return false;
+}

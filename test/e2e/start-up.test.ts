@@ -148,13 +148,13 @@ describe('a newcomer’s first start without a way to Telegram', () => {
 
 /**
  * A thin proxy in front of the fake Bot API server that answers the first
- * setMyCommands calls with the given refusals, as a flaky Telegram or an
+ * calls of `method` with the given refusals, as a flaky Telegram or an
  * emulator without the method would, and passes everything else through.
  */
-async function refusingSetMyCommands(apiRoot: string, refusals: { status: number; body: object }[]) {
+async function refusing(method: string, apiRoot: string, refusals: { status: number; body: object }[]) {
   const upstream = new URL(apiRoot);
   const proxy = createHttpServer((req, res) => {
-    const refusal = req.url?.endsWith('/setMyCommands') ? refusals.shift() : undefined;
+    const refusal = req.url?.endsWith(`/${method}`) ? refusals.shift() : undefined;
     if (refusal) {
       req.resume();
       res.writeHead(refusal.status, { 'content-type': 'application/json' });
@@ -191,7 +191,7 @@ describe('a Telegram that refuses the command menus', () => {
       // An emulator that does not know the method may answer without an error code or description.
       { status: 404, body: { ok: false } },
     ];
-    const proxy = await refusingSetMyCommands(server.apiRoot, refusals);
+    const proxy = await refusing('setMyCommands', server.apiRoot, refusals);
     try {
       const bot = await startBotProcess({ BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: proxy.apiRoot }, { server });
       const resident = telegram.user(42, { language_code: 'en' });
@@ -207,6 +207,31 @@ describe('a Telegram that refuses the command menus', () => {
       expect(output).toContain('could not set the command menus (setMyCommands failed: Telegram answered 404 Not Found)');
       expect(output).toContain('setMyCommands failed: the server refused it without an error code or description');
       expect(output).not.toContain('undefined');
+      expect(await bot.stop('SIGTERM')).toBe(0);
+    } finally {
+      await proxy.close();
+      await server.close();
+    }
+  }, 60_000);
+});
+
+describe('a Telegram in trouble right after getMe', () => {
+  it('waits until deleteWebhook is taken, saying so, then serves residents', async () => {
+    const telegram = new FakeTelegram();
+    const server = await startFakeBotApi(telegram);
+    const outage = { status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } };
+    // The API client tries a call 4 times (0.5, 1, 2 s apart): 6 refusals outlast it once.
+    const refusals = Array.from({ length: 6 }, () => outage);
+    const proxy = await refusing('deleteWebhook', server.apiRoot, refusals);
+    try {
+      const bot = await startBotProcess({ BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: proxy.apiRoot }, { server });
+      expect(refusals).toEqual([]);
+      const resident = telegram.user(42, { language_code: 'en' });
+      await resident.send('/start');
+      expect(resident.lastText()).toMatch(/^No survey is open right now/);
+      expect(bot.output()).toContain(
+        'could not delete the webhook (deleteWebhook failed: Telegram answered 500 Internal Server Error). Trying again in 1 s',
+      );
       expect(await bot.stop('SIGTERM')).toBe(0);
     } finally {
       await proxy.close();

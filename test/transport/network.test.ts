@@ -1,6 +1,6 @@
 import { GrammyError, HttpError } from 'grammy';
 import { describe, expect, it } from 'vitest';
-import { completeBareRefusals, describeApiFailure } from '../../src/transport/network.js';
+import { completeBareRefusals, describeApiFailure, untilTaken } from '../../src/transport/network.js';
 
 describe('what a failed Bot API call says in the log', () => {
   it('names the call and what Telegram answered', () => {
@@ -32,5 +32,54 @@ describe('a refusal without an error code or description', () => {
     const error = new GrammyError("Call to 'setMyCommands' failed!", response as never, 'setMyCommands', {});
     expect(error.message).not.toContain('undefined');
     expect(describeApiFailure(error)).toBe('setMyCommands failed: the server refused it without an error code or description (does it know this method?)');
+  });
+});
+
+describe('a start-up call Telegram must take (deleteWebhook, setWebhook)', () => {
+  const refusal = (code: number, description: string) =>
+    new GrammyError("Call to 'deleteWebhook' failed!", { ok: false, error_code: code, description }, 'deleteWebhook', {});
+  const collect = () => {
+    const said: string[] = [];
+    return { said, logger: { warn: (_details: object, message: string) => void said.push(message) } };
+  };
+
+  it('waits out 5xx, 429 and the network, saying so, until the call is taken', async () => {
+    const failures: unknown[] = [
+      refusal(502, 'Bad Gateway'),
+      new HttpError("Network request for 'deleteWebhook' failed!", Object.assign(new Error('reset'), { code: 'ECONNRESET' })),
+    ];
+    let calls = 0;
+    const { said, logger } = collect();
+    const call = async () => {
+      calls++;
+      const failure = failures.shift();
+      if (failure) throw failure;
+      return true;
+    };
+    const started = Date.now();
+    await expect(untilTaken('delete the webhook', call, { logger, signal: new AbortController().signal })).resolves.toBe(true);
+    expect(calls).toBe(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_900); // 1 s, then 2 s
+    expect(said).toEqual([
+      'could not delete the webhook (deleteWebhook failed: Telegram answered 502 Bad Gateway). Trying again in 1 s',
+      'could not delete the webhook (deleteWebhook failed: the connection was reset (ECONNRESET)). Trying again in 2 s',
+    ]);
+  }, 10_000);
+
+  it('throws a refusal that will not pass, at once', async () => {
+    const { said, logger } = collect();
+    const call = () => Promise.reject(refusal(400, 'Bad Request: bad webhook: HTTPS url must be provided for webhook'));
+    await expect(untilTaken('set the webhook', call, { logger, signal: new AbortController().signal })).rejects.toThrow(/HTTPS url/);
+    expect(said).toEqual([]);
+  });
+
+  it('gives up waiting when the bot is stopped', async () => {
+    const stop = new AbortController();
+    const { logger } = collect();
+    const call = () => Promise.reject(refusal(500, 'Internal Server Error'));
+    setTimeout(() => stop.abort(), 200);
+    const started = Date.now();
+    await expect(untilTaken('delete the webhook', call, { logger, signal: stop.signal })).resolves.toBe(false);
+    expect(Date.now() - started).toBeLessThan(900);
   });
 });

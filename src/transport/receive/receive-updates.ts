@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.js';
 import { settingOrInit } from '../../db/settings.js';
 import type { Logger } from '../../logger.js';
 import { TELEGRAM_API_ROOT } from '../connect.js';
+import { untilTaken } from '../network.js';
 import type { Inbox } from './inbox.js';
 import { startPolling } from './polling.js';
 import { startWebhookServer } from './webhook.js';
@@ -30,18 +31,25 @@ export interface ReceiveDeps {
   inbox: Inbox;
   logger: Logger;
   allowedUpdates: readonly string[];
+  /** Ends the wait for Telegram to take deleteWebhook or setWebhook (a stop during start-up). */
+  signal: AbortSignal;
 }
 
 const LONG_POLL_SECONDS = 30;
 
+/** A stop came while Telegram was not yet taking the set-up call: nothing to receive, nothing to stop. */
+const stoppedBeforeStart = (): Receiver => ({ done: Promise.resolve(), stop: async () => {} });
+
 export async function receiveUpdates(deps: ReceiveDeps): Promise<Receiver> {
-  const { api, config, db, inbox, logger, allowedUpdates } = deps;
+  const { api, config, db, inbox, logger, allowedUpdates, signal } = deps;
   const apiRoot = config.telegramApiRoot ?? TELEGRAM_API_ROOT;
   const webhook = config.webhook;
 
   if (!webhook) {
     // A webhook left over from another set-up would make Telegram refuse getUpdates; pending updates are kept.
-    await api.deleteWebhook({ drop_pending_updates: false });
+    if (!(await untilTaken('delete the webhook', () => api.deleteWebhook({ drop_pending_updates: false }), { logger, signal }))) {
+      return stoppedBeforeStart();
+    }
     const pollingApi = new Api(config.botToken, {
       ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}),
       timeoutSeconds: LONG_POLL_SECONDS + 15,
@@ -61,15 +69,18 @@ export async function receiveUpdates(deps: ReceiveDeps): Promise<Receiver> {
   // Only Telegram learns the secret (through setWebhook); kept so a restart does not need a new one.
   const secret = webhook.secret ?? settingOrInit(db, 'webhook_secret', () => randomBytes(32).toString('hex'));
   const server = await startWebhookServer({ inbox, logger, host: webhook.host, port: webhook.port, path: webhook.path, secret });
+  let taken: boolean;
   try {
-    await api.setWebhook(webhook.url, {
-      secret_token: secret,
-      allowed_updates: allowedUpdates as never,
-      drop_pending_updates: false,
-    });
+    const setWebhook = () =>
+      api.setWebhook(webhook.url, { secret_token: secret, allowed_updates: allowedUpdates as never, drop_pending_updates: false });
+    taken = await untilTaken('set the webhook', setWebhook, { logger, signal });
   } catch (error) {
     await server.close();
     throw error;
+  }
+  if (!taken) {
+    await server.close();
+    return stoppedBeforeStart();
   }
   logger.info(
     { url: webhook.url, port: server.port, path: webhook.path },
