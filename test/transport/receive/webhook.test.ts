@@ -50,7 +50,7 @@ function logLines() {
 async function start(options: Partial<WebhookOptions> = {}) {
   const stored: Update[] = [];
   const { logger, lines } = logLines();
-  const inbox = { add: (updates: Update[]) => stored.push(...updates), watch: createMessageWatch({ logger }) } as unknown as Inbox;
+  const inbox = { add: (updates: Update[]) => stored.push(...updates), backlog: () => 0, watch: createMessageWatch({ logger }) } as unknown as Inbox;
   server = await startWebhookServer({ inbox, logger, port: 0, host: '127.0.0.1', path: PATH, secret: SECRET, ...options });
   return { stored, lines, port: server.port };
 }
@@ -184,4 +184,40 @@ describe('the webhook in front of the durable inbox', () => {
     expect(storedIds(db)).toEqual([update.update_id]);
     expect(handled).toEqual([update.update_id]);
   }, 20_000);
+
+  it("answers 503 while the inbox is full, one chat counted at most 21, and stores Telegram's next try once it drains", async () => {
+    const db = openDatabase(':memory:');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const handled: number[] = [];
+    const inbox = realInbox(db, async (update) => {
+      await held;
+      handled.push(update.update_id);
+      return 'handled';
+    });
+    // 10,000 as shipped; small here, so a test fills it in a moment.
+    const { telegram, lines, postsOf } = await telegramPostingTo(inbox, { maxPending: 50 });
+
+    // A stuck client's sixty texts count 21; twenty-nine other residents' answers bring the backlog to 50.
+    const sent = Array.from({ length: 60 }, (_, i) => telegram.user(10).send(`text ${i}`));
+    for (let i = 0; i < 29; i++) sent.push(telegram.user(100 + i).send(`answer ${i}`));
+    // Each answered 200 (the fake Telegram posts them one at a time, and settles a send on its 2xx).
+    await Promise.all(sent);
+    expect(inbox.backlog()).toBe(50);
+
+    const late = telegram.user(200).send('late');
+    const lateId = telegram.updates.at(-1)!.update_id;
+    await until(() => postsOf(lateId).length >= 2, 'Telegram to post the late update again', 10_000);
+    expect(postsOf(lateId).every((status) => status === 503)).toBe(true);
+    expect(storedIds(db)).not.toContain(lateId);
+
+    release();
+    // Telegram's next try, once the inbox drained, is answered 200.
+    await late;
+    await Promise.all(telegram.updates.map((u) => inbox.whenFinished(u.update_id)));
+    expect(postsOf(lateId).at(-1)).toBe(200);
+    expect(handled.sort((a, b) => a - b)).toEqual(telegram.updates.map((u) => u.update_id));
+    const refusals = lines.filter((line) => String(line['msg']).startsWith('webhook refused'));
+    expect(refusals[0]).toMatchObject({ refused: { 'the inbox is full': 1 } });
+  }, 30_000);
 });
