@@ -98,6 +98,12 @@ const PRUNE_EVERY_MS = 10 * 60 * 1000;
 /** Updates one chat may have queued behind the one in hand before its oldest commands and media are dropped. */
 export const MAX_QUEUED_PER_CHAT = 20;
 
+/**
+ * The backlog (see `backlog()`) at which no more updates are taken: polling pauses, the webhook answers 503.
+ * Telegram keeps what is not taken, so a flood waits there rather than in memory.
+ */
+export const MAX_BACKLOG = 10_000;
+
 /** The command an update carries (its whole text), if it is one. */
 function commandOf(update: Update): string | undefined {
   const text = update.message?.text;

@@ -1,7 +1,7 @@
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Logger } from '../../logger.js';
 import { backoffMs, describeNetworkFailure } from '../network.js';
-import type { Inbox } from './inbox.js';
+import { MAX_BACKLOG, type Inbox } from './inbox.js';
 
 /*
  * Long polling into the inbox. Each batch is written to the inbox and then
@@ -25,7 +25,7 @@ export interface PollingOptions {
   apiRoot: string;
   /** Seconds a getUpdates call waits for updates. */
   timeoutSeconds?: number;
-  /** Fetching pauses while this many updates wait in the inbox (Telegram keeps the rest). */
+  /** Fetching pauses while the inbox's backlog is this large (Telegram keeps the rest); default MAX_BACKLOG. */
   maxPending?: number;
   onStart?: () => void;
 }
@@ -53,7 +53,7 @@ export function startPolling(options: PollingOptions): Polling {
   const { api, inbox, logger } = options;
   const abort = new AbortController();
   const timeout = options.timeoutSeconds ?? 30;
-  const maxPending = options.maxPending ?? 10_000;
+  const maxPending = options.maxPending ?? MAX_BACKLOG;
   let offset = 0;
 
   const loop = async () => {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../../logger.js';
-import type { Inbox } from './inbox.js';
+import { MAX_BACKLOG, type Inbox } from './inbox.js';
 
 /*
  * Webhook mode: Telegram POSTs each update to us. The update is written to
@@ -13,6 +13,10 @@ import type { Inbox } from './inbox.js';
  *
  * A request without the secret token given to setWebhook gets 401: only
  * Telegram knows it, so nobody else can forge updates to us.
+ *
+ * While the inbox's backlog is full (the cap at which polling pauses), an
+ * update gets 503 and is not stored: Telegram keeps it and posts it again,
+ * so a flood waits at Telegram rather than in our memory, as with polling.
  *
  * The server faces the internet: a client sending its request slowly is cut
  * off after about 10 s, connections are capped, and refusals are logged at
@@ -34,6 +38,8 @@ export interface WebhookOptions {
   maxConnections?: number;
   /** Refusals are logged at most this often; default a minute. */
   refusalLogIntervalMs?: number;
+  /** Updates get 503 while the inbox's backlog is this large (Telegram posts them again); default MAX_BACKLOG. */
+  maxPending?: number;
 }
 
 export interface WebhookServer {
@@ -127,6 +133,7 @@ function createRefusalLog(logger: Logger, intervalMs: number) {
 
 export async function startWebhookServer(options: WebhookOptions): Promise<WebhookServer> {
   const { inbox, logger, path, secret } = options;
+  const maxPending = options.maxPending ?? MAX_BACKLOG;
   // Updates are pushed: repairs that wait for a fetch wait a fixed while instead (message-watch.ts).
   inbox.watch.useWebhook();
   const refusals = createRefusalLog(logger, options.refusalLogIntervalMs ?? REFUSAL_LOG_INTERVAL_MS);
@@ -147,6 +154,8 @@ export async function startWebhookServer(options: WebhookOptions): Promise<Webho
       return refuse(res, 400, 'not JSON', 'not JSON');
     }
     if (!isUpdate(update)) return refuse(res, 400, 'not an update', 'not an update');
+    // Without this the webhook took every update however full the inbox was; a non-2xx makes Telegram keep it.
+    if (inbox.backlog() >= maxPending) return refuse(res, 503, 'busy, try again', 'the inbox is full');
     // Stored before the 200: once Telegram hears 200 it will not send this update again.
     inbox.add([update]);
     answer(res, 200);

@@ -1,11 +1,19 @@
+import { mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import Database from 'better-sqlite3';
+import { Api } from 'grammy';
 import { pino } from 'pino';
 import type { Update } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Inbox } from '../../../src/transport/receive/inbox.js';
+import { openDatabase, type Db } from '../../../src/db/client.js';
+import { createInbox, type Inbox, type UpdateHandler } from '../../../src/transport/receive/inbox.js';
 import { createMessageWatch } from '../../../src/transport/receive/message-watch.js';
 import { startWebhookServer, type WebhookOptions, type WebhookServer } from '../../../src/transport/receive/webhook.js';
+import { startFakeBotApi } from '../../helpers/fake-bot-api-server.js';
+import { FakeTelegram } from '../../helpers/fake-telegram.js';
 import { until } from '../../helpers/until.js';
 
 /*
@@ -18,11 +26,14 @@ const PATH = '/telegram/hook';
 
 let server: WebhookServer | undefined;
 const sockets: Socket[] = [];
+/** What a test opened besides the server (an inbox, databases, a fake Telegram), closed after it in this order. */
+const cleanups: (() => Promise<void> | void)[] = [];
 
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.destroy();
   await server?.close();
   server = undefined;
+  for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
 function logLines() {
@@ -39,7 +50,7 @@ function logLines() {
 async function start(options: Partial<WebhookOptions> = {}) {
   const stored: Update[] = [];
   const { logger, lines } = logLines();
-  const inbox = { add: (updates: Update[]) => stored.push(...updates), watch: createMessageWatch({ logger }) } as unknown as Inbox;
+  const inbox = { add: (updates: Update[]) => stored.push(...updates), backlog: () => 0, watch: createMessageWatch({ logger }) } as unknown as Inbox;
   server = await startWebhookServer({ inbox, logger, port: 0, host: '127.0.0.1', path: PATH, secret: SECRET, ...options });
   return { stored, lines, port: server.port };
 }
@@ -60,12 +71,35 @@ async function open(port: number) {
   return { socket, closed };
 }
 
-const post = (port: number, secret: string) =>
+const post = (port: number, secret: string, update: Update = { update_id: 1 }) =>
   fetch(`http://127.0.0.1:${port}${PATH}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
-    body: JSON.stringify({ update_id: 1 }),
+    body: JSON.stringify(update),
   });
+
+/** A real inbox on `db` whose handler is `handle`; stopped after the test. */
+function realInbox(db: Db, handle: UpdateHandler): Inbox {
+  const inbox = createInbox({ db, logger: pino({ level: 'silent' }), clock: () => new Date(), handle });
+  inbox.start();
+  cleanups.push(() => inbox.stop());
+  return inbox;
+}
+
+/** A fake Telegram that posts its updates to a webhook in front of `inbox`, as setWebhook asks it to. */
+async function telegramPostingTo(inbox: Inbox, options: Partial<WebhookOptions> = {}) {
+  const telegram = new FakeTelegram();
+  const fakeApi = await startFakeBotApi(telegram);
+  cleanups.push(() => fakeApi.close());
+  const { port, lines } = await start({ inbox, ...options });
+  await new Api(telegram.token, { apiRoot: fakeApi.apiRoot }).setWebhook(`http://127.0.0.1:${port}${PATH}`, { secret_token: SECRET });
+  /** The HTTP status of each post of an update, in order. */
+  const postsOf = (updateId: number) => fakeApi.webhookPosts.filter((p) => p.updateId === updateId).map((p) => p.status);
+  return { telegram, port, lines, postsOf };
+}
+
+const storedIds = (db: Db) =>
+  (db.$client.prepare('SELECT update_id FROM inbox_updates ORDER BY seq').all() as { update_id: number }[]).map((row) => row.update_id);
 
 describe('the webhook server', () => {
   it('cuts off a client that sends its headers slowly', async () => {
@@ -111,4 +145,79 @@ describe('the webhook server', () => {
     expect(refusals()[1]).toMatchObject({ count: 49, refused: { 'wrong secret token': 49 } });
     expect(stored).toEqual([]);
   });
+});
+
+describe('the webhook in front of the durable inbox', () => {
+  it('answers 500 to an update it cannot store (a locked database), so Telegram keeps it and posts it again; once the lock is gone it is stored and handled once', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'manyi-webhook-')), 'bot.sqlite');
+    const db = openDatabase(path);
+    // Another process holding the database (a backup tool, an operator's sqlite3) longer than the bot waits for it.
+    const other = new Database(path);
+    const handled: number[] = [];
+    const inbox = realInbox(db, async (update) => {
+      handled.push(update.update_id);
+      return 'handled';
+    });
+    cleanups.push(() => {
+      other.close();
+      db.$client.close();
+    });
+    const { telegram, port, lines, postsOf } = await telegramPostingTo(inbox);
+
+    other.exec('BEGIN IMMEDIATE');
+    const sent = telegram.user(42).send('Satisfied');
+    const update = telegram.updates.at(-1)!;
+    await until(() => postsOf(update.update_id).length > 0, 'the first post', 10_000);
+    expect(postsOf(update.update_id)).toEqual([500]);
+    expect(storedIds(db)).toEqual([]);
+    expect(lines.find((line) => line['msg'] === 'webhook update could not be stored')).toMatchObject({
+      err: { code: expect.stringMatching(/^SQLITE_BUSY/) },
+    });
+    other.exec('COMMIT');
+
+    // Telegram's next post is answered 200, and the update handled.
+    await sent;
+    await inbox.whenFinished(update.update_id);
+    expect(postsOf(update.update_id).at(-1)).toBe(200);
+    // Posted once more, as after a 200 lost on its way: the inbox already has it.
+    expect((await post(port, SECRET, update)).status).toBe(200);
+    expect(storedIds(db)).toEqual([update.update_id]);
+    expect(handled).toEqual([update.update_id]);
+  }, 20_000);
+
+  it("answers 503 while the inbox is full, one chat counted at most 21, and stores Telegram's next try once it drains", async () => {
+    const db = openDatabase(':memory:');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const handled: number[] = [];
+    const inbox = realInbox(db, async (update) => {
+      await held;
+      handled.push(update.update_id);
+      return 'handled';
+    });
+    // 10,000 as shipped; small here, so a test fills it in a moment.
+    const { telegram, lines, postsOf } = await telegramPostingTo(inbox, { maxPending: 50 });
+
+    // A stuck client's sixty texts count 21; twenty-nine other residents' answers bring the backlog to 50.
+    const sent = Array.from({ length: 60 }, (_, i) => telegram.user(10).send(`text ${i}`));
+    for (let i = 0; i < 29; i++) sent.push(telegram.user(100 + i).send(`answer ${i}`));
+    // Each answered 200 (the fake Telegram posts them one at a time, and settles a send on its 2xx).
+    await Promise.all(sent);
+    expect(inbox.backlog()).toBe(50);
+
+    const late = telegram.user(200).send('late');
+    const lateId = telegram.updates.at(-1)!.update_id;
+    await until(() => postsOf(lateId).length >= 2, 'Telegram to post the late update again', 10_000);
+    expect(postsOf(lateId).every((status) => status === 503)).toBe(true);
+    expect(storedIds(db)).not.toContain(lateId);
+
+    release();
+    // Telegram's next try, once the inbox drained, is answered 200.
+    await late;
+    await Promise.all(telegram.updates.map((u) => inbox.whenFinished(u.update_id)));
+    expect(postsOf(lateId).at(-1)).toBe(200);
+    expect(handled.sort((a, b) => a - b)).toEqual(telegram.updates.map((u) => u.update_id));
+    const refusals = lines.filter((line) => String(line['msg']).startsWith('webhook refused'));
+    expect(refusals[0]).toMatchObject({ refused: { 'the inbox is full': 1 } });
+  }, 30_000);
 });
