@@ -2,6 +2,7 @@ import { Api, GrammyError, HttpError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { ConfigError, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { apiClientOptions } from './send/api.js';
 import { backoffMs, describeNetworkFailure, isNotTheBotApi, sleepUnlessAborted } from './network.js';
 
 export const TELEGRAM_API_ROOT = 'https://api.telegram.org';
@@ -14,7 +15,7 @@ export const TELEGRAM_API_ROOT = 'https://api.telegram.org';
  */
 export async function reachTelegram(config: Config, logger: Logger, signal: AbortSignal): Promise<UserFromGetMe | null> {
   const root = config.telegramApiRoot ?? TELEGRAM_API_ROOT;
-  const probe = new Api(config.botToken, { ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}), timeoutSeconds: 10 });
+  const probe = new Api(config.botToken, { ...apiClientOptions(config), timeoutSeconds: 10 });
   logger.info({ apiRoot: root }, `connecting to Telegram at ${root}`);
   for (let failures = 1; !signal.aborted; failures++) {
     try {

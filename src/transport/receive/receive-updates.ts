@@ -6,6 +6,7 @@ import { settingOrInit } from '../../db/settings.js';
 import type { Logger } from '../../logger.js';
 import { TELEGRAM_API_ROOT } from '../connect.js';
 import { untilTaken } from '../network.js';
+import { apiClientOptions } from '../send/api.js';
 import type { Inbox } from './inbox.js';
 import { startPolling } from './polling.js';
 import { startWebhookServer } from './webhook.js';
@@ -50,10 +51,7 @@ export async function receiveUpdates(deps: ReceiveDeps): Promise<Receiver> {
     if (!(await untilTaken('delete the webhook', () => api.deleteWebhook({ drop_pending_updates: false }), { logger, signal }))) {
       return stoppedBeforeStart();
     }
-    const pollingApi = new Api(config.botToken, {
-      ...(config.telegramApiRoot ? { apiRoot: config.telegramApiRoot } : {}),
-      timeoutSeconds: LONG_POLL_SECONDS + 15,
-    });
+    const pollingApi = new Api(config.botToken, { ...apiClientOptions(config), timeoutSeconds: LONG_POLL_SECONDS + 15 });
     const polling = startPolling({
       api: pollingApi,
       inbox,
