@@ -58,7 +58,10 @@ export function leanFetch(url: string | URL, init: FetchInit = {}): Promise<Lean
         resolve({ ok: status >= 200 && status < 300, status, json: async () => JSON.parse(text) as unknown });
       });
     };
-    const options = { method: init.method ?? 'GET', headers: init.headers ?? {}, agent: secure ? httpsAgent : httpAgent };
+    const body = init.body;
+    // A known length lets node:http send the head and a JSON body in one write, not as chunks.
+    const headers = typeof body === 'string' ? { ...init.headers, 'content-length': String(Buffer.byteLength(body)) } : (init.headers ?? {});
+    const options = { method: init.method ?? 'GET', headers, agent: secure ? httpsAgent : httpAgent };
     const request = secure ? httpsRequest(target, options, answered) : httpRequest(target, options, answered);
     function fail(error: Error) {
       signal?.removeEventListener('abort', onAbort);
@@ -69,7 +72,6 @@ export function leanFetch(url: string | URL, init: FetchInit = {}): Promise<Lean
     }
     signal?.addEventListener('abort', onAbort);
     request.on('error', fail);
-    const body = init.body;
     if (body === undefined || typeof body === 'string') request.end(body);
     else {
       body.on('error', (error) => request.destroy(error));
