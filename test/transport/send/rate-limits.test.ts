@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { apiClientOptions, useApiTransformers } from '../../../src/transport/send/api.js';
 import { startFakeBotApi, type FakeBotApiServer } from '../../helpers/fake-bot-api-server.js';
 import { FakeTelegram } from '../../helpers/fake-telegram.js';
+import { until } from '../../helpers/until.js';
 
 /*
  * The README's promise on outgoing calls ("Outgoing calls", TELEGRAM_RATE_LIMITS):
@@ -69,12 +70,41 @@ function busiestWindow(times: readonly number[], windowMs: number): number {
 
 const gaps = (times: readonly number[]) => times.slice(1).map((time, i) => time - times[i]!);
 
+/** Holds the event loop, as the bot's own work does (a report built, a long query). */
+function busyFor(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // busy
+  }
+}
+
 /** Residents the bot may write to. */
 function residents(from: number, count: number): number[] {
   const ids = Array.from({ length: count }, (_, i) => from + i);
   for (const id of ids) telegram.addChat(id);
   return ids;
 }
+
+describe('outgoing calls overall', () => {
+  it('a hundred messages to a hundred residents at once: never more than 30 in any second, all out in a few seconds', async () => {
+    const { api, times } = botApi();
+    const fired = Date.now();
+    await Promise.all(residents(5_000, 100).map((id) => api.sendMessage(id, 'A new round is open')));
+    expect(telegram.callsTo('sendMessage').filter((call) => call.result.ok)).toHaveLength(100);
+    expect(busiestWindow(times(), 1_000)).toBeLessThanOrEqual(30);
+    // Evenly spaced at about 30 a second: ideally 3.4 s from first to last.
+    expect(Math.max(...times()) - fired).toBeLessThan(10_000);
+  }, 15_000);
+
+  it('the calls a busy moment held up do not then leave together', async () => {
+    const { api, wire, times } = botApi();
+    const sending = Promise.all(residents(5_000, 100).map((id) => api.sendMessage(id, 'A new round is open')));
+    await until(() => wire.calls.length >= 20, 'the first twenty calls', 10_000);
+    busyFor(300);
+    await sending;
+    expect(busiestWindow(times(), 1_000)).toBeLessThanOrEqual(30);
+  }, 15_000);
+});
 
 describe('a private chat', () => {
   it('gets a burst of five at once, one at a time, then one a second; another chat is not held up by it', async () => {
