@@ -179,6 +179,16 @@ describe('a group chat', () => {
     expect(busiestWindow(groupTimes, 60_000)).toBeLessThanOrEqual(20);
     expect(groupTimes[24]! - groupTimes[0]!).toBeLessThan(2 * 60_000);
   }, 15_000);
+
+  it('gets at most 20 in any minute, whenever the messages come', async () => {
+    const { times, runClock, sendAll } = clockedBotApi();
+    const start = Date.now();
+    await sendAll(['digest']);
+    await runClock(() => Date.now() >= start + 40_000, 60_000);
+    await sendAll(parts(30));
+    expect(telegram.messages(GROUP)).toHaveLength(31);
+    expect(busiestWindow(times(GROUP), 60_000)).toBeLessThanOrEqual(20);
+  }, 15_000);
 });
 
 describe("a press's answer (answerCallbackQuery)", () => {
