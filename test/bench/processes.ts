@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startNodeFlags } from '../helpers/start-command.js';
 
 /*
  * Bot processes for the benchmark: spawned as `npm start` runs manyi (node
@@ -79,7 +80,8 @@ export interface SpawnOptions {
 export function spawnBot(entry: string, { env, nodeFlags = [] }: SpawnOptions): BotProcess {
   const cwd = mkdtempSync(join(tmpdir(), 'manyi-bench-cwd-'));
   scratchDirs.add(cwd);
-  const runner = entry.endsWith('.ts') ? ['--import', TSX_LOADER] : ['--enable-source-maps'];
+  // Compiled, with the flags npm start gives node; through tsx as npm run dev does.
+  const runner = entry.endsWith('.ts') ? ['--import', TSX_LOADER] : startNodeFlags();
   const child = spawn(process.execPath, [...nodeFlags, ...runner, join(REPO, entry)], {
     cwd,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? cwd, ...env },

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FakeBotApiServer } from './fake-bot-api-server.js';
+import { startNodeFlags } from './start-command.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 /** What `npm start` runs; vitest's globalSetup (build-dist.ts) has compiled it for this test run. */
@@ -60,7 +61,7 @@ export async function startBotProcess(
   }
   // Same command as `npm start`, but from a scratch folder, so a developer's
   // .env in the repo cannot leak into the test and relative paths land there.
-  const child = spawn(process.execPath, ['--enable-source-maps', BOT_ENTRY], {
+  const child = spawn(process.execPath, [...startNodeFlags(), BOT_ENTRY], {
     cwd,
     // Rate limits would make scripted residents wait like no person does; rate-limits.test.ts turns them on.
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', TELEGRAM_RATE_LIMITS: 'off', ...env },
