@@ -39,7 +39,7 @@ export function coverageLines(coverage: Coverage, t: ReachTexts, options: { max:
     }),
   );
   const hidden = coverage.units.length - shown.length;
-  if (hidden > 0) lines.push(t.sourcesMore({ count: hidden }));
+  if (hidden > 0) lines.push(t.unitsMore({ count: hidden }));
   const { direct, total } = coverage;
   if (direct.started > 0 || direct.completed > 0) {
     lines.push(t.coverageLine({ unit: t.direct, started: direct.started, completed: direct.completed, target: null, percent: null }));
@@ -66,7 +66,7 @@ export function coverageDigestSection(coverage: Coverage, t: ReachTexts, options
   const lines = [`<b>${t.coverageSection}</b>`];
   if (named.length > 0) {
     const list = named.map((u) => `${tag(u.unit, options.tagLength)} ${u.completed}/${u.target} (${formatRate(u.share)})`);
-    if (lagging.length > named.length) list.push(t.sourcesMore({ count: lagging.length - named.length }));
+    if (lagging.length > named.length) list.push(t.unitsMore({ count: lagging.length - named.length }));
     lines.push(t.coverageLagging({ units: list.join(options.language === 'en' ? ', ' : '、') }));
   }
   const rest = withTarget.length - lagging.length;

@@ -12,6 +12,8 @@ export interface ReachTexts {
   direct: string;
   sourceLine(p: { tag: string; started: number; completed: number; index: string | null }): string;
   sourcesMore(p: { count: number }): string;
+  /** Units (tags with a coverage target) a list leaves out. */
+  unitsMore(p: { count: number }): string;
   sourcesTitle(p: { id: number; title: string }): string;
   sourcesLegend: string;
   sourcesNone: string;
@@ -59,6 +61,7 @@ const zhHant: ReachTexts = {
   sourceLine: ({ tag, started, completed, index }) =>
     `${tag}：完成 ${completed}／開始 ${started}` + (index === null ? '' : `，指數 ${index}`),
   sourcesMore: ({ count }) => `…另有 ${count} 個來源`,
+  unitsMore: ({ count }) => `…另有 ${count} 個單位`,
   sourcesTitle: ({ id, title }) => `<b>第 ${id} 輪「${title}」各來源人數</b>`,
   sourcesLegend: '來源是海報或連結的標籤（t.me/…?start=標籤）。滿 5 份完成回答的來源才顯示滿意度指數。',
   sourcesNone: '這一輪還沒有人開始作答。',
@@ -108,6 +111,7 @@ const zhHans: ReachTexts = {
   sourceLine: ({ tag, started, completed, index }) =>
     `${tag}：完成 ${completed}／开始 ${started}` + (index === null ? '' : `，指数 ${index}`),
   sourcesMore: ({ count }) => `…另有 ${count} 个来源`,
+  unitsMore: ({ count }) => `…另有 ${count} 个单位`,
   sourcesTitle: ({ id, title }) => `<b>第 ${id} 轮“${title}”各来源人数</b>`,
   sourcesLegend: '来源是海报或链接的标签（t.me/…?start=标签）。满 5 份完成回答的来源才显示满意度指数。',
   sourcesNone: '这一轮还没有人开始作答。',
@@ -156,7 +160,8 @@ const en: ReachTexts = {
   direct: 'direct',
   sourceLine: ({ tag, started, completed, index }) =>
     `${tag}: ${completed} completed / ${started} started` + (index === null ? '' : `, index ${index}`),
-  sourcesMore: ({ count }) => `… and ${count} more sources`,
+  sourcesMore: ({ count }) => (count === 1 ? '… and 1 more source' : `… and ${count} more sources`),
+  unitsMore: ({ count }) => (count === 1 ? '… and 1 more unit' : `… and ${count} more units`),
   sourcesTitle: ({ id, title }) => `<b>Round ${id} “${title}”: respondents per source</b>`,
   sourcesLegend:
     'A source is the tag of a poster or link (t.me/…?start=tag). The satisfaction index is shown for sources with at least 5 completed responses.',

@@ -113,7 +113,7 @@ admin.command('targets', async (ctx) => {
   for (let max = targets.length; max >= 0; max = Math.min(max - 1, Math.floor(max * 0.9))) counts.push(max);
   const message = fitMessage(counts, (max) => {
     const lines = targets.slice(0, max).map(([tag, target]) => t.targetLine({ tag: `<code>${escapeHtml(tag)}</code>`, target }));
-    if (max < targets.length) lines.push(t.sourcesMore({ count: targets.length - max }));
+    if (max < targets.length) lines.push(t.unitsMore({ count: targets.length - max }));
     return [t.targetsTitle, ...lines].join('\n');
   });
   await ctx.reply(message, { parse_mode: 'HTML' });
