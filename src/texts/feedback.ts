@@ -11,7 +11,8 @@ export interface FeedbackTexts {
   tooLong(p: { max: number }): string;
   noClosedRound: string;
   alreadySent(p: { id: number; delivered: number; participants: number; done: boolean }): string;
-  previewHeader(p: { participants: number }): string;
+  /** `title` is HTML-escaped by the caller. */
+  previewHeader(p: { id: number; title: string; participants: number }): string;
   confirmButton: string;
   cancelButton: string;
   confirmed(p: { participants: number }): string;
@@ -30,7 +31,8 @@ const zhHant: FeedbackTexts = {
   noClosedRound: '還沒有已結束的調查輪次：整改反饋在調查結束後才能發送。',
   alreadySent: ({ id, delivered, participants, done }) =>
     `第 ${id} 輪的整改反饋已經${done ? '發送' : '在發送中'}：${delivered}／${participants} 人已收到。每輪只發送一次。`,
-  previewHeader: ({ participants }) => `<b>預覽</b>：確認後將發給參與這一輪的 ${participants} 位居民（已選擇不接收通知的除外）。`,
+  previewHeader: ({ id, title, participants }) =>
+    `<b>預覽</b>：確認後將發給參與第 ${id} 輪「${title}」的 ${participants} 位居民（已選擇不接收通知的除外）。`,
   confirmButton: '✅ 確認發送',
   cancelButton: '✖ 取消',
   confirmed: ({ participants }) => `已開始發送給 ${participants} 位參與者。/feedback status 查看進度。`,
@@ -50,7 +52,8 @@ const zhHans: FeedbackTexts = {
   noClosedRound: '还没有已结束的调查轮次：整改反馈在调查结束后才能发送。',
   alreadySent: ({ id, delivered, participants, done }) =>
     `第 ${id} 轮的整改反馈已经${done ? '发送' : '在发送中'}：${delivered}／${participants} 人已收到。每轮只发送一次。`,
-  previewHeader: ({ participants }) => `<b>预览</b>：确认后将发给参与这一轮的 ${participants} 位居民（已选择不接收通知的除外）。`,
+  previewHeader: ({ id, title, participants }) =>
+    `<b>预览</b>：确认后将发给参与第 ${id} 轮“${title}”的 ${participants} 位居民（已选择不接收通知的除外）。`,
   confirmButton: '✅ 确认发送',
   cancelButton: '✖ 取消',
   confirmed: ({ participants }) => `已开始发送给 ${participants} 位参与者。/feedback status 查看进度。`,
@@ -71,8 +74,8 @@ const en: FeedbackTexts = {
   noClosedRound: 'No round has closed yet: feedback goes out after a round closes.',
   alreadySent: ({ id, delivered, participants, done }) =>
     `The feedback of round ${id} ${done ? 'has gone out' : 'is going out'}: ${delivered} of ${participants} residents have it. It is sent once per round.`,
-  previewHeader: ({ participants }) =>
-    `<b>Preview</b>: once confirmed, this goes to the ${participants} residents who took part in the round (except those who turned notifications off).`,
+  previewHeader: ({ id, title, participants }) =>
+    `<b>Preview</b>: once confirmed, this goes to ${participants === 1 ? 'the 1 resident' : `the ${participants} residents`} who took part in round ${id} “${title}” (except those who turned notifications off).`,
   confirmButton: '✅ Confirm and send',
   cancelButton: '✖ Cancel',
   confirmed: ({ participants }) => `Sending to ${participants} participants. /feedback status shows how far it went.`,

@@ -56,7 +56,7 @@ admin.command('feedback', async (ctx) => {
   const figures = await ctx.deps.figures.run('roundFigures', { roundId: round.id, leaveOutFlagged: config.qualityFilter });
   const preview = feedbackMessage(round, figures, text, ctx.language);
   const keyboard = new InlineKeyboard().text(t.confirmButton, `fb:${draft.id}:y`).text(t.cancelButton, `fb:${draft.id}:n`);
-  await ctx.reply(t.previewHeader({ participants }), html);
+  await ctx.reply(t.previewHeader({ id: round.id, title: escapeHtml(round.title), participants }), html);
   await ctx.reply(preview, { ...html, reply_markup: keyboard });
 });
 

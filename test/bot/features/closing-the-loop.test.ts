@@ -70,6 +70,9 @@ describe('/feedback', () => {
 
     await t.admin.send('/feedback We heard you.');
     const preview = t.admin.lastBotMessage()!;
+    const header = t.admin.botMessages().at(-2)!.text;
+    // The header names the round it goes out for, so a chair with two rounds behind them knows which.
+    expect(header).toMatch(/^Preview: once confirmed, this goes to the 1 resident who took part in round 1 “.+”/);
     await t.admin.press('✖ Cancel');
     expect(t.admin.lastText()).toBe('Cancelled; nothing was sent.');
     // A Confirm pressed on that preview afterwards (a second device, a stale screen) says why nothing happens.
