@@ -80,7 +80,7 @@ const zhHant: ReportTexts = {
   period: ({ from, to }) => `${from} 至 ${to}`,
   rounds: ({ list }) => `調查：${list}`,
   noRound: '本週沒有進行中的調查。',
-  figuresOver: ({ n, held }) => `以下數字依前 ${n} 份完成的問卷（n = ${n}）；最新 ${held} 份待滿 5 份再計入，以免看出單人的答案。`,
+  figuresOver: ({ n, held }) => `以下數字依前 ${n} 份完成的問卷（n = ${n}）；最新 ${held} 份待完成總數到下一個 5 的倍數時再計入，以免看出單人的答案。`,
   newResponses: ({ completed, started, total }) => `本週新增：完成 ${completed} 份，開始作答 ${started} 份；累計完成 ${total} 份`,
   quietWeek: '本週沒有新的回答。',
   headline: '主要指數',
@@ -148,7 +148,7 @@ const zhHans: ReportTexts = {
   period: ({ from, to }) => `${from} 至 ${to}`,
   rounds: ({ list }) => `调查：${list}`,
   noRound: '本周没有进行中的调查。',
-  figuresOver: ({ n, held }) => `以下数字依前 ${n} 份完成的问卷（n = ${n}）；最新 ${held} 份待满 5 份再计入，以免看出单人的答案。`,
+  figuresOver: ({ n, held }) => `以下数字依前 ${n} 份完成的问卷（n = ${n}）；最新 ${held} 份待完成总数到下一个 5 的倍数时再计入，以免看出单人的答案。`,
   newResponses: ({ completed, started, total }) => `本周新增：完成 ${completed} 份，开始作答 ${started} 份；累计完成 ${total} 份`,
   quietWeek: '本周没有新的回答。',
   headline: '主要指数',
@@ -217,7 +217,7 @@ const en: ReportTexts = {
   rounds: ({ list }) => `Round: ${list}`,
   noRound: 'No round was open this week.',
   figuresOver: ({ n, held }) =>
-    `Figures over the first ${n} completed responses (n = ${n}); the latest ${held} count once there are 5 more, so no single answer can be told apart.`,
+    `Figures over the first ${n} completed responses (n = ${n}); the latest ${held} count once the round's completed total reaches the next multiple of 5, so no single answer can be told apart.`,
   newResponses: ({ completed, started, total }) =>
     `This week: ${completed} completed, ${started} started; ${total} completed in total`,
   quietWeek: 'No new responses this week.',
