@@ -152,7 +152,7 @@ describe('the digest message', () => {
     const open = figures({}, { counts: { started: 50, completed: 35, completionRate: 0.8, totalCompleted: 380, held: 2 } });
     const text = shown(render(data({ figures: open }), 'en'));
     expect(text).toContain(
-      'This week: 37 completed, 50 started; 380 completed in total\nFigures over the first 35 completed responses (n = 35); the latest 2 count once the round's completed total reaches the next multiple of 5',
+      'This week: 37 completed, 50 started; 380 completed in total\nFigures over the first 35 completed responses (n = 35); the latest 2 count once the round\'s completed total reaches the next multiple of 5',
     );
     expect(shown(render(data({ figures: open }), 'zh-Hant'))).toContain('以下數字依前 35 份完成的問卷（n = 35）');
   });

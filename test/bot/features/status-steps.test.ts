@@ -35,7 +35,7 @@ describe('/status while a round is open', () => {
     await t.admin.send('/status');
     const after = t.admin.lastText()!;
     expect(after).toContain('\n6 started, 6 completed\n');
-    expect(after).toContain('Figures over the first 5 completed responses (n = 5); the latest 1 count once the round's completed total reaches the next multiple of 5');
+    expect(after).toContain('Figures over the first 5 completed responses (n = 5); the latest 1 count once the round\'s completed total reaches the next multiple of 5');
     // Everything after the counts, but the counts per source (counts may be exact).
     const figures = (text: string) =>
       text
