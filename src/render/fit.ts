@@ -29,6 +29,17 @@ export function telegramLength(html: string): number {
 }
 
 /**
+ * How many of `total` items a list tries to show, fullest first: all, then
+ * about a tenth fewer each time (one fewer at least), down to none. A level
+ * list for fitMessage that needs few tries even for thousands of items.
+ */
+export function shrinkingCounts(total: number): number[] {
+  const counts: number[] = [];
+  for (let max = total; max >= 0; max = Math.min(max - 1, Math.floor(max * 0.9))) counts.push(max);
+  return counts;
+}
+
+/**
  * The message composed at the first of `levels` (fullest first) that fits in
  * `limit`; when none does, the leanest shortened to fit with "…". Composing
  * stops at the first that fits.

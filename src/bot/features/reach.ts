@@ -10,7 +10,7 @@ import { isAdminChatId } from '../admin/admin-filter.js';
 import { replyWithProblems } from '../admin/questionnaire-problems.js';
 import type { BotContext } from '../context.js';
 import { QUESTIONNAIRE_TEXTS } from '../../texts/questionnaire.js';
-import { fitMessage } from '../../render/fit.js';
+import { fitMessage, shrinkingCounts } from '../../render/fit.js';
 import { estimatedMinutes } from '../prompt/question-view.js';
 import { escapeHtml } from '../../render/html.js';
 import { coverageTargets, removeCoverageTarget, setCoverageTarget } from '../../db/targets.js';
@@ -69,9 +69,7 @@ admin.command('sources', async (ctx) => {
   const sources = sourceFigures(responsesBySource(db, [round.id], { scores: true }));
   if (sources.length === 0) return void (await ctx.reply(`${header}\n${t.sourcesNone}`, { parse_mode: 'HTML' }));
   // As many sources as fit in one message; the last line says how many did not.
-  const counts: number[] = [];
-  for (let max = sources.length; max >= 0; max = Math.min(max - 1, Math.floor(max * 0.9))) counts.push(max);
-  const message = fitMessage(counts, (max) =>
+  const message = fitMessage(shrinkingCounts(sources.length), (max) =>
     [header, ...sourceLines(sources, t, { max, tagLength: 64, withIndex: true }), '', `<i>${t.sourcesLegend}</i>`].join('\n'),
   );
   await ctx.reply(message, { parse_mode: 'HTML' });
@@ -109,9 +107,7 @@ admin.command('targets', async (ctx) => {
   const t = REACH_TEXTS[ctx.language];
   const targets = [...coverageTargets(ctx.deps.db)];
   if (targets.length === 0) return void (await ctx.reply(t.targetsNone));
-  const counts: number[] = [];
-  for (let max = targets.length; max >= 0; max = Math.min(max - 1, Math.floor(max * 0.9))) counts.push(max);
-  const message = fitMessage(counts, (max) => {
+  const message = fitMessage(shrinkingCounts(targets.length), (max) => {
     const lines = targets.slice(0, max).map(([tag, target]) => t.targetLine({ tag: `<code>${escapeHtml(tag)}</code>`, target }));
     if (max < targets.length) lines.push(t.unitsMore({ count: targets.length - max }));
     return [t.targetsTitle, ...lines].join('\n');
@@ -130,9 +126,7 @@ admin.command('coverage', async (ctx) => {
   if (coverage.units.length === 0 && coverage.direct.started === 0) {
     return void (await ctx.reply(`${header}\n${t.coverageNone}`, { parse_mode: 'HTML' }));
   }
-  const counts: number[] = [];
-  for (let max = coverage.units.length; max >= 0; max = Math.min(max - 1, Math.floor(max * 0.9))) counts.push(max);
-  const message = fitMessage(counts, (max) =>
+  const message = fitMessage(shrinkingCounts(coverage.units.length), (max) =>
     [header, ...coverageLines(coverage, t, { max, tagLength: 64 }), '', `<i>${t.coverageLegend}</i>`].join('\n'),
   );
   await ctx.reply(message, { parse_mode: 'HTML' });
