@@ -23,6 +23,7 @@ import { coverageDigestSection } from '../reach/coverage.js';
 import { themesDigestSection } from '../reports/themes.js';
 import type { DigestData } from './content.js';
 import { REPORT_TEXTS } from '../texts/report.js';
+import { joinList } from '../texts/list.js';
 
 export interface DigestMessageOptions {
   language: Language;
@@ -41,7 +42,7 @@ function compose(data: DigestData, options: DigestMessageOptions, detail: Detail
   if (options.lateFor) head.push(t.late({ scheduled: at(options.lateFor) }));
   if (data.rounds.length === 0 || !data.figures || !data.questionnaire) return [...head, '', t.noRound].join('\n');
 
-  head.push(t.rounds({ list: data.rounds.map((r) => `#${r.id} ${escapeHtml(r.title)}`).join(options.language === 'en' ? ', ' : '、') }));
+  head.push(t.rounds({ list: joinList(data.rounds.map((r) => `#${r.id} ${escapeHtml(r.title)}`), options.language) }));
   const { counts } = data.figures;
   head.push(t.newResponses({ completed: counts.completed + counts.held, started: counts.started, total: counts.totalCompleted }));
   if (counts.held > 0) head.push(t.figuresOver({ n: counts.completed, held: counts.held }));

@@ -8,6 +8,7 @@ import { escapeHtml } from '../render/html.js';
 import { buildBarChartSvg } from '../render/pictures/bar-chart.js';
 import type { Picture } from '../render/pictures/draw.js';
 import type { ReachTexts } from '../texts/reach.js';
+import { joinList } from '../texts/list.js';
 
 /*
  * Coverage (全覆蓋) as admins read it: per unit (a deep-link tag) residents
@@ -67,7 +68,7 @@ export function coverageDigestSection(coverage: Coverage, t: ReachTexts, options
   if (named.length > 0) {
     const list = named.map((u) => `${tag(u.unit, options.tagLength)} ${u.completed}/${u.target} (${formatRate(u.share)})`);
     if (lagging.length > named.length) list.push(t.unitsMore({ count: lagging.length - named.length }));
-    lines.push(t.coverageLagging({ units: list.join(options.language === 'en' ? ', ' : '、') }));
+    lines.push(t.coverageLagging({ units: joinList(list, options.language) }));
   }
   const rest = withTarget.length - lagging.length;
   if (rest > 0) lines.push(t.coverageRest({ count: rest }));

@@ -7,6 +7,7 @@ import { escapeHtml } from '../render/html.js';
 import { buildBarChartSvg } from '../render/pictures/bar-chart.js';
 import type { Picture } from '../render/pictures/draw.js';
 import { REPORT_TEXTS } from '../texts/report.js';
+import { joinList } from '../texts/list.js';
 import { DETAIL_LEVELS, section, type Detail } from './sections.js';
 
 /*
@@ -57,8 +58,9 @@ export function funnelLine(round: Round, funnel: Funnel, language: Language, det
   if (funnel.started === 0) return null;
   const stopped = funnel.started - funnel.completed;
   if (stopped === 0 || funnel.worst.length === 0) return t.funnelNone;
-  const worst = funnel.worst
-    .map((step) => `${escapeHtml(shorten(textOf(round, step.questionId, language), detail.labelLength))} (${step.stopped})`)
-    .join(language === 'en' ? ', ' : '、');
+  const worst = joinList(
+    funnel.worst.map((step) => `${escapeHtml(shorten(textOf(round, step.questionId, language), detail.labelLength))} (${step.stopped})`),
+    language,
+  );
   return t.funnelLine({ started: funnel.started, stopped, worst });
 }

@@ -13,6 +13,7 @@ import { encodeButton, type SurveyButton } from './callback-data.js';
 import { fitMessage, MESSAGE_LIMIT } from '../../render/fit.js';
 import { escapeHtml } from '../../render/html.js';
 import { TEXTS } from '../../texts/resident.js';
+import { joinList } from '../../texts/list.js';
 
 /*
  * Messages built from the questionnaire and a response: plain functions, so
@@ -77,7 +78,7 @@ export function answerLabel(question: Question, answer: Answer, language: Langua
     case 'option':
       return labelOf(answer.value);
     case 'options':
-      return answer.values.map(labelOf).join(language === 'en' ? ', ' : '、');
+      return joinList(answer.values.map(labelOf), language);
     case 'text':
       return answer.text;
   }
