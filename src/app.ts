@@ -112,9 +112,11 @@ export function createApp(config: Config, deps: AppDeps) {
   };
 
   const starting = new AbortController();
-  let deadlineJob: ScheduledTask | undefined;
-  let digestJob: ScheduledTask | undefined;
-  let sweepJob: ScheduledTask | undefined;
+  /** The scheduled jobs (round deadlines, the digest, the participant-list sweep), stopped first on any stop. */
+  const jobs: ScheduledTask[] = [];
+  const stopJobs = async () => {
+    for (const job of jobs.splice(0)) await job.stop();
+  };
   let receiver: Receiver | undefined;
   let inboxStarted = false;
 
@@ -131,8 +133,8 @@ export function createApp(config: Config, deps: AppDeps) {
       // Cosmetic: set in the background, retried until Telegram takes them; residents are served meanwhile.
       background.run('command menus', () => keepSettingCommandMenus(bot.api, { ...config, logger, signal: starting.signal }));
       await closeDue();
-      deadlineJob = cron.schedule('* * * * *', closeDue, { name: 'round-deadlines' });
-      digestJob = scheduleDigest(config.digestCron, config.digestTimezone, sendDigest);
+      jobs.push(cron.schedule('* * * * *', closeDue, { name: 'round-deadlines' }));
+      jobs.push(scheduleDigest(config.digestCron, config.digestTimezone, sendDigest));
       // An announcement cut short by a restart goes on where it stopped.
       const open = findOpenRound(db);
       if (open) background.run('announce round', () => announceRound({ api: bot.api, db, config, logger, background }, open));
@@ -142,7 +144,7 @@ export function createApp(config: Config, deps: AppDeps) {
       }
       // Lists of who took part are kept 90 days after a close at most: swept now and daily.
       sweepParticipantLists();
-      sweepJob = cron.schedule('17 3 * * *', sweepParticipantLists, { name: 'participants-sweep', timezone: config.digestTimezone });
+      jobs.push(cron.schedule('17 3 * * *', sweepParticipantLists, { name: 'participants-sweep', timezone: config.digestTimezone }));
       // A digest missed while the bot was down goes out now, in the background.
       void digests.catchUp().catch((error: unknown) => logger.error({ err: error }, 'missed digest not sent'));
 
@@ -160,9 +162,7 @@ export function createApp(config: Config, deps: AppDeps) {
     /** A clean stop: receiving first, then the work in hand (updates, a digest, an announcement) is given time to finish. */
     async stop(): Promise<void> {
       starting.abort();
-      await deadlineJob?.stop();
-      await digestJob?.stop();
-      await sweepJob?.stop();
+      await stopJobs();
       // Stop taking updates first; what was taken is in the inbox, and what is
       // left unfinished is handled at the next start.
       await receiver?.stop();
@@ -172,9 +172,7 @@ export function createApp(config: Config, deps: AppDeps) {
 
     /** Stops whatever still runs, at once: nothing may keep the process alive. */
     async halt(): Promise<void> {
-      await deadlineJob?.stop();
-      await digestJob?.stop();
-      await sweepJob?.stop();
+      await stopJobs();
       await reminders.stop();
       if (inboxStarted) await inbox.stop(0);
       await figures.close();
