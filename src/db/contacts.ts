@@ -1,5 +1,5 @@
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
-import type { Language } from '../questionnaire/languages.js';
+import { isLanguage, type Language } from '../questionnaire/languages.js';
 import { statement, type Db } from './client.js';
 import { contacts } from './schema.js';
 
@@ -84,6 +84,12 @@ function toContact(db: Db, row: RawContact): Contact {
     lastLanguage: row.last_language,
     announcedRoundId: row.announced_round_id,
   };
+}
+
+/** The language to write to a contact in: the one they chose, else the one their Telegram last spoke, else `fallback`. */
+export function contactLanguage(contact: Pick<Contact, 'language' | 'lastLanguage'>, fallback: Language): Language {
+  if (isLanguage(contact.language)) return contact.language;
+  return isLanguage(contact.lastLanguage) ? contact.lastLanguage : fallback;
 }
 
 export function setContactLanguage(db: Db, chatId: number, language: Language): void {

@@ -1,10 +1,9 @@
 import { GrammyError, HttpError } from 'grammy';
 import type { Config } from '../../config.js';
-import { contactsToAnnounce, findContact, markAnnounced } from '../../db/contacts.js';
+import { contactLanguage, contactsToAnnounce, findContact, markAnnounced } from '../../db/contacts.js';
 import type { Db } from '../../db/client.js';
 import { findOpenRound, type Round } from '../../db/rounds.js';
 import type { Logger } from '../../logger.js';
-import { isLanguage } from '../../questionnaire/languages.js';
 import type { Api } from 'grammy';
 import type { BackgroundTasks } from '../../transport/send/background.js';
 import { outboundKeyboard } from './buttons.js';
@@ -38,7 +37,7 @@ export async function announceRound(deps: AnnounceDeps, round: Round): Promise<{
     const page = contactsToAnnounce(db, round.id, PAGE);
     if (page.length === 0) break;
     for (const contact of page) {
-      const language = isLanguage(contact.language) ? contact.language : isLanguage(contact.lastLanguage) ? contact.lastLanguage : config.defaultLanguage;
+      const language = contactLanguage(contact, config.defaultLanguage);
       const q = round.questionnaire;
       const text = TEXTS[language].roundAnnouncement({
         title: escapeHtml(q.title[language]),

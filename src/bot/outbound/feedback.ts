@@ -1,12 +1,12 @@
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { findContact } from '../../db/contacts.js';
+import { contactLanguage, findContact } from '../../db/contacts.js';
 import { countFeedback, finishFeedback, findFeedback, type Feedback } from '../../db/feedback.js';
 import { forgetParticipant, forgetParticipants, participantsPage, recordParticipant } from '../../db/participants.js';
 import { findRound } from '../../db/rounds.js';
 import type { Logger } from '../../logger.js';
-import { isLanguage, type Language } from '../../questionnaire/languages.js';
+import type { Language } from '../../questionnaire/languages.js';
 import { feedbackMessage } from '../../reports/feedback-message.js';
 import type { FiguresThread } from '../../off-thread/figures-thread.js';
 import type { BackgroundTasks } from '../../transport/send/background.js';
@@ -62,7 +62,7 @@ export async function sendFeedback(deps: FeedbackDeps, feedback: Feedback): Prom
         leaveOut(chatId);
         continue;
       }
-      const language = isLanguage(contact.language) ? contact.language : isLanguage(contact.lastLanguage) ? contact.lastLanguage : config.defaultLanguage;
+      const language = contactLanguage(contact, config.defaultLanguage);
       // Off the list before the send: a crash in between costs this resident the message, never sends it twice.
       forgetParticipant(db, round.id, chatId);
       try {
