@@ -49,6 +49,11 @@ export function markAnnounced(db: Db, chatId: number, roundId: number, optedOut:
   );
 }
 
+/** Undoes markAnnounced for a message that did not go out, so the next start tells the chat after all. */
+export function unmarkAnnounced(db: Db, chatId: number, previousRoundId: number | null): void {
+  statement(db, 'UPDATE contacts SET announced_round_id = ? WHERE chat_id = ?').run(previousRoundId, chatId);
+}
+
 interface RawContact {
   chat_id: number;
   language: string | null;

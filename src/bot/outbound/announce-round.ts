@@ -1,6 +1,6 @@
 import { GrammyError, HttpError } from 'grammy';
 import type { Config } from '../../config.js';
-import { contactLanguage, contactsToAnnounce, findContact, markAnnounced } from '../../db/contacts.js';
+import { contactLanguage, contactsToAnnounce, findContact, markAnnounced, unmarkAnnounced } from '../../db/contacts.js';
 import type { Db } from '../../db/client.js';
 import { findOpenRound, type Round } from '../../db/rounds.js';
 import type { Logger } from '../../logger.js';
@@ -25,8 +25,9 @@ const PAGE = 100;
 /**
  * Tells every contact who has not blocked the bot or turned notifications off
  * that a round is open, in the language they last used, with a "don't notify
- * me" button. Progress is stored per contact, so after a
- * restart it resumes where it stopped; the rate limiter paces the sends.
+ * me" button. Progress is stored per contact, each marked as its turn comes,
+ * before its message is sent, so after a restart it resumes where it stopped
+ * and nobody is told twice; the rate limiter paces the sends.
  * Stops early if the round closes or the network fails (resumed at the next start).
  */
 export async function announceRound(deps: AnnounceDeps, round: Round): Promise<{ sent: number; unreachable: number }> {
@@ -44,13 +45,16 @@ export async function announceRound(deps: AnnounceDeps, round: Round): Promise<{
         questions: q.questions.length,
         minutes: estimatedMinutes(q),
       });
+      await deps.background?.yieldToUpdates();
+      // Looked at again: while this waited its turn the resident may have come to the round, or said "don't notify me".
+      const now = findContact(db, contact.chatId);
+      if (!now || now.optedOut || now.notificationsOff || (now.announcedRoundId ?? 0) >= round.id) continue;
+      // Marked before the send, like feedback: a crash once Telegram has taken the message but before
+      // the bot hears back would otherwise announce it again at the next start (bulk-sigkill.test.ts).
+      // A crash in between costs this resident the announcement, never sends it twice.
+      markAnnounced(db, contact.chatId, round.id, false);
       try {
-        await deps.background?.yieldToUpdates();
-        // Looked at again: while this waited its turn the resident may have come to the round, or said "don't notify me".
-        const now = findContact(db, contact.chatId);
-        if (!now || now.optedOut || now.notificationsOff || (now.announcedRoundId ?? 0) >= round.id) continue;
         await deps.api.sendMessage(contact.chatId, text, { parse_mode: 'HTML', reply_markup: outboundKeyboard(language) });
-        markAnnounced(db, contact.chatId, round.id, false);
         counts.sent++;
       } catch (error) {
         if (error instanceof GrammyError && (error.error_code === 403 || error.error_code === 400)) {
@@ -60,6 +64,8 @@ export async function announceRound(deps: AnnounceDeps, round: Round): Promise<{
           continue;
         }
         if (error instanceof HttpError || error instanceof GrammyError) {
+          // Not sent: unmarked, so the next start tries this chat again.
+          unmarkAnnounced(db, contact.chatId, now.announcedRoundId);
           logger.warn({ roundId: round.id, err: error.message }, 'announcement paused; it resumes at the next start');
           return counts;
         }

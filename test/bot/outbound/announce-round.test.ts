@@ -1,8 +1,10 @@
+import { HttpError, type Api } from 'grammy';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { announceRound } from '../../../src/bot/outbound/announce-round.js';
 import { findOpenRound } from '../../../src/db/rounds.js';
 import { contacts } from '../../../src/db/schema.js';
+import { findContact } from '../../../src/db/contacts.js';
 import { createTestBot } from '../../helpers/bot-harness.js';
 
 const announcements = (t: ReturnType<typeof createTestBot>, chatId: number) =>
@@ -53,5 +55,32 @@ describe('announcing a round', () => {
     await t.settled();
     expect(announcements(t, early.chatId)).toHaveLength(2);
     expect(announcements(t, late.chatId)).toHaveLength(1);
+  });
+  it('a send the network drops is taken back: the next start tells that contact, and nobody twice', async () => {
+    const t = createTestBot();
+    await t.openRound('Autumn');
+    await t.settled();
+    // Residents who talked to the bot before, as the contacts table holds them.
+    const ids = [4201, 4202, 4203];
+    for (const id of ids) {
+      t.telegram.user(id, { language_code: 'en' });
+      t.telegram.addChat(id);
+      t.db.insert(contacts).values({ chatId: id, lastLanguage: 'en', firstSeenAt: new Date(), lastSeenAt: new Date() }).run();
+    }
+    // The second send fails on the way: the announcement pauses there.
+    const api = Object.create(t.bot.api) as Api;
+    let sends = 0;
+    api.sendMessage = (async (...args: Parameters<Api['sendMessage']>) => {
+      if (++sends === 2) throw new HttpError("Network request for 'sendMessage' failed!", new Error('reset'));
+      return t.bot.api.sendMessage(...args);
+    }) as Api['sendMessage'];
+    const deps = { api, db: t.db, config: t.config, logger: pino({ level: 'silent' }) };
+    const round = findOpenRound(t.db)!;
+    expect(await announceRound(deps, round)).toEqual({ sent: 1, unreachable: 0 });
+    expect(findContact(t.db, 4202)?.announcedRoundId).toBeNull();
+
+    // The next start.
+    expect(await announceRound(deps, round)).toEqual({ sent: 2, unreachable: 0 });
+    expect(ids.map((id) => announcements(t, id).length)).toEqual([1, 1, 1]);
   });
 });
