@@ -18,7 +18,8 @@ export interface FeedbackTexts {
   confirmed(p: { participants: number }): string;
   cancelled: string;
   stale: string;
-  status(p: { id: number; title: string; participants: number; delivered: number; skipped: number; done: boolean }): string;
+  /** `unknown`: chats the sending left without knowing whether the message arrived (the bot stopped at that instant). */
+  status(p: { id: number; title: string; participants: number; delivered: number; skipped: number; unknown: number; done: boolean }): string;
   statusNone(p: { id: number; title: string; participants: number }): string;
   /** What residents get: the round, its public results, then the admin's words. */
   message(p: { title: string; results: string; text: string }): string;
@@ -38,9 +39,10 @@ const zhHant: FeedbackTexts = {
   confirmed: ({ participants }) => `已開始發送給 ${participants} 位參與者。/feedback status 查看進度。`,
   cancelled: '已取消，沒有發送。',
   stale: '這則預覽已確認或已取消，或本輪的回饋已經發出；要另寫一則，請重新傳 /feedback。',
-  status: ({ id, title, participants, delivered, skipped, done }) =>
+  status: ({ id, title, participants, delivered, skipped, unknown, done }) =>
     `第 ${id} 輪「${title}」的整改反饋：${done ? '已發送完畢' : '發送中'}，${delivered}／${participants} 人已收到` +
-    (skipped > 0 ? `，${skipped} 人未發送（不接收通知或無法送達）` : '') + '。',
+    (skipped > 0 ? `，${skipped} 人未發送（不接收通知或無法送達）` : '') +
+    (unknown > 0 ? `，${unknown} 人不確定是否收到（發送當下機器人中斷）` : '') + '。',
   statusNone: ({ id, title, participants }) => `第 ${id} 輪「${title}」還沒有發送整改反饋；參與者 ${participants} 人。`,
   message: ({ title, results, text }) => `📢 <b>您說，我們做：「${title}」</b>\n感謝您參加這次調查。結果如下：\n${results}\n\n${text}`,
   resultsNone: '（回答人數太少，不公佈分項結果）',
@@ -59,9 +61,10 @@ const zhHans: FeedbackTexts = {
   confirmed: ({ participants }) => `已开始发送给 ${participants} 位参与者。/feedback status 查看进度。`,
   cancelled: '已取消，没有发送。',
   stale: '这条预览已确认或已取消，或本轮的反馈已经发出；要另写一条，请重新发送 /feedback。',
-  status: ({ id, title, participants, delivered, skipped, done }) =>
+  status: ({ id, title, participants, delivered, skipped, unknown, done }) =>
     `第 ${id} 轮“${title}”的整改反馈：${done ? '已发送完毕' : '发送中'}，${delivered}／${participants} 人已收到` +
-    (skipped > 0 ? `，${skipped} 人未发送（不接收通知或无法送达）` : '') + '。',
+    (skipped > 0 ? `，${skipped} 人未发送（不接收通知或无法送达）` : '') +
+    (unknown > 0 ? `，${unknown} 人不确定是否收到（发送时机器人中断）` : '') + '。',
   statusNone: ({ id, title, participants }) => `第 ${id} 轮“${title}”还没有发送整改反馈；参与者 ${participants} 人。`,
   message: ({ title, results, text }) => `📢 <b>您说，我们做：“${title}”</b>\n感谢您参加这次调查。结果如下：\n${results}\n\n${text}`,
   resultsNone: '（回答人数太少，不公布分项结果）',
@@ -81,9 +84,10 @@ const en: FeedbackTexts = {
   confirmed: ({ participants }) => `Sending to ${participants} participants. /feedback status shows how far it went.`,
   cancelled: 'Cancelled; nothing was sent.',
   stale: 'This preview was already confirmed or cancelled, or this round’s feedback has already gone out; send /feedback again to write a new one.',
-  status: ({ id, title, participants, delivered, skipped, done }) =>
+  status: ({ id, title, participants, delivered, skipped, unknown, done }) =>
     `Feedback of round ${id} “${title}”: ${done ? 'sent' : 'sending'}, ${delivered} of ${participants} residents have it` +
-    (skipped > 0 ? `; ${skipped} not sent (notifications off or unreachable)` : '') + '.',
+    (skipped > 0 ? `; ${skipped} not sent (notifications off or unreachable)` : '') +
+    (unknown > 0 ? `; for ${unknown} it is not known (the bot stopped as it was being sent)` : '') + '.',
   statusNone: ({ id, title, participants }) =>
     `No feedback has been sent for round ${id} “${title}”; ${participants} ${participants === 1 ? 'resident' : 'residents'} took part.`,
   message: ({ title, results, text }) => `📢 <b>You said, we did: “${title}”</b>\nThank you for taking part in the survey. The results:\n${results}\n\n${text}`,

@@ -37,7 +37,16 @@ admin.command('feedback', async (ctx) => {
   if (argument.toLowerCase() === 'status') {
     const title = escapeHtml(round.title);
     const reply = sent
-      ? t.status({ id: round.id, title, participants: sent.participants, delivered: sent.delivered, skipped: sent.skipped, done: sent.status === 'sent' })
+      ? t.status({
+          id: round.id,
+          title,
+          participants: sent.participants,
+          delivered: sent.delivered,
+          skipped: sent.skipped,
+          // Once through, a chat neither delivered nor skipped left the list as the bot stopped in mid-send.
+          unknown: sent.status === 'sent' ? Math.max(0, sent.participants - sent.delivered - sent.skipped) : 0,
+          done: sent.status === 'sent',
+        })
       : t.statusNone({ id: round.id, title, participants: countParticipants(db, round.id) });
     return void (await ctx.reply(reply, html));
   }
