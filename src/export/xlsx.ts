@@ -27,6 +27,7 @@ import { THEME_TEXTS } from '../texts/themes.js';
 import { countThemesInTurns } from '../figures/themes.js';
 import { themeTexts } from '../figures/theme-texts.js';
 import { textQuestionIds } from '../reports/themes.js';
+import { joinList } from '../texts/list.js';
 
 const exceljs = lazyModule<typeof ExcelJS>('exceljs');
 
@@ -249,7 +250,7 @@ async function writeThemes(db: Db, sheet: ExcelJS.Worksheet, input: WorkbookInpu
     let written = 0;
     await countThemesInTurns(themeTexts(db, scope), {
       onTerms: async (text, terms) => {
-        addRow(sheet, [questionId, text, terms.filter((term) => shown.has(term)).join(t.separator)]);
+        addRow(sheet, [questionId, text, joinList(terms.filter((term) => shown.has(term)), input.language)]);
         if (++written % PAGE === 0) await compressed(sheet);
       },
     });

@@ -9,6 +9,7 @@ import { fitMessage } from '../render/fit.js';
 import { shorten } from '../render/format.js';
 import { escapeHtml } from '../render/html.js';
 import { THEME_TEXTS } from '../texts/themes.js';
+import { joinList } from '../texts/list.js';
 
 /*
  * What residents wrote about, per text question of a round (/themes) and
@@ -78,6 +79,6 @@ export function renderThemes(round: Round, themes: readonly QuestionThemes[], la
 export function themesDigestSection(count: ThemeCount | null, language: Language): string | null {
   if (!count || count.themes.length === 0) return null;
   const t = THEME_TEXTS[language];
-  const list = count.themes.map((theme) => t.theme({ term: escapeHtml(shorten(theme.term, 20)), responses: theme.responses })).join(t.separator);
+  const list = joinList(count.themes.map((theme) => t.theme({ term: escapeHtml(shorten(theme.term, 20)), responses: theme.responses })), language);
   return `<b>${t.digestSection}</b>\n${t.digestLine({ list })}`;
 }

@@ -1,7 +1,7 @@
 import type { Language } from '../questionnaire/languages.js';
 
 /** Between the items of a list in running text: 、 in Chinese, a comma in English. */
-export const LIST_SEPARATOR: Record<Language, string> = { 'zh-Hant': '、', 'zh-Hans': '、', en: ', ' };
+const LIST_SEPARATOR: Record<Language, string> = { 'zh-Hant': '、', 'zh-Hans': '、', en: ', ' };
 
 /** The items as a list in running text, in `language`. */
 export function joinList(items: readonly string[], language: Language): string {

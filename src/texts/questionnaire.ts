@@ -1,5 +1,4 @@
 import type { Language } from '../questionnaire/languages.js';
-import { LIST_SEPARATOR } from './list.js';
 import type { QuestionType } from '../questionnaire/schema.js';
 
 /*
@@ -36,8 +35,6 @@ export interface QuestionnaireTexts {
   summaryIndexes(p: { count: number; names: string }): string;
   indexEntry(p: { name: string; dimensions: string }): string;
   summaryLanguages(p: { names: string }): string;
-  /** Joins names in a list. */
-  separator: string;
   nextCaption(p: { what: string }): string;
   versionCaption(p: { what: string }): string;
   brokenCaption(p: { count: number }): string;
@@ -70,7 +67,6 @@ const zhHant: QuestionnaireTexts = {
   summaryIndexes: ({ count, names }) => `綜合指數（${count}）：${names}`,
   indexEntry: ({ name, dimensions }) => `${name}（${dimensions}）`,
   summaryLanguages: ({ names }) => `語言：${names}`,
-  separator: LIST_SEPARATOR['zh-Hant'],
   nextCaption: ({ what }) => `下一輪調查將使用這份問卷：${what}。`,
   versionCaption: ({ what }) => `問卷${what}。`,
   brokenCaption: ({ count }) => `⚠️ 它有 ${count} 個問題：在上傳修正後的檔案之前，/open_round 會拒絕開放。`,
@@ -103,7 +99,6 @@ const zhHans: QuestionnaireTexts = {
   summaryIndexes: ({ count, names }) => `综合指数（${count}）：${names}`,
   indexEntry: ({ name, dimensions }) => `${name}（${dimensions}）`,
   summaryLanguages: ({ names }) => `语言：${names}`,
-  separator: LIST_SEPARATOR['zh-Hans'],
   nextCaption: ({ what }) => `下一轮调查将使用这份问卷：${what}。`,
   versionCaption: ({ what }) => `问卷${what}。`,
   brokenCaption: ({ count }) => `⚠️ 它有 ${count} 个问题：在上传修正后的文件之前，/open_round 会拒绝开放。`,
@@ -139,7 +134,6 @@ const en: QuestionnaireTexts = {
   summaryIndexes: ({ count, names }) => `Composite indexes (${count}): ${names}`,
   indexEntry: ({ name, dimensions }) => `${name} (${dimensions})`,
   summaryLanguages: ({ names }) => `Languages: ${names}`,
-  separator: LIST_SEPARATOR.en,
   nextCaption: ({ what }) => `The next round will use this questionnaire: ${what}.`,
   versionCaption: ({ what }) => `Questionnaire ${what}.`,
   brokenCaption: ({ count }) =>

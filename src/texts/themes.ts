@@ -1,5 +1,4 @@
 import type { Language } from '../questionnaire/languages.js';
-import { LIST_SEPARATOR } from './list.js';
 
 /*
  * The words of themes (what residents wrote about): /themes, the digest line
@@ -16,7 +15,6 @@ export interface ThemeTexts {
   legend(p: { min: number }): string;
   digestSection: string;
   digestLine(p: { list: string }): string;
-  separator: string;
   sheet: string;
   questionColumn: string;
   textColumn: string;
@@ -34,7 +32,6 @@ const zhHant: ThemeTexts = {
   legend: ({ min }) => `括號內是提到該詞的回答份數；至少 ${min} 份回答提到的詞才列出。`,
   digestSection: '居民寫了什麼',
   digestLine: ({ list }) => `本週居民寫得最多的是：${list}`,
-  separator: LIST_SEPARATOR['zh-Hant'],
   sheet: '主題',
   questionColumn: '題目',
   textColumn: '回答',
@@ -52,7 +49,6 @@ const zhHans: ThemeTexts = {
   legend: ({ min }) => `括号内是提到该词的回答份数；至少 ${min} 份回答提到的词才列出。`,
   digestSection: '居民写了什么',
   digestLine: ({ list }) => `本周居民写得最多的是：${list}`,
-  separator: LIST_SEPARATOR['zh-Hans'],
   sheet: '主题',
   questionColumn: '题目',
   textColumn: '回答',
@@ -70,7 +66,6 @@ const en: ThemeTexts = {
   legend: ({ min }) => `In brackets: the responses that mention the term; only terms mentioned by ${min} responses or more are listed.`,
   digestSection: 'What residents wrote about',
   digestLine: ({ list }) => `This week residents wrote most about: ${list}`,
-  separator: LIST_SEPARATOR.en,
   sheet: 'Themes',
   questionColumn: 'Question',
   textColumn: 'Answer',

@@ -93,7 +93,7 @@ export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<voi
 }
 
 /** A failure that passes by itself: Telegram's 5xx or 429, or the network (not a server that is no Bot API). */
-export function isPassingTrouble(error: unknown): boolean {
+function isPassingTrouble(error: unknown): boolean {
   if (error instanceof GrammyError) return error.error_code === 429 || error.error_code >= 500;
   return error instanceof HttpError && !isNotTheBotApi(error);
 }

@@ -12,6 +12,7 @@ import { describeQuestionnaire } from '../admin/questionnaire-label.js';
 import { replyWithProblems } from '../admin/questionnaire-problems.js';
 import type { BotContext } from '../context.js';
 import { QUESTIONNAIRE_TEXTS, type QuestionnaireTexts } from '../../texts/questionnaire.js';
+import { joinList } from '../../texts/list.js';
 import { downloadFile } from '../../transport/send/telegram-files.js';
 import { escapeHtml } from '../../render/html.js';
 import { TEXTS } from '../../texts/resident.js';
@@ -73,15 +74,15 @@ admin.on('message:document', async (ctx) => {
 function summaryLines(t: QuestionnaireTexts, questionnaire: Questionnaire, language: Language): string[] {
   const summary = summarize(questionnaire);
   const name = (text: Localized) => text[language];
-  const list = (names: string[]) => (names.length === 0 ? '—' : escapeHtml(shorten(names.join(t.separator), 800)));
+  const list = (names: string[]) => (names.length === 0 ? '—' : escapeHtml(shorten(joinList(names, language), 800)));
   const types = QUESTION_TYPES.filter((type) => summary.byType[type] > 0).map((type) => `${summary.byType[type]} ${t.types[type]}`);
-  const indexes = summary.indexes.map((index) => t.indexEntry({ name: name(index.name), dimensions: index.dimensions.map(name).join(t.separator) }));
+  const indexes = summary.indexes.map((index) => t.indexEntry({ name: name(index.name), dimensions: joinList(index.dimensions.map(name), language) }));
   return [
     `<b>${escapeHtml(shorten(name(summary.title), 200))}</b>`,
-    t.summaryQuestions({ total: summary.questions, types: types.join(t.separator) }),
+    t.summaryQuestions({ total: summary.questions, types: joinList(types, language) }),
     t.summaryDimensions({ count: summary.dimensions.length, names: list(summary.dimensions.map(name)) }),
     t.summaryIndexes({ count: summary.indexes.length, names: list(indexes) }),
-    t.summaryLanguages({ names: summary.languages.map((l) => TEXTS[l].languageName).join(t.separator) }),
+    t.summaryLanguages({ names: joinList(summary.languages.map((l) => TEXTS[l].languageName), language) }),
   ];
 }
 
