@@ -47,6 +47,7 @@ describe('a start-up call Telegram must take (deleteWebhook, setWebhook)', () =>
     const failures: unknown[] = [
       refusal(502, 'Bad Gateway'),
       new HttpError("Network request for 'deleteWebhook' failed!", Object.assign(new Error('reset'), { code: 'ECONNRESET' })),
+      refusal(429, 'Too Many Requests: retry after 1'),
     ];
     let calls = 0;
     const { said, logger } = collect();
@@ -58,13 +59,14 @@ describe('a start-up call Telegram must take (deleteWebhook, setWebhook)', () =>
     };
     const started = Date.now();
     await expect(untilTaken('delete the webhook', call, { logger, signal: new AbortController().signal })).resolves.toBe(true);
-    expect(calls).toBe(3);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(2_900); // 1 s, then 2 s
+    expect(calls).toBe(4);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(6_900); // 1 s, 2 s, then 4 s
     expect(said).toEqual([
       'could not delete the webhook (deleteWebhook failed: Telegram answered 502 Bad Gateway). Trying again in 1 s',
       'could not delete the webhook (deleteWebhook failed: the connection was reset (ECONNRESET)). Trying again in 2 s',
+      'could not delete the webhook (deleteWebhook failed: Telegram answered 429 Too Many Requests: retry after 1). Trying again in 4 s',
     ]);
-  }, 10_000);
+  }, 15_000);
 
   it('throws a refusal that will not pass, at once', async () => {
     const { said, logger } = collect();

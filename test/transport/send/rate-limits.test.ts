@@ -177,6 +177,8 @@ describe('a group chat', () => {
     const groupTimes = times(GROUP);
     expect(telegram.messages(GROUP)).toHaveLength(25);
     expect(busiestWindow(groupTimes, 60_000)).toBeLessThanOrEqual(20);
+    // Evenly spaced, one every three seconds or so, not twenty at once and then a minute's wait.
+    for (const gap of gaps(groupTimes)) expect(gap).toBeGreaterThanOrEqual(2_900);
     expect(groupTimes[24]! - groupTimes[0]!).toBeLessThan(2 * 60_000);
   }, 15_000);
 
