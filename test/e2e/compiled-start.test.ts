@@ -30,6 +30,8 @@ describe('npm start', () => {
     expect(scripts['prestart']).toBe('npm run build');
     expect(scripts['build']).toBe('tsc -p tsconfig.build.json');
     expect(scripts['start']).toBe('node --max-semi-space-size=32 --enable-source-maps dist/main.js');
+    // The README's systemd unit runs what npm start runs, flags and all.
+    expect(readFileSync(`${REPO}README.md`, 'utf8')).toContain(`ExecStart=/usr/bin/${scripts['start']}\n`);
   }, 130_000);
 
   it('names the .ts file and line in a stack trace of the compiled code', () => {
