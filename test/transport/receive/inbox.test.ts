@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src/db/client.js';
 import { createInbox, MAX_QUEUED_PER_CHAT, type HandleResult, type Inbox, type InboxOptions } from '../../../src/transport/receive/inbox.js';
 import { until } from '../../helpers/until.js';
+import { gate } from '../../helpers/gate.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -69,11 +70,10 @@ describe('the durable inbox', () => {
 
   it('writes updates before handling them, skips one delivered twice, and keeps no payload once handled', async () => {
     const db = openDatabase(':memory:');
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { opened, release } = gate();
     const handled: string[] = [];
     const inbox = inboxWith(db, async (update) => {
-      await gate;
+      await opened;
       handled.push(bodyOf(update));
       return 'handled';
     });

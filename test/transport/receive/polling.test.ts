@@ -7,6 +7,7 @@ import { startPolling } from '../../../src/transport/receive/polling.js';
 import { startFakeBotApi } from '../../helpers/fake-bot-api-server.js';
 import { FakeTelegram } from '../../helpers/fake-telegram.js';
 import { until } from '../../helpers/until.js';
+import { gate } from '../../helpers/gate.js';
 
 const silent = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -16,13 +17,6 @@ function recordingWarnings() {
   const warnings: string[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(String(JSON.parse(line).msg)) });
   return { logger, warnings };
-}
-
-/** A gate that holds handlers until it is released. */
-function gate() {
-  let release!: () => void;
-  const opened = new Promise<void>((resolve) => (release = resolve));
-  return { opened, release };
 }
 
 /** A fake Telegram, an inbox on a fresh database, and polling from one into the other. */

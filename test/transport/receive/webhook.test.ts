@@ -15,6 +15,7 @@ import { startWebhookServer, type WebhookOptions, type WebhookServer } from '../
 import { startFakeBotApi } from '../../helpers/fake-bot-api-server.js';
 import { FakeTelegram } from '../../helpers/fake-telegram.js';
 import { until } from '../../helpers/until.js';
+import { gate } from '../../helpers/gate.js';
 
 /*
  * The webhook server faces the internet: slow clients, many connections and
@@ -187,8 +188,7 @@ describe('the webhook in front of the durable inbox', () => {
 
   it("answers 503 while the inbox is full, one chat counted at most 21, and stores Telegram's next try once it drains", async () => {
     const db = openDatabase(':memory:');
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const { opened: held, release } = gate();
     const handled: number[] = [];
     const inbox = realInbox(db, async (update) => {
       await held;
